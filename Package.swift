@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+// Code generation for the compute modules.
+//
+// The kernels are written with explicit vector widths (SIMD8/SIMD16) and an explicit reduction
+// order, so every CPU computes the same bits. What the target CPU changes is only how fast those
+// fixed operations run: on a CPU with AVX2 and FMA we compile the compute modules for `haswell`
+// (also on AVX-512 machines, so the emitted code is the same everywhere); elsewhere, or with
+// OVERSEER_PORTABLE=1, we build for baseline x86-64 and the same operations run in software.
+func computeFlags() -> [SwiftSetting] {
+    let env = ProcessInfo.processInfo.environment
+    if env["OVERSEER_PORTABLE"] == "1" { return [] }
+    #if arch(x86_64)
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
+    let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+    let words = Set(flags.split(separator: " ").map(String.init))
+    if words.contains("avx2") && words.contains("fma") && words.contains("f16c") {
+        return [.unsafeFlags(["-target-cpu", "haswell"])]
+    }
+    #endif
+    return []
+}
+
+let compute = computeFlags() + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let language: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "Overseer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "overseer", targets: ["overseer"]),
+        .library(name: "OverseerKit", targets: ["Kernels", "Formats", "Tokenizers", "Templates", "Taps", "Models", "Regions"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(name: "Kernels", swiftSettings: language + compute),
+        .target(name: "Formats", dependencies: ["Kernels"], swiftSettings: language),
+        .target(name: "Tokenizers", swiftSettings: language),
+        .target(name: "Templates", swiftSettings: language),
+        .target(name: "Taps", swiftSettings: language + compute),
+        .target(name: "Models",
+                dependencies: ["Kernels", "Formats", "Tokenizers", "Templates", "Taps",
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: language + compute),
+        .target(name: "Regions", swiftSettings: language + compute),
+        .executableTarget(name: "overseer",
+                          dependencies: ["Models", "Regions",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: language),
+        .target(name: "TestSupport", dependencies: ["Kernels", "Formats"], path: "Tests/TestSupport",
+                swiftSettings: language),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], swiftSettings: language),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"], swiftSettings: language),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], swiftSettings: language),
+        .testTarget(name: "TemplatesTests", dependencies: ["Templates"], swiftSettings: language),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"], swiftSettings: language),
+        .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: language),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: language),
+    ]
+)

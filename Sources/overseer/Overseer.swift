@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Overseer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overseer",
+        abstract: "Run a language model under a read-only supervisor that can stop it.",
+        subcommands: [])
+}

@@ -1,0 +1,1 @@
+// Helpers shared by the test targets: writers for tiny GGUF and safetensors files.
