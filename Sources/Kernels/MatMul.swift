@@ -1,0 +1,80 @@
+// Matrix products of stored (possibly quantized) weights with activations.
+//
+// Legend: T = tokens in the batch, n = input features (weight row length), m = output rows.
+//
+// out[t, r] = dot(W[r, :], x[t, :]) for a weight W [m, n] and activations x [T, n]. Each output
+// element is one `dot` call, computed the same way for every T and every thread count, so a
+// prefill over many tokens gives the same bits as decoding them one at a time.
+
+/// Activation rows quantized for a weight type: `tokens` rows of `count` elements each.
+public final class QuantizedRows {
+    public let type: TensorType
+    public let count: Int
+    public let capacity: Int
+    public private(set) var tokens = 0
+    public let rowBytes: Int
+    public let storage: UnsafeMutableRawPointer
+
+    /// Room for `capacity` rows of `count` elements in the activation type for `weight`.
+    public init(for weight: TensorType, count: Int, capacity: Int) {
+        type = activationType(for: weight)
+        self.count = count
+        self.capacity = capacity
+        rowBytes = type.rowBytes(count) ?? count * 4
+        storage = .allocate(byteCount: max(1, rowBytes * capacity), alignment: 64)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Quantizes `tokens` rows of floats `x` [tokens, count].
+    public func load(_ x: UnsafePointer<Float>, tokens: Int) {
+        precondition(tokens <= capacity)
+        self.tokens = tokens
+        for t in 0..<tokens {
+            quantizeActivationRow(type, x + t * count, storage + t * rowBytes, count: count)
+        }
+    }
+
+    @inline(__always) public func row(_ t: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + t * rowBytes) }
+}
+
+/// out [T, m] = x [T, n] · Wᵀ, with W [m, n] stored as `weight`.
+public func matmul(_ weight: TensorView, _ x: QuantizedRows, into out: UnsafeMutablePointer<Float>,
+                   pool: ThreadPool) {
+    let m = weight.rows, n = weight.cols, tokens = x.tokens
+    precondition(x.count == n, "activation length \(x.count) != weight row length \(n)")
+    precondition(activationType(for: weight.type) == x.type)
+    let rowsPerChunk = chunkRows(m, threads: pool.threadCount)
+    let chunks = (m + rowsPerChunk - 1) / rowsPerChunk
+    let stride = weight.rowStride
+    let type = weight.type
+    pool.parallelFor(chunks) { c in
+        let r0 = c * rowsPerChunk, r1 = min(m, r0 + rowsPerChunk)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
+            for t in 0..<tokens {
+                let a = x.row(t)
+                let o = out + t * m
+                for r in r0..<r1 {
+                    o[r] = dot(type, weight.data + r * stride, a, n: n, scratch: scratch.baseAddress!)
+                }
+            }
+        }
+    }
+}
+
+/// Scalar reference for `matmul`, single-threaded.
+public func matmulReference(_ weight: TensorView, _ x: QuantizedRows, into out: UnsafeMutablePointer<Float>) {
+    let m = weight.rows, n = weight.cols
+    for t in 0..<x.tokens {
+        for r in 0..<m {
+            out[t * m + r] = dotReference(weight.type, weight.row(r), x.row(t), n: n)
+        }
+    }
+}
+
+/// Rows per parallel chunk: small enough to balance threads, large enough to amortise dispatch.
+func chunkRows(_ m: Int, threads: Int) -> Int {
+    if threads <= 1 { return m }
+    let target = max(16, m / (threads * 8))
+    return min(m, (target + 15) / 16 * 16)
+}

@@ -1,0 +1,96 @@
+// Elementwise functions with fixed, portable results.
+//
+// The C library's expf/logf may pick a different code path per CPU (an FMA variant, say), and a
+// receipt replayed on another machine must produce the same bits. These functions use only
+// IEEE-754 basic operations and fused multiply-add, in a fixed order, so every x86-64 CPU (and
+// the portable build, where FMA runs in software) computes identical results. Accuracy is a few
+// ulp, which is far below the noise of quantized weights.
+
+@usableFromInline let ln2Hi: Float = 0.693_145_751_953_125          // high bits of ln 2
+@usableFromInline let ln2Lo: Float = 1.428_606_765_330_187_045e-06  // ln 2 - ln2Hi
+@usableFromInline let log2e: Float = 1.442_695_040_888_963_4
+
+/// e^x for a Float, deterministic across CPUs. Saturates to 0 below -104 and +inf above 88.8.
+@inlinable public func fexp(_ x: Float) -> Float {
+    if x.isNaN { return x }
+    if x > 88.72283 { return .infinity }
+    if x < -103.97208 { return 0 }
+    // x = k ln2 + r, |r| <= ln2/2
+    let k = (x * log2e).rounded(.toNearestOrEven)
+    var r = x.addingProduct(-k, ln2Hi)
+    r = r.addingProduct(-k, ln2Lo)
+    // Polynomial for e^r on [-ln2/2, ln2/2] (Taylor to degree 7, Horner with FMA).
+    var p = (1.0 / 720.0 as Float).addingProduct(r, 1.0 / 5040.0)
+    p = (1.0 / 120.0 as Float).addingProduct(r, p)
+    p = (1.0 / 24.0 as Float).addingProduct(r, p)
+    p = (1.0 / 6.0 as Float).addingProduct(r, p)
+    p = (0.5 as Float).addingProduct(r, p)
+    p = (1.0 as Float).addingProduct(r, p)
+    p = (1.0 as Float).addingProduct(r, p)
+    return scaleByPowerOfTwo(p, Int32(k))
+}
+
+/// p * 2^k for k in [-150, 128], computed with two exact multiplications so subnormal results
+/// round once, the same way everywhere.
+@inlinable func scaleByPowerOfTwo(_ p: Float, _ k: Int32) -> Float {
+    if k > 127 {
+        return p * Float(bitPattern: UInt32(127 + 127) << 23) * Float(bitPattern: UInt32(k - 127 + 127) << 23)
+    }
+    if k < -126 {
+        // split: 2^-126 * 2^(k+126)
+        let k2 = k + 126
+        return (p * Float(bitPattern: UInt32(1) << 23)) * Float(bitPattern: UInt32(k2 + 127) << 23)
+    }
+    return p * Float(bitPattern: UInt32(k + 127) << 23)
+}
+
+/// Natural logarithm for a Float, deterministic across CPUs.
+@inlinable public func flog(_ x: Float) -> Float {
+    if x.isNaN || x < 0 { return .nan }
+    if x == 0 { return -.infinity }
+    if x == .infinity { return x }
+    var bits = x.bitPattern
+    var e: Int32 = 0
+    if x < Float.leastNormalMagnitude {  // subnormal: normalise
+        let y = x * 8_388_608.0  // 2^23
+        bits = y.bitPattern
+        e = -23
+    }
+    e += Int32((bits >> 23) & 0xFF) - 127
+    // mantissa m in [1, 2); move to [sqrt(1/2), sqrt(2))
+    var m = Float(bitPattern: (bits & 0x007F_FFFF) | 0x3F80_0000)
+    if m > 1.414_213_5 { m *= 0.5; e += 1 }
+    // log(m) = 2 atanh(s), s = (m-1)/(m+1), |s| < 0.1716
+    let s = (m - 1) / (m + 1)
+    let s2 = s * s
+    var p: Float = 2.0 / 11.0
+    p = (2.0 / 9.0 as Float).addingProduct(s2, p)
+    p = (2.0 / 7.0 as Float).addingProduct(s2, p)
+    p = (2.0 / 5.0 as Float).addingProduct(s2, p)
+    p = (2.0 / 3.0 as Float).addingProduct(s2, p)
+    p = (2.0 as Float).addingProduct(s2, p)
+    let logm = s * p
+    let fe = Float(e)
+    return logm.addingProduct(fe, ln2Lo) + fe * ln2Hi
+}
+
+/// SiLU (x * sigmoid(x)).
+@inlinable public func fsilu(_ x: Float) -> Float { x / (1 + fexp(-x)) }
+
+/// Logistic sigmoid.
+@inlinable public func fsigmoid(_ x: Float) -> Float { 1 / (1 + fexp(-x)) }
+
+/// tanh via exp, deterministic.
+@inlinable public func ftanh(_ x: Float) -> Float {
+    if x > 9 { return 1 }
+    if x < -9 { return -1 }
+    let e2 = fexp(2 * x)
+    return (e2 - 1) / (e2 + 1)
+}
+
+/// GELU, tanh approximation (GPT-2, Gemma).
+@inlinable public func fgeluTanh(_ x: Float) -> Float {
+    let c: Float = 0.797_884_560_802_865_4  // sqrt(2/pi)
+    let inner = c * x.addingProduct(0.044715 * x * x, x)
+    return 0.5 * x * (1 + ftanh(inner))
+}

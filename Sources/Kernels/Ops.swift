@@ -1,0 +1,114 @@
+// Row-wise operations of a transformer forward pass, with fixed evaluation order.
+//
+// Legend: n = row length (dModel or head dimension).
+
+/// y = x / sqrt(mean(x²) + eps) * weight. `weight` may be nil (no scale). In place is allowed.
+/// The mean of squares is accumulated in Double, in order, which makes it exact enough that
+/// the result does not depend on how a faster implementation might group the sum.
+@inlinable
+public func rmsNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>?, eps: Float,
+                    into y: UnsafeMutablePointer<Float>, n: Int) {
+    var sum: Double = 0
+    for i in 0..<n { let v = Double(x[i]); sum += v * v }
+    let scale = Float(1.0 / (sum / Double(n) + Double(eps)).squareRoot())
+    if let weight {
+        for i in 0..<n { y[i] = (x[i] * scale) * weight[i] }
+    } else {
+        for i in 0..<n { y[i] = x[i] * scale }
+    }
+}
+
+/// LayerNorm: y = (x - mean) / sqrt(var + eps) * weight + bias.
+@inlinable
+public func layerNorm(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+                      eps: Float, into y: UnsafeMutablePointer<Float>, n: Int) {
+    var sum: Double = 0
+    for i in 0..<n { sum += Double(x[i]) }
+    let mean = Float(sum / Double(n))
+    var sq: Double = 0
+    for i in 0..<n { let d = Double(x[i] - mean); sq += d * d }
+    let scale = Float(1.0 / (sq / Double(n) + Double(eps)).squareRoot())
+    for i in 0..<n {
+        var v = (x[i] - mean) * scale
+        if let weight { v *= weight[i] }
+        if let bias { v += bias[i] }
+        y[i] = v
+    }
+}
+
+/// How rotary embedding pairs the dimensions of a head.
+public enum RopeStyle: String, Sendable, Codable {
+    /// Pairs (2i, 2i+1): GGUF files of the llama architecture (converted with permuted Q/K).
+    case interleaved
+    /// Pairs (i, i + d/2): Hugging Face checkpoints, and GGUF qwen2/qwen3/gemma3/gpt-neox.
+    case neox
+}
+
+/// Cosines and sines for rotary embedding at one position: `rotaryDims / 2` of each.
+public struct RopeAngles {
+    public var cos: [Float]
+    public var sin: [Float]
+
+    /// θ_i = position · base^(-2i / rotaryDims), computed in Double and rounded once.
+    public init(position: Int, rotaryDims: Int, base: Double, scale: Double = 1) {
+        let half = rotaryDims / 2
+        cos = [Float](repeating: 0, count: half)
+        sin = [Float](repeating: 0, count: half)
+        for i in 0..<half {
+            let freq = 1.0 / pow(base, Double(2 * i) / Double(rotaryDims))
+            let theta = Double(position) * freq / scale
+            cos[i] = Float(Foundation.cos(theta))
+            sin[i] = Float(Foundation.sin(theta))
+        }
+    }
+}
+
+/// Rotates the first `rotaryDims` dimensions of one head vector in place.
+@inlinable
+public func applyRope(_ x: UnsafeMutablePointer<Float>, angles: RopeAngles, style: RopeStyle) {
+    let half = angles.cos.count
+    angles.cos.withUnsafeBufferPointer { c in
+        angles.sin.withUnsafeBufferPointer { s in
+            switch style {
+            case .interleaved:
+                for i in 0..<half {
+                    let a = x[2 * i], b = x[2 * i + 1]
+                    x[2 * i] = a * c[i] - b * s[i]
+                    x[2 * i + 1] = a * s[i] + b * c[i]
+                }
+            case .neox:
+                for i in 0..<half {
+                    let a = x[i], b = x[i + half]
+                    x[i] = a * c[i] - b * s[i]
+                    x[i + half] = a * s[i] + b * c[i]
+                }
+            }
+        }
+    }
+}
+
+/// In-place softmax over `n` values; returns nothing. Max-subtracted, summed in order.
+@inlinable
+public func softmax(_ x: UnsafeMutablePointer<Float>, n: Int) {
+    var mx = -Float.infinity
+    for i in 0..<n { mx = max(mx, x[i]) }
+    var sum: Float = 0
+    for i in 0..<n { let e = fexp(x[i] - mx); x[i] = e; sum += e }
+    let inv = 1 / sum
+    for i in 0..<n { x[i] *= inv }
+}
+
+/// log Σ exp(x_i), max-subtracted and summed in order (used for log-probabilities).
+@inlinable
+public func logSumExp(_ x: UnsafePointer<Float>, n: Int) -> Float {
+    var mx = -Float.infinity
+    for i in 0..<n { mx = max(mx, x[i]) }
+    var sum: Double = 0
+    for i in 0..<n { sum += Double(fexp(x[i] - mx)) }
+    return mx + flog(Float(sum))
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation

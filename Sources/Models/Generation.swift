@@ -1,0 +1,147 @@
+// Generating text: prefill the prompt, then sample, feed back, and release tokens one by one.
+//
+// Each sampled token is run through the model (its activations computed, and delivered to any
+// tap sink) *before* it is released to the caller. A gate (the supervisor) sees those
+// activations and can refuse the token: it is then never released and generation stops.
+// The forward pass of a token is needed for the next one anyway, so gating costs no extra
+// forward pass except for the very last token.
+
+import Foundation
+import Kernels
+import Taps
+import Tokenizers
+
+/// Why generation ended.
+public enum FinishReason: String, Sendable, Codable {
+    /// The model produced an end-of-generation token.
+    case eos
+    /// A stop string appeared in the output.
+    case stop
+    /// The requested number of new tokens was reached.
+    case length
+    /// The context window is full.
+    case context
+    /// The gate (supervisor) halted generation.
+    case halted
+}
+
+public struct GenerationOptions: Sendable {
+    public var maxTokens: Int = 128
+    public var sampling = SamplingOptions()
+    public var stopStrings: [String] = []
+    public init(maxTokens: Int = 128, sampling: SamplingOptions = SamplingOptions(), stopStrings: [String] = []) {
+        self.maxTokens = maxTokens
+        self.sampling = sampling
+        self.stopStrings = stopStrings
+    }
+}
+
+/// Decides whether a token computed by the model may be released.
+public protocol TokenGate: AnyObject {
+    /// Called after the forward pass of the prompt (index nil) or of a generated token, with the
+    /// token's absolute position. Return false to halt before the token is released. Throwing
+    /// also halts (fail closed).
+    func admit(token: Int?, position: Int, generatedIndex: Int?) throws -> Bool
+}
+
+public struct GenerationResult: Sendable {
+    public var promptTokens: [Int]
+    public var tokens: [Int]
+    public var text: String
+    public var finishReason: FinishReason
+    /// Error message when a gate threw (generation halted, fail closed).
+    public var gateError: String?
+}
+
+/// Holds back text that might be the start of a stop string.
+struct StopMatcher {
+    let stops: [String]
+    var pending = ""
+
+    /// Adds text; returns (text safe to release, whether a stop string was found).
+    mutating func feed(_ piece: String) -> (String, Bool) {
+        pending += piece
+        for s in stops where !s.isEmpty {
+            if let r = pending.range(of: s) {
+                let out = String(pending[..<r.lowerBound])
+                pending = ""
+                return (out, true)
+            }
+        }
+        // Keep the longest suffix that is a prefix of some stop string.
+        var keep = 0
+        for s in stops where !s.isEmpty {
+            var n = min(s.count, pending.count)
+            while n > 0 {
+                if pending.hasSuffix(s.prefix(n)) { keep = max(keep, n); break }
+                n -= 1
+            }
+        }
+        let cut = pending.index(pending.endIndex, offsetBy: -keep)
+        let out = String(pending[..<cut])
+        pending = String(pending[cut...])
+        return (out, false)
+    }
+
+    mutating func flush() -> String {
+        defer { pending = "" }
+        return pending
+    }
+}
+
+extension LanguageModel {
+    /// Generates from `prompt` tokens. `onText` receives released text as it becomes final
+    /// (complete UTF-8, not part of a possible stop string). `sink` and `gate` attach a
+    /// supervisor; without them the computation is the same.
+    public func generate(promptTokens prompt: [Int], options: GenerationOptions, session: InferenceSession,
+                         sink: TapSink? = nil, gate: TokenGate? = nil,
+                         onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+        try options.sampling.validate()
+        guard !prompt.isEmpty else { throw ModelError.emptyInput }
+        session.rewind(to: 0)
+        if prompt.count > session.remaining {
+            throw ModelError.contextExceeded(limit: session.cache.capacity, requested: prompt.count)
+        }
+        var sampler = Sampler(options: options.sampling)
+        var decoder = StreamingDecoder(tokenizer: tokenizer)
+        var stops = StopMatcher(stops: options.stopStrings)
+        var history = prompt
+        var generated: [Int] = []
+        var text = ""
+        var finish = FinishReason.length
+        var gateError: String?
+
+        func admitted(_ token: Int?, _ index: Int?) -> Bool {
+            guard let gate else { return true }
+            do { return try gate.admit(token: token, position: session.position - 1, generatedIndex: index) } catch {
+                gateError = "\(error)"
+                return false
+            }
+        }
+
+        var logits = try session.forward(prompt, logits: .last, sink: sink)
+        if !admitted(nil, nil) {
+            return GenerationResult(promptTokens: prompt, tokens: [], text: "", finishReason: .halted, gateError: gateError)
+        }
+        while generated.count < options.maxTokens {
+            let token = sampler.sample(logits, history: history)
+            if endOfGeneration.contains(token) { finish = .eos; break }
+            if session.remaining < 1 { finish = .context; break }
+            logits = try session.forward([token], logits: .last, sink: sink)
+            if !admitted(token, generated.count) { finish = .halted; break }
+            generated.append(token)
+            history.append(token)
+            let (out, stopped) = stops.feed(decoder.append(token))
+            text += out
+            onText(out)
+            if stopped { finish = .stop; break }
+        }
+        if finish != .stop && finish != .halted {
+            let tail = stops.feed(decoder.finish()).0 + stops.flush()
+            text += tail
+            onText(tail)
+        }
+        return GenerationResult(promptTokens: prompt, tokens: generated, text: text, finishReason: finish,
+                                gateError: gateError)
+    }
+}

@@ -1,0 +1,269 @@
+// Per-run state: KV cache, scratch buffers, thread pool, and the forward pass entry point.
+//
+// Legend: T = tokens in a batch (≤ maxBatch), d = dModel, f = dFF, H = heads, Hkv = kvHeads,
+// hd = headDim, V = vocab, C = cache capacity.
+//
+// All buffers are allocated when the session is created; decoding a token allocates nothing.
+
+import Kernels
+import Taps
+
+/// Activation rows quantized lazily, once per activation type, for every weight read from the
+/// same input (Q, K and V share one quantized copy of the normalised residual).
+final class QuantizedInput {
+    private var rows: [TensorType: QuantizedRows] = [:]
+    private var fresh: Set<TensorType> = []
+    let count: Int
+    let capacity: Int
+    private(set) var source: UnsafePointer<Float>?
+    private(set) var tokens = 0
+
+    init(count: Int, capacity: Int, weights: [TensorView?]) {
+        self.count = count
+        self.capacity = capacity
+        for w in weights.compactMap({ $0 }) {
+            let t = activationType(for: w.type)
+            if rows[t] == nil { rows[t] = QuantizedRows(for: w.type, count: count, capacity: capacity) }
+        }
+    }
+
+    /// Points at new activations [tokens, count]; quantization happens on first use.
+    func set(_ x: UnsafePointer<Float>, tokens: Int) {
+        source = x
+        self.tokens = tokens
+        fresh.removeAll(keepingCapacity: true)
+    }
+
+    func rows(for weight: TensorView) -> QuantizedRows {
+        let t = activationType(for: weight.type)
+        let r = rows[t]!
+        if !fresh.contains(t) {
+            r.load(source!, tokens: tokens)
+            fresh.insert(t)
+        }
+        return r
+    }
+}
+
+/// A float buffer [rows, width] allocated once.
+final class Buffer {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+    init(_ count: Int) {
+        self.count = max(1, count)
+        pointer = .allocate(capacity: self.count)
+        pointer.initialize(repeating: 0, count: self.count)
+    }
+    deinit { pointer.deallocate() }
+}
+
+public final class InferenceSession {
+    public let model: Transformer
+    public let cache: KVCache
+    public let pool: ThreadPool
+    public let maxBatch: Int
+
+    // Scratch, each [maxBatch, width].
+    let x: Buffer        // [T, d] residual stream
+    let h: Buffer        // [T, d] normalised
+    let q: Buffer        // [T, H*hd]
+    let k: Buffer        // [T, Hkv*hd]
+    let v: Buffer        // [T, Hkv*hd]
+    let qkv: Buffer      // [T, (H+2Hkv)*hd] (fused projections)
+    let attn: Buffer     // [T, H*hd]
+    let proj: Buffer     // [T, d] attention or MLP output
+    let gate: Buffer     // [T, f]
+    let up: Buffer       // [T, f]
+    let scores: Buffer   // [H, C] attention weights, one row per head
+    let logitsBuffer: Buffer  // [T, V]
+
+    let normedInput: QuantizedInput   // quantized h for Q/K/V/gate/up
+    let attnInput: QuantizedInput     // quantized attn for wo
+    let mlpInput: QuantizedInput      // quantized MLP hidden for down
+    let headInput: QuantizedInput     // quantized final norm for the output matrix
+
+    /// Creates a session with room for `contextLength` positions (capped by the model's) and
+    /// batches of up to `maxBatch` tokens.
+    public init(model: Transformer, contextLength: Int? = nil, maxBatch: Int = 64, threads: Int = 1) {
+        let c = model.config
+        let capacity = min(contextLength ?? c.contextLength, c.contextLength)
+        self.model = model
+        self.maxBatch = max(1, maxBatch)
+        let T = self.maxBatch
+        cache = KVCache(layers: c.layers, capacity: capacity, rowWidth: c.kvHeads * c.headDim)
+        pool = ThreadPool(threads: threads)
+        x = Buffer(T * c.dModel)
+        h = Buffer(T * c.dModel)
+        q = Buffer(T * c.heads * c.headDim)
+        k = Buffer(T * c.kvHeads * c.headDim)
+        v = Buffer(T * c.kvHeads * c.headDim)
+        qkv = Buffer(model.weights.layers.first?.wqkv != nil ? T * (c.heads + 2 * c.kvHeads) * c.headDim : 1)
+        attn = Buffer(T * c.heads * c.headDim)
+        proj = Buffer(T * c.dModel)
+        gate = Buffer(T * c.dFF)
+        up = Buffer(T * c.dFF)
+        scores = Buffer(c.heads * capacity)
+        logitsBuffer = Buffer(T * c.vocab)
+        let layers = model.weights.layers
+        normedInput = QuantizedInput(count: c.dModel, capacity: T,
+                                     weights: layers.flatMap { [$0.wq, $0.wk, $0.wv, $0.wqkv, $0.wGate, $0.wUp] })
+        attnInput = QuantizedInput(count: c.heads * c.headDim, capacity: T, weights: layers.map { $0.wo })
+        mlpInput = QuantizedInput(count: c.dFF, capacity: T, weights: layers.map { $0.wDown })
+        headInput = QuantizedInput(count: c.dModel, capacity: T, weights: [model.weights.output])
+    }
+
+    /// Positions already in the cache.
+    public var position: Int { cache.length }
+
+    /// Room left in the context.
+    public var remaining: Int { cache.capacity - cache.length }
+
+    /// Forgets everything after `position` (for reusing a shared prefix).
+    public func rewind(to position: Int) { cache.truncate(to: position) }
+
+    /// Runs `tokens` through the model starting at the cache's current position, in batches of
+    /// at most `maxBatch`. Returns logits [T', V] for the selected positions (T' = 0, 1 or T),
+    /// row-major. `sink` receives the tap points it asked for; the computation is identical
+    /// with or without it.
+    public func forward(_ tokens: [Int], logits selection: LogitsSelection, sink: TapSink? = nil) throws -> [Float] {
+        guard !tokens.isEmpty else { throw ModelError.emptyInput }
+        let c = model.config
+        if cache.length + tokens.count > cache.capacity {
+            throw ModelError.contextExceeded(limit: cache.capacity, requested: cache.length + tokens.count)
+        }
+        for t in tokens where t < 0 || t >= c.vocab { throw ModelError.invalidToken(t) }
+        var result: [Float] = []
+        if selection == .all { result.reserveCapacity(tokens.count * c.vocab) }
+        var start = 0
+        while start < tokens.count {
+            let end = min(tokens.count, start + maxBatch)
+            let batch = Array(tokens[start..<end])
+            let isLastBatch = end == tokens.count
+            let want: LogitsSelection = selection == .all ? .all : (selection == .last && isLastBatch ? .last : .none)
+            let rows = forwardBatch(batch, logits: want, sink: sink)
+            if rows > 0 {
+                result.append(contentsOf: UnsafeBufferPointer(start: logitsBuffer.pointer, count: rows * c.vocab))
+            }
+            start = end
+        }
+        return result
+    }
+
+    /// One batch through the architecture's forward pass; returns the number of logit rows
+    /// written to `logitsBuffer`.
+    func forwardBatch(_ tokens: [Int], logits: LogitsSelection, sink: TapSink?) -> Int {
+        switch model.config.architecture {
+        case .llama, .qwen2, .qwen3: return llamaForward(tokens, logits: logits, sink: sink)
+        case .gpt2: return gpt2Forward(tokens, logits: logits, sink: sink)
+        }
+    }
+
+    // MARK: - Pieces shared by the architectures
+
+    /// Delivers rows [T, width] of `buffer` at `point` when the sink asked for it.
+    @inline(__always)
+    func emit(_ sink: TapSink?, _ point: TapPoint, _ buffer: UnsafePointer<Float>, width: Int, tokens: Int, start: Int) {
+        guard let sink, sink.points.contains(point) else { return }
+        for t in 0..<tokens {
+            sink.receive(point, position: start + t, values: UnsafeBufferPointer(start: buffer + t * width, count: width))
+        }
+    }
+
+    /// Causal attention for `tokens` new positions starting at `start`, reading the cache of
+    /// `layer` (already holding the new keys and values). q [T, H*hd] → attn [T, H*hd].
+    func attention(layer: Int, tokens: Int, start: Int, scale: Float) {
+        let c = model.config
+        let hd = c.headDim, H = c.heads, group = c.heads / c.kvHeads
+        let q = self.q.pointer, out = attn.pointer, cache = self.cache
+        let scoresBase = scores.pointer, capacity = cache.capacity
+        pool.parallelFor(H) { head in
+            let kvHead = head / group
+            let s = scoresBase + head * capacity
+            for t in 0..<tokens {
+                let qv = q + t * H * hd + head * hd
+                let span = start + t + 1
+                for j in 0..<span {
+                    let kr = cache.keyRow(layer: layer, position: j) + kvHead * hd
+                    s[j] = dotF16(qv, kr, n: hd) * scale
+                }
+                softmax(s, n: span)
+                let o = out + t * H * hd + head * hd
+                o.update(repeating: 0, count: hd)
+                for j in 0..<span {
+                    let vr = cache.valueRow(layer: layer, position: j) + kvHead * hd
+                    axpyF16(s[j], vr, o, n: hd)
+                }
+            }
+        }
+    }
+
+    /// Writes rows [T, Hkv*hd] of k and v to the cache at positions start..<start+T.
+    func storeKV(layer: Int, tokens: Int, start: Int) {
+        let w = cache.rowWidth
+        for t in 0..<tokens {
+            let kr = cache.keyRow(layer: layer, position: start + t)
+            let vr = cache.valueRow(layer: layer, position: start + t)
+            for i in 0..<w {
+                kr[i] = Float16(k.pointer[t * w + i])
+                vr[i] = Float16(v.pointer[t * w + i])
+            }
+        }
+    }
+
+    /// Final norm output h [T, d] → logits rows for the selection. Returns the row count.
+    func unembed(tokens: Int, selection: LogitsSelection) -> Int {
+        let c = model.config
+        switch selection {
+        case .none:
+            return 0
+        case .all:
+            headInput.set(h.pointer, tokens: tokens)
+            matmul(model.weights.output, headInput.rows(for: model.weights.output), into: logitsBuffer.pointer, pool: pool)
+            return tokens
+        case .last:
+            headInput.set(h.pointer + (tokens - 1) * c.dModel, tokens: 1)
+            matmul(model.weights.output, headInput.rows(for: model.weights.output), into: logitsBuffer.pointer, pool: pool)
+            return 1
+        }
+    }
+
+    /// Embedding rows for the batch → x [T, d].
+    func embed(_ tokens: [Int]) {
+        let d = model.config.dModel
+        let table = model.weights.tokenEmbedding
+        for (t, id) in tokens.enumerated() {
+            dequantizeRow(table.type, from: table.row(id), into: x.pointer + t * d, count: d)
+        }
+    }
+}
+
+/// Σ a_i b_i with b in f16, lanes of 16 (element i in lane i mod 16), fixed reduction.
+@inline(__always)
+func dotF16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, n: Int) -> Float {
+    var acc = SIMD16<Float>()
+    var i = 0
+    while i + 16 <= n {
+        let av = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+        let bv = SIMD16<Float>(UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float16>.self))
+        acc.addProduct(av, bv)
+        i += 16
+    }
+    var l = 0
+    while i < n { acc[l] = acc[l].addingProduct(a[i], Float(b[i])); i += 1; l += 1 }
+    return reduceLanes16(acc)
+}
+
+/// y += alpha * x with x in f16.
+@inline(__always)
+func axpyF16(_ alpha: Float, _ x: UnsafePointer<Float16>, _ y: UnsafeMutablePointer<Float>, n: Int) {
+    var i = 0
+    let av = SIMD16<Float>(repeating: alpha)
+    while i + 16 <= n {
+        let xv = SIMD16<Float>(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float16>.self))
+        var yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
+        yv.addProduct(av, xv)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: yv, as: SIMD16<Float>.self)
+        i += 16
+    }
+    while i < n { y[i] = y[i].addingProduct(alpha, Float(x[i])); i += 1 }
+}

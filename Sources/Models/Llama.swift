@@ -1,0 +1,101 @@
+// The Llama family forward pass: Llama 2/3, SmolLM2, Mistral, Qwen 2/2.5 (Q/K/V biases),
+// Qwen 3 (per-head RMSNorm on queries and keys).
+//
+// Legend: T = tokens in the batch, d = dModel, f = dFF, H = heads, Hkv = kvHeads, hd = headDim.
+//
+// Per block:  h = RMSNorm(x) · g_attn
+//             q, k, v = h·Wqᵀ (+bq), h·Wkᵀ (+bk), h·Wvᵀ (+bv)      [T, H*hd], [T, Hkv*hd] ×2
+//             (Qwen 3: RMSNorm each head of q and k)
+//             rotary on q and k; k, v appended to the cache
+//             a = softmax(q·kᵀ / sqrt(hd), causal) · v                 [T, H*hd]
+//             x = x + a·Woᵀ
+//             h = RMSNorm(x) · g_ffn
+//             x = x + (silu(h·Wgateᵀ) ⊙ h·Wupᵀ)·Wdownᵀ
+// Then logits = RMSNorm(x) · g_final · Woutᵀ.
+
+import Kernels
+import Taps
+
+extension InferenceSession {
+    func llamaForward(_ tokens: [Int], logits selection: LogitsSelection, sink: TapSink?) -> Int {
+        let c = model.config
+        let W = model.weights
+        let T = tokens.count, start = cache.length
+        let d = c.dModel, f = c.dFF, hd = c.headDim
+        let qWidth = c.heads * hd, kvWidth = c.kvHeads * hd
+        let x = self.x.pointer, h = self.h.pointer, q = self.q.pointer, k = self.k.pointer
+        let v = self.v.pointer, attn = self.attn.pointer, proj = self.proj.pointer
+        let gate = self.gate.pointer, up = self.up.pointer
+        let angles = (0..<T).map { RopeAngles(position: start + $0, rotaryDims: c.ropeDims, base: c.ropeBase) }
+        let scale = 1 / Float(hd).squareRoot()
+
+        embed(tokens)                                                        // x [T, d]
+        emit(sink, .embed, x, width: d, tokens: T, start: start)
+
+        for l in 0..<c.layers {
+            let L = W.layers[l]
+            emit(sink, .residPre(l), x, width: d, tokens: T, start: start)
+
+            // Attention
+            for t in 0..<T { rmsNorm(x + t * d, weight: L.attnNorm, eps: c.normEps, into: h + t * d, n: d) }
+            normedInput.set(h, tokens: T)
+            matmul(L.wq!, normedInput.rows(for: L.wq!), into: q, pool: pool)  // [T, H*hd]
+            matmul(L.wk!, normedInput.rows(for: L.wk!), into: k, pool: pool)  // [T, Hkv*hd]
+            matmul(L.wv!, normedInput.rows(for: L.wv!), into: v, pool: pool)  // [T, Hkv*hd]
+            if let b = L.bq { addBias(q, b, tokens: T) }
+            if let b = L.bk { addBias(k, b, tokens: T) }
+            if let b = L.bv { addBias(v, b, tokens: T) }
+            for t in 0..<T {
+                for head in 0..<c.heads {
+                    let qh = q + t * qWidth + head * hd
+                    if let g = L.qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
+                    applyRope(qh, angles: angles[t], style: c.ropeStyle)
+                }
+                for head in 0..<c.kvHeads {
+                    let kh = k + t * kvWidth + head * hd
+                    if let g = L.kNorm { rmsNorm(kh, weight: g, eps: c.normEps, into: kh, n: hd) }
+                    applyRope(kh, angles: angles[t], style: c.ropeStyle)
+                }
+            }
+            storeKV(layer: l, tokens: T, start: start)
+            attention(layer: l, tokens: T, start: start, scale: scale)        // attn [T, H*hd]
+            attnInput.set(attn, tokens: T)
+            matmul(L.wo, attnInput.rows(for: L.wo), into: proj, pool: pool)  // [T, d]
+            emit(sink, .attnOut(l), proj, width: d, tokens: T, start: start)
+            add(proj, into: x, count: T * d)
+            emit(sink, .residMid(l), x, width: d, tokens: T, start: start)
+
+            // MLP
+            for t in 0..<T { rmsNorm(x + t * d, weight: L.ffnNorm, eps: c.normEps, into: h + t * d, n: d) }
+            normedInput.set(h, tokens: T)
+            matmul(L.wGate!, normedInput.rows(for: L.wGate!), into: gate, pool: pool)  // [T, f]
+            matmul(L.wUp, normedInput.rows(for: L.wUp), into: up, pool: pool)          // [T, f]
+            emit(sink, .mlpPre(l), gate, width: f, tokens: T, start: start)
+            for i in 0..<(T * f) { up[i] = fsilu(gate[i]) * up[i] }
+            emit(sink, .mlpPost(l), up, width: f, tokens: T, start: start)
+            mlpInput.set(up, tokens: T)
+            matmul(L.wDown, mlpInput.rows(for: L.wDown), into: proj, pool: pool)     // [T, d]
+            emit(sink, .mlpOut(l), proj, width: d, tokens: T, start: start)
+            add(proj, into: x, count: T * d)
+            emit(sink, .residPost(l), x, width: d, tokens: T, start: start)
+        }
+        cache.length = start + T
+
+        for t in 0..<T { rmsNorm(x + t * d, weight: W.finalNorm, eps: c.normEps, into: h + t * d, n: d) }
+        emit(sink, .finalNormalized, h, width: d, tokens: T, start: start)
+        return unembed(tokens: T, selection: selection)
+    }
+}
+
+/// x[t, :] += bias for each of `tokens` rows.
+@inline(__always)
+func addBias(_ x: UnsafeMutablePointer<Float>, _ bias: [Float], tokens: Int) {
+    let n = bias.count
+    for t in 0..<tokens { for i in 0..<n { x[t * n + i] += bias[i] } }
+}
+
+/// y += x, elementwise.
+@inline(__always)
+func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { y[i] += x[i] }
+}

@@ -1,0 +1,100 @@
+// Sequence probability: the log-probability of each token of a text given its prefix, and
+// perplexity over long texts computed chunk by chunk.
+//
+// Perplexity follows the common GGUF-engine protocol so the figures compare directly: the
+// token stream is cut into non-overlapping chunks of `context` tokens; each chunk is evaluated
+// from an empty cache (its first token replaced by BOS when the model adds one), and only the
+// second half of each chunk is scored (positions context/2 ..< context-1 predict the next
+// token), so every scored token sees at least context/2 tokens of history.
+
+import Kernels
+
+/// Log-probability of `target` under `logits` [V]: logit - logΣexp.
+public func logProbability(_ logits: UnsafePointer<Float>, vocab: Int, target: Int) -> Float {
+    logits[target] - logSumExp(logits, n: vocab)
+}
+
+/// Per-token scores of one sequence.
+public struct SequenceScore: Sendable, Codable {
+    /// The scored tokens.
+    public var tokens: [Int]
+    /// logProbs[i] = log p(tokens[i] | tokens[..<i]); nil for the first token (nothing predicts it).
+    public var logProbs: [Float?]
+    /// Sum of the defined log-probabilities (natural log).
+    public var total: Double
+    /// exp(-total / scored tokens).
+    public var perplexity: Double
+}
+
+/// Result of a chunked perplexity run.
+public struct PerplexityResult: Sendable, Codable {
+    public var context: Int
+    public var chunks: Int
+    public var scoredTokens: Int
+    /// Running perplexity after each chunk (the last one is the result).
+    public var runningPerplexity: [Double]
+    public var perplexity: Double
+    public var negativeLogLikelihood: Double
+}
+
+extension InferenceSession {
+    /// Scores `tokens` from an empty cache: log p(token i | tokens before it) for i ≥ 1.
+    public func score(_ tokens: [Int]) throws -> SequenceScore {
+        guard !tokens.isEmpty else { throw ModelError.emptyInput }
+        rewind(to: 0)
+        let V = model.config.vocab
+        let logits = try forward(tokens, logits: .all)
+        var logProbs: [Float?] = [nil]
+        var total = 0.0
+        logits.withUnsafeBufferPointer { l in
+            for i in 1..<tokens.count {
+                let lp = logProbability(l.baseAddress! + (i - 1) * V, vocab: V, target: tokens[i])
+                logProbs.append(lp)
+                total += Double(lp)
+            }
+        }
+        let n = tokens.count - 1
+        return SequenceScore(tokens: tokens, logProbs: logProbs, total: total,
+                             perplexity: n > 0 ? Foundation.exp(-total / Double(n)) : .nan)
+    }
+
+    /// Perplexity of a long token stream in chunks of `context` tokens (see the file header).
+    /// `bos` replaces each chunk's first token when the model adds a BOS token.
+    public func perplexity(_ tokens: [Int], context: Int, bos: Int?,
+                           progress: ((Int, Int, Double) -> Void)? = nil) throws -> PerplexityResult {
+        guard context >= 4 else { throw ModelError.invalidMetadata("context", "must be at least 4") }
+        guard context <= cache.capacity else {
+            throw ModelError.contextExceeded(limit: cache.capacity, requested: context)
+        }
+        let chunks = tokens.count / context
+        guard chunks >= 1 else {
+            throw ModelError.invalidMetadata("text", "\(tokens.count) tokens is less than one chunk of \(context)")
+        }
+        let V = model.config.vocab
+        let first = context / 2
+        var nll = 0.0
+        var count = 0
+        var running: [Double] = []
+        for c in 0..<chunks {
+            var chunk = Array(tokens[(c * context)..<((c + 1) * context)])
+            if let bos { chunk[0] = bos }
+            rewind(to: 0)
+            let logits = try forward(chunk, logits: .all)
+            logits.withUnsafeBufferPointer { l in
+                for j in first..<(context - 1) {
+                    let lp = logProbability(l.baseAddress! + j * V, vocab: V, target: tokens[c * context + j + 1])
+                    nll -= Double(lp)
+                    count += 1
+                }
+            }
+            let ppl = Foundation.exp(nll / Double(count))
+            running.append(ppl)
+            progress?(c + 1, chunks, ppl)
+        }
+        return PerplexityResult(context: context, chunks: chunks, scoredTokens: count,
+                                runningPerplexity: running, perplexity: running.last!,
+                                negativeLogLikelihood: nll)
+    }
+}
+
+import Foundation

@@ -1,1 +1,0 @@
-// Taps module.
