@@ -23,6 +23,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupportedPreTokenizerConfig(String)
     /// A tokenizer.json (or another structured input) was not shaped as expected.
     case invalidTokenizerJSON(String)
+    /// A tokenizer.json normalizer other than none; byte-level models here take text as given.
+    case unsupportedNormalizer(String)
     /// A value needed to build the tokenizer was missing (for example scores for a SentencePiece model).
     case missingField(String)
 
@@ -44,6 +46,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "unsupported pre-tokenizer configuration: \(detail)"
         case let .invalidTokenizerJSON(detail):
             return "invalid tokenizer.json: \(detail)"
+        case let .unsupportedNormalizer(detail):
+            return "unsupported tokenizer.json normalizer: \(detail)"
         case let .missingField(name):
             return "missing tokenizer field: \(name)"
         }
