@@ -129,3 +129,41 @@ splitters["smollm"] = pre_tokenizers.Sequence([
 pre = {name: [{"text": s, "pieces": [p for p, _ in sp.pre_tokenize_str(s)]} for s in SUITE]
        for name, sp in splitters.items()}
 dump("pretokenizer-expected.json", pre)
+
+
+# ---- SentencePiece BPE reference: a tiny model trained here with Llama-style options ----------------
+import io
+import sentencepiece as spm  # pip install sentencepiece
+
+CORPUS = """The tokenizer turns text into pieces that a language model can read. Each piece is a
+token with an id, and the model predicts the next id given the previous ones. Byte fallback makes
+sure that every character can be represented, even one the vocabulary has never seen: it is written
+as its UTF-8 bytes. Spaces are written as a special character before the word that follows them, so
+that decoding can put them back exactly. Numbers like 12345 and 3.14 are split into single digits.
+We'll see whether it's working: don't worry, they've said it'd be fine, I'm sure you're right.
+Les élèves étudient la théorie à l'école. Über die Brücke gehen wir zusammen. Привет, как дела?
+def encode(text):\n    return [vocab[piece] for piece in split(text)]\n
+""" * 40
+model = io.BytesIO()
+spm.SentencePieceTrainer.train(
+    sentence_iterator=iter(CORPUS.split("\n") + SUITE[:60]), model_writer=model, vocab_size=700,
+    model_type="bpe", byte_fallback=True, split_digits=True, normalization_rule_name="identity",
+    remove_extra_whitespaces=False, add_dummy_prefix=True, allow_whitespace_only_pieces=True,
+    character_coverage=1.0, hard_vocab_limit=False, bos_id=1, eos_id=2, unk_id=0, pad_id=-1,
+    minloglevel=2)
+sp = spm.SentencePieceProcessor(model_proto=model.getvalue())
+n = sp.get_piece_size()
+def piece_type(i):
+    if sp.is_unknown(i): return 2
+    if sp.is_control(i): return 3
+    if sp.is_unused(i): return 5
+    if sp.is_byte(i): return 6
+    return 1
+sp_cases = [s for s in SUITE if "\r" not in s]   # keep the fixture readable; \r is covered elsewhere
+dump("sentencepiece-tiny.json", {
+    "tokens": [sp.id_to_piece(i) for i in range(n)],
+    "scores": [sp.get_score(i) for i in range(n)],
+    "token_type": [piece_type(i) for i in range(n)],
+    "bos_token_id": sp.bos_id(), "eos_token_id": sp.eos_id(), "unknown_token_id": sp.unk_id(),
+    "cases": [{"text": s, "ids": sp.encode(s)} for s in sp_cases],
+})
