@@ -6,8 +6,16 @@ import XCTest
 
 final class BPETokenizerTests: XCTestCase {
     func testSmolLM2PlainTextMatchesReference() throws {
+        try checkPlain(file: "smollm2-expected.json")
+    }
+
+    func testSmolLM2PlainTextMatchesLlamaCpp() throws {
+        try checkPlain(file: "smollm2-llamacpp-expected.json")
+    }
+
+    func checkPlain(file: String) throws {
         let tok = try Fixtures.requireSmol()
-        let cases = try Fixtures.expected("plain")
+        let cases = try Fixtures.expected("plain", file: file)
         XCTAssertGreaterThan(cases.count, 150)
         var failures = 0
         for c in cases {
@@ -17,15 +25,17 @@ final class BPETokenizerTests: XCTestCase {
                 if failures <= 5 { XCTFail("\(c.text.debugDescription): got \(got), expected \(c.ids)") }
             }
         }
-        XCTAssertEqual(failures, 0, "\(failures) of \(cases.count) encodings differ")
+        XCTAssertEqual(failures, 0, "\(file): \(failures) of \(cases.count) encodings differ")
     }
 
-    func testSmolLM2SpecialAwareMatchesReference() throws {
+    func testSmolLM2SpecialAwareMatchesReferences() throws {
         let tok = try Fixtures.requireSmol()
-        let cases = try Fixtures.expected("special")
-        XCTAssertFalse(cases.isEmpty)
-        for c in cases {
-            XCTAssertEqual(tok.encodeWithSpecialTokens(c.text), c.ids, c.text.debugDescription)
+        for file in ["smollm2-expected.json", "smollm2-llamacpp-expected.json"] {
+            let cases = try Fixtures.expected("special", file: file)
+            XCTAssertGreaterThan(cases.count, 10)
+            for c in cases {
+                XCTAssertEqual(tok.encodeWithSpecialTokens(c.text), c.ids, "\(file): \(c.text.debugDescription)")
+            }
         }
     }
 

@@ -54,8 +54,10 @@ enum Fixtures {
 
     struct Case { let text: String; let ids: [Int] }
 
-    static func expected(_ key: String) throws -> [Case] {
-        let object = try json("smollm2-expected.json") as! [String: Any]
+    /// Reference ids: `file` is smollm2-expected.json (HF tokenizers) or smollm2-llamacpp-expected.json
+    /// (llama.cpp's llama-tokenize on the GGUF); `key` is "plain" or "special".
+    static func expected(_ key: String, file: String = "smollm2-expected.json") throws -> [Case] {
+        let object = try json(file) as! [String: Any]
         return (object[key] as! [[String: Any]]).map { Case(text: $0["text"] as! String, ids: $0["ids"] as! [Int]) }
     }
 }

@@ -167,3 +167,31 @@ dump("sentencepiece-tiny.json", {
     "bos_token_id": sp.bos_id(), "eos_token_id": sp.eos_id(), "unknown_token_id": sp.unk_id(),
     "cases": [{"text": s, "ids": sp.encode(s)} for s in sp_cases],
 })
+
+
+# ---- llama.cpp reference (optional): LLAMA_TOKENIZE=/path/to/llama-tokenize python3 make_fixtures.py --------
+import subprocess, tempfile
+
+LLAMA_TOKENIZE = os.environ.get("LLAMA_TOKENIZE")
+if LLAMA_TOKENIZE:
+    def llama_tokenize(text, parse_special):
+        # The text goes through a file, verbatim: --no-escape keeps "\\n" from becoming a newline, and
+        # this llama-tokenize parses special tokens unless told --no-parse-special.
+        with tempfile.NamedTemporaryFile("wb", delete=False, suffix=".txt") as f:
+            f.write(text.encode("utf-8"))
+            path = f.name
+        try:
+            cmd = [LLAMA_TOKENIZE, "-m", GGUF, "-f", path, "--ids", "--no-escape", "--log-disable"]
+            if not parse_special:
+                cmd.append("--no-parse-special")
+            out = subprocess.run(cmd, capture_output=True, check=True).stdout.decode()
+            lines = [l for l in out.splitlines() if l.startswith("[")]
+            assert len(lines) == 1, (text, out)
+            return json.loads(lines[0])
+        finally:
+            os.unlink(path)
+
+    dump("smollm2-llamacpp-expected.json", {
+        "plain": [{"text": s, "ids": llama_tokenize(s, False)} for s in SUITE],
+        "special": [{"text": s, "ids": llama_tokenize(s, True)} for s in SUITE if "<" in s],
+    })
