@@ -36,8 +36,6 @@ public final class BPETokenizer: Tokenizer {
     private let mergeTable: [UInt64: UInt64]
     /// [256] token id of each byte's stand-in character, or -1 when the vocabulary lacks it
     private let byteTokens: [Int32]
-    /// [vocab] the bytes each token decodes to (control tokens: their literal text)
-    private let decodedBytes: [[UInt8]]
 
     /// Builds a tokenizer from merges written as "left right" (GGUF `tokenizer.ggml.merges`, the
     /// older tokenizer.json form).
@@ -73,7 +71,16 @@ public final class BPETokenizer: Tokenizer {
     public init(tokens: [String], mergePairs: [(String, String)], tokenTypes: [Int32]? = nil,
                 preTokenizer: PreTokenizer, specialTokens: SpecialTokens = SpecialTokens(),
                 addBOS: Bool = false, ignoreMerges: Bool = false) throws {
-        let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: tokenTypes, special: specialTokens)
+        let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: tokenTypes, special: specialTokens) { text, type in
+            switch type {
+            case .normal, .undefined:
+                return ByteLevel.decode(text)
+            case .byte:
+                return Vocabulary.parseByteToken(text).map { [$0] } ?? ByteLevel.decode(text)
+            case .userDefined, .control, .unknown, .unused:
+                return Array(text.utf8)
+            }
+        }
         self.vocabulary = vocabulary
         self.preTokenizer = preTokenizer
         self.addBOS = addBOS
@@ -93,18 +100,6 @@ public final class BPETokenizer: Tokenizer {
             let stand = String(Unicode.Scalar(ByteLevel.scalarForByte[b])!)
             return vocabulary.idForToken[stand].map(Int32.init) ?? -1
         }
-
-        decodedBytes = (0..<tokens.count).map { id in
-            let text = tokens[id]
-            switch vocabulary.types[id] {
-            case .normal, .undefined:
-                return ByteLevel.decode(text)
-            case .byte:
-                return Vocabulary.parseByteToken(text).map { [$0] } ?? ByteLevel.decode(text)
-            case .userDefined, .control, .unknown, .unused:
-                return Array(text.utf8)
-            }
-        }
     }
 
     // MARK: Tokenizer
@@ -112,34 +107,23 @@ public final class BPETokenizer: Tokenizer {
     public var vocabularySize: Int { vocabulary.count }
     public var specialTokens: SpecialTokens { vocabulary.special }
 
-    public func token(_ id: Int) -> String? { vocabulary.contains(id) ? vocabulary.tokens[id] : nil }
-    public func tokenType(_ id: Int) -> TokenType? { vocabulary.contains(id) ? vocabulary.types[id] : nil }
+    public func token(_ id: Int) -> String? { vocabulary.token(id) }
+    public func tokenType(_ id: Int) -> TokenType? { vocabulary.tokenType(id) }
     public func id(forToken token: String) -> Int? { vocabulary.idForToken[token] }
 
     public func encode(_ text: String, parseSpecialTokens: Bool, addBOS: Bool) -> [Int] {
-        var out: [Int] = []
-        out.reserveCapacity(text.utf8.count / 3 + 1)
-        if addBOS, let bos = vocabulary.special.bos { out.append(bos) }
-        let bytes = Array(text.utf8)
         var cache: [ArraySlice<UInt8>: [Int]] = [:]
-        vocabulary.segment(bytes, parseSpecialTokens: parseSpecialTokens, text: { range, _ in
+        return vocabulary.encode(text, parseSpecialTokens: parseSpecialTokens, addBOS: addBOS) { bytes, range, _, out in
             encodeSegment(bytes, range, cache: &cache, into: &out)
-        }, token: { id in
-            out.append(id)
-        })
-        return out
+        }
     }
 
     public func pieceBytes(_ id: Int, renderControlTokens: Bool) -> [UInt8] {
-        guard vocabulary.contains(id) else { return Vocabulary.replacementBytes }
-        if !renderControlTokens && vocabulary.isHidden(id) { return [] }
-        return decodedBytes[id]
+        vocabulary.pieceBytes(id, renderControlTokens: renderControlTokens)
     }
 
     public func decode(_ ids: [Int], renderControlTokens: Bool) -> String {
-        var bytes: [UInt8] = []
-        for id in ids { bytes.append(contentsOf: pieceBytes(id, renderControlTokens: renderControlTokens)) }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: vocabulary.decodeBytes(ids, renderControlTokens: renderControlTokens), as: UTF8.self)
     }
 
     // MARK: encoding

@@ -35,8 +35,6 @@ public final class SentencePieceTokenizer: Tokenizer {
     private let mergeable: [ArraySlice<UInt8>: Int]
     /// [256] id of the byte token "<0xXX>", or -1
     private let byteTokens: [Int]
-    /// [vocab] decoded bytes of each token
-    private let decodedBytes: [[UInt8]]
 
     /// - Parameters:
     ///   - tokens: [vocab] token strings with "▁" for spaces and "<0xXX>" byte tokens.
@@ -52,7 +50,16 @@ public final class SentencePieceTokenizer: Tokenizer {
         let types = tokenTypes ?? tokens.map {
             Vocabulary.parseByteToken($0) != nil ? TokenType.byte.rawValue : TokenType.normal.rawValue
         }
-        let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: types, special: specialTokens)
+        let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: types, special: specialTokens) { text, type in
+            switch type {
+            case .byte:
+                return Vocabulary.parseByteToken(text).map { [$0] } ?? Array(text.utf8)
+            case .normal, .undefined, .userDefined:
+                return Array(text.replacingOccurrences(of: "\u{2581}", with: " ").utf8)
+            case .control, .unknown, .unused:
+                return Array(text.utf8)
+            }
+        }
         self.vocabulary = vocabulary
         self.scores = scores
         self.addBOS = addBOS
@@ -60,26 +67,18 @@ public final class SentencePieceTokenizer: Tokenizer {
 
         var mergeable: [ArraySlice<UInt8>: Int] = [:]
         var byteTokens = [Int](repeating: -1, count: 256)
-        var decoded: [[UInt8]] = []
-        decoded.reserveCapacity(tokens.count)
         for (id, token) in tokens.enumerated() {
             let type = vocabulary.types[id]
             let utf8 = Array(token.utf8)
             if type == .normal || type == .userDefined, mergeable[utf8[...]] == nil {
                 mergeable[utf8[...]] = id
             }
-            if type == .byte, let b = Vocabulary.parseByteToken(token) {
-                if byteTokens[Int(b)] < 0 { byteTokens[Int(b)] = id }
-                decoded.append([b])
-            } else if type == .normal || type == .userDefined {
-                decoded.append(Array(token.replacingOccurrences(of: "\u{2581}", with: " ").utf8))
-            } else {
-                decoded.append(utf8)
+            if type == .byte, let b = Vocabulary.parseByteToken(token), byteTokens[Int(b)] < 0 {
+                byteTokens[Int(b)] = id
             }
         }
         self.mergeable = mergeable
         self.byteTokens = byteTokens
-        self.decodedBytes = decoded
     }
 
     // MARK: Tokenizer
@@ -87,15 +86,12 @@ public final class SentencePieceTokenizer: Tokenizer {
     public var vocabularySize: Int { vocabulary.count }
     public var specialTokens: SpecialTokens { vocabulary.special }
 
-    public func token(_ id: Int) -> String? { vocabulary.contains(id) ? vocabulary.tokens[id] : nil }
-    public func tokenType(_ id: Int) -> TokenType? { vocabulary.contains(id) ? vocabulary.types[id] : nil }
+    public func token(_ id: Int) -> String? { vocabulary.token(id) }
+    public func tokenType(_ id: Int) -> TokenType? { vocabulary.tokenType(id) }
     public func id(forToken token: String) -> Int? { vocabulary.idForToken[token] }
 
     public func encode(_ text: String, parseSpecialTokens: Bool, addBOS: Bool) -> [Int] {
-        var out: [Int] = []
-        if addBOS, let bos = vocabulary.special.bos { out.append(bos) }
-        let bytes = Array(text.utf8)
-        vocabulary.segment(bytes, parseSpecialTokens: parseSpecialTokens, text: { range, afterSpecial in
+        vocabulary.encode(text, parseSpecialTokens: parseSpecialTokens, addBOS: addBOS) { bytes, range, afterSpecial, out in
             var segment: [UInt8] = []
             segment.reserveCapacity(range.count + 3)
             if addSpacePrefix && afterSpecial { segment.append(contentsOf: [0xE2, 0x96, 0x81]) }
@@ -103,21 +99,15 @@ public final class SentencePieceTokenizer: Tokenizer {
                 if b == 0x20 { segment.append(contentsOf: [0xE2, 0x96, 0x81]) } else { segment.append(b) }
             }
             encodeSegment(segment, into: &out)
-        }, token: { id in
-            out.append(id)
-        })
-        return out
+        }
     }
 
     public func pieceBytes(_ id: Int, renderControlTokens: Bool) -> [UInt8] {
-        guard vocabulary.contains(id) else { return Vocabulary.replacementBytes }
-        if !renderControlTokens && vocabulary.isHidden(id) { return [] }
-        return decodedBytes[id]
+        vocabulary.pieceBytes(id, renderControlTokens: renderControlTokens)
     }
 
     public func decode(_ ids: [Int], renderControlTokens: Bool) -> String {
-        var bytes: [UInt8] = []
-        for id in ids { bytes.append(contentsOf: pieceBytes(id, renderControlTokens: renderControlTokens)) }
+        var bytes = vocabulary.decodeBytes(ids, renderControlTokens: renderControlTokens)
         if addSpacePrefix && bytes.first == 0x20 { bytes.removeFirst() }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -109,8 +109,12 @@ struct Vocabulary: Sendable {
     let userDefinedMatcher: SpecialTokenMatcher
     /// Control, unknown and user-defined tokens: recognised when parsing special tokens.
     let specialMatcher: SpecialTokenMatcher
+    /// [vocab] the bytes each token decodes to (hidden tokens: their literal text)
+    let decodedBytes: [[UInt8]]
 
-    init(tokens: [String], tokenTypes: [Int32]?, special: SpecialTokens) throws {
+    /// `decodedBytes` gives the bytes a token (text, type) decodes to; it differs between models.
+    init(tokens: [String], tokenTypes: [Int32]?, special: SpecialTokens,
+         decodedBytes: (String, TokenType) -> [UInt8]) throws {
         guard !tokens.isEmpty else { throw TokenizerError.emptyVocabulary }
         if let tokenTypes, tokenTypes.count != tokens.count {
             throw TokenizerError.countMismatch(what: "token types", expected: tokens.count, got: tokenTypes.count)
@@ -144,11 +148,29 @@ struct Vocabulary: Sendable {
         }
         self.userDefinedMatcher = SpecialTokenMatcher(userDefined)
         self.specialMatcher = SpecialTokenMatcher(specials)
+        self.decodedBytes = zip(tokens, types).map(decodedBytes)
     }
 
     var count: Int { tokens.count }
 
     func contains(_ id: Int) -> Bool { id >= 0 && id < tokens.count }
+
+    func token(_ id: Int) -> String? { contains(id) ? tokens[id] : nil }
+
+    func tokenType(_ id: Int) -> TokenType? { contains(id) ? types[id] : nil }
+
+    /// See `Tokenizer.pieceBytes`.
+    func pieceBytes(_ id: Int, renderControlTokens: Bool) -> [UInt8] {
+        guard contains(id) else { return Vocabulary.replacementBytes }
+        if !renderControlTokens && isHidden(id) { return [] }
+        return decodedBytes[id]
+    }
+
+    func decodeBytes(_ ids: [Int], renderControlTokens: Bool) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for id in ids { bytes.append(contentsOf: pieceBytes(id, renderControlTokens: renderControlTokens)) }
+        return bytes
+    }
 
     /// Whether a token is hidden from decoded text unless control tokens are rendered.
     func isHidden(_ id: Int) -> Bool {
@@ -158,19 +180,25 @@ struct Vocabulary: Sendable {
         }
     }
 
-    /// Splits `bytes` on special tokens and calls `text` for each plain-text range (with whether a
-    /// special token, or the start of input, came just before it) and `token` for each special id.
-    func segment(_ bytes: [UInt8], parseSpecialTokens: Bool,
-                 text: (Range<Int>, _ afterSpecial: Bool) -> Void, token: (Int) -> Void) {
+    /// The encoding skeleton both models share: optional BOS, then `text` split on special tokens;
+    /// special tokens are appended as ids and each plain-text range goes to `encodeText` (told
+    /// whether the start of input or a special token came just before it).
+    func encode(_ text: String, parseSpecialTokens: Bool, addBOS: Bool,
+                encodeText: (_ bytes: [UInt8], _ range: Range<Int>, _ afterSpecial: Bool, _ out: inout [Int]) -> Void) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(text.utf8.count / 3 + 1)
+        if addBOS, let bos = special.bos { out.append(bos) }
+        let bytes = Array(text.utf8)
         let matcher = parseSpecialTokens ? specialMatcher : userDefinedMatcher
         var afterSpecial = true
         matcher.split(bytes, text: { range in
-            text(range, afterSpecial)
+            encodeText(bytes, range, afterSpecial, &out)
             afterSpecial = false
         }, token: { id in
-            token(id)
+            out.append(id)
             afterSpecial = true
         })
+        return out
     }
 
     static let replacementBytes: [UInt8] = Array("\u{FFFD}".utf8)

@@ -113,6 +113,23 @@ final class BPETokenizerTests: XCTestCase {
         XCTAssertEqual(tok.decode([4, 6, 1]), "abc ab")
     }
 
+    func testIgnoreMergesTakesWholeVocabularyPieces() throws {
+        // "abc" is in the vocabulary but no merge path reaches it.
+        let tokens = ["a", "b", "c", "ab", "abc"]
+        let merging = try BPETokenizer(tokens: tokens, merges: ["a b"], preTokenizer: .llama3)
+        XCTAssertEqual(merging.encode("abc"), [3, 2])
+        let whole = try BPETokenizer(tokens: tokens, merges: ["a b"], preTokenizer: .llama3, ignoreMerges: true)
+        XCTAssertEqual(whole.encode("abc"), [4])
+        XCTAssertEqual(whole.encode("abcab"), [3, 2, 3], "a piece not in the vocabulary still merges")
+        // The factory turns it on for the Llama 3 family only.
+        let llama3 = try TokenizerKind.make(model: "gpt2", pre: "llama-bpe", tokens: tokens, merges: ["a b"])
+        XCTAssertEqual(llama3.encode("abc"), [4])
+        XCTAssertTrue(llama3.addBOS)
+        let gpt2 = try TokenizerKind.make(model: "gpt2", pre: "gpt2", tokens: tokens, merges: ["a b"])
+        XCTAssertEqual(gpt2.encode("abc"), [3, 2])
+        XCTAssertFalse(gpt2.addBOS)
+    }
+
     func testInvalidInputsThrowTypedErrors() {
         XCTAssertThrowsError(try BPETokenizer(tokens: [], merges: [], preTokenizer: .gpt2)) {
             XCTAssertEqual($0 as? TokenizerError, .emptyVocabulary)

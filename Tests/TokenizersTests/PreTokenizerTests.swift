@@ -43,6 +43,10 @@ final class PreTokenizerTests: XCTestCase {
         XCTAssertEqual(PreTokenizer.smollm.split("½Ⅻ"), ["½", "Ⅻ"])
     }
 
+    func testDocumentationExample() {
+        XCTAssertEqual(PreTokenizer.llama3.split("I'm 12345 ok"), ["I", "'m", " ", "123", "45", " ok"])
+    }
+
     func testContractionsAndCase() {
         XCTAssertEqual(PreTokenizer.gpt2.split("I'm"), ["I", "'m"])
         XCTAssertEqual(PreTokenizer.gpt2.split("I'M"), ["I", "'", "M"])
