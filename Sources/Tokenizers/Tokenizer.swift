@@ -36,12 +36,20 @@ public struct SpecialTokens: Sendable, Equatable {
     public var eos: Int?
     public var unk: Int?
     public var pad: Int?
+    /// End of turn (GGUF `tokenizer.ggml.eot_token_id`), for chat models whose turn end differs from EOS.
+    public var eot: Int?
 
-    public init(bos: Int? = nil, eos: Int? = nil, unk: Int? = nil, pad: Int? = nil) {
+    public init(bos: Int? = nil, eos: Int? = nil, unk: Int? = nil, pad: Int? = nil, eot: Int? = nil) {
         self.bos = bos
         self.eos = eos
         self.unk = unk
         self.pad = pad
+        self.eot = eot
+    }
+
+    /// Whether generation should stop at `id`: it is the EOS or the end-of-turn token.
+    public func isEndOfGeneration(_ id: Int) -> Bool {
+        id == eos || id == eot
     }
 }
 
@@ -119,7 +127,8 @@ struct Vocabulary: Sendable {
         if let tokenTypes, tokenTypes.count != tokens.count {
             throw TokenizerError.countMismatch(what: "token types", expected: tokens.count, got: tokenTypes.count)
         }
-        for (name, id) in [("bos", special.bos), ("eos", special.eos), ("unk", special.unk), ("pad", special.pad)] {
+        for (name, id) in [("bos", special.bos), ("eos", special.eos), ("unk", special.unk), ("pad", special.pad),
+                         ("eot", special.eot)] {
             if let id, !(0..<tokens.count).contains(id) {
                 throw TokenizerError.specialTokenOutOfRange(name: name, id: id, vocabularySize: tokens.count)
             }

@@ -8,7 +8,7 @@
 //   merges         tokenizer.ggml.merges         byte-level BPE only, "left right"
 //   scores         tokenizer.ggml.scores         SentencePiece only
 //   tokenTypes     tokenizer.ggml.token_type
-//   bos/eos/unk/pad tokenizer.ggml.{bos,eos,unknown,padding}_token_id
+//   bos/eos/unk/pad/eot tokenizer.ggml.{bos,eos,unknown,padding,eot}_token_id
 //   addBOS         tokenizer.ggml.add_bos_token
 //   addSpacePrefix tokenizer.ggml.add_space_prefix (SentencePiece only)
 // Defaults for missing flags follow llama.cpp: SentencePiece models add BOS and a prefix space;
@@ -42,9 +42,9 @@ public enum TokenizerKind: String, Sendable, CaseIterable {
     ///   for "gpt2", no scores for "llama") and the errors of the tokenizer initialisers.
     public static func make(model: String, pre: String? = nil, tokens: [String], merges: [String]? = nil,
                             scores: [Float]? = nil, tokenTypes: [Int32]? = nil,
-                            bos: Int? = nil, eos: Int? = nil, unk: Int? = nil, pad: Int? = nil,
+                            bos: Int? = nil, eos: Int? = nil, unk: Int? = nil, pad: Int? = nil, eot: Int? = nil,
                             addBOS: Bool? = nil, addSpacePrefix: Bool? = nil) throws -> any Tokenizer {
-        let special = SpecialTokens(bos: bos, eos: eos, unk: unk, pad: pad)
+        let special = SpecialTokens(bos: bos, eos: eos, unk: unk, pad: pad, eot: eot)
         switch try TokenizerKind(ggufModel: model) {
         case .byteLevelBPE:
             guard let merges else { throw TokenizerError.missingField("tokenizer.ggml.merges") }
