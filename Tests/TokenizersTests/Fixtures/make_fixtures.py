@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Regenerates the tokenizer test fixtures in this folder.
 
-Usage: python3 make_fixtures.py [path/to/SmolLM2-135M-Instruct.Q4_1.gguf]
-Needs: pip install gguf tokenizers
+Usage: [LLAMA_TOKENIZE=path/to/llama-tokenize] python3 make_fixtures.py [path/to/SmolLM2-135M-Instruct.Q4_1.gguf]
+Needs: pip install gguf tokenizers sentencepiece
 
 Writes
   smollm2-vocab.json      the GGUF tokenizer arrays (tokens, token types, merges, special ids) as plain JSON
   smollm2-tokenizer.json  a Hugging Face tokenizer.json equivalent to SmolLM2's, built from those arrays
   smollm2-expected.json   reference ids from HF `tokenizers` for a suite of strings (plain and special-aware)
   pretokenizer-expected.json  reference splits (HF Split/Digits/ByteLevel, i.e. Oniguruma) per pre-tokenizer family
+  sentencepiece-tiny.json a tiny SentencePiece BPE model trained here (pieces, scores, types) and its encodings
+  smollm2-llamacpp-expected.json  (only with LLAMA_TOKENIZE) the same suite tokenized by llama.cpp
+The tiny-tokenizer-*.json files are hand-written; their expected ids are in TokenizerJSONTests.swift.
 """
 import json, os, random, sys
 
