@@ -1,1 +1,18 @@
-// Tokenizers module.
+// Tokenizers module: text <-> token ids for locally run language models. Foundation only.
+//
+// Files:
+//   Tokenizer.swift               the `Tokenizer` protocol, token types, special tokens, the shared
+//                                 vocabulary and special-token splitting
+//   BPETokenizer.swift            byte-level BPE (GGUF model "gpt2")
+//   SentencePieceTokenizer.swift  SentencePiece BPE with scores and byte fallback (GGUF model "llama")
+//   PreTokenizer.swift            the gpt2 / llama3 / qwen2 / smollm splits as hand-written scanners
+//   ByteLevel.swift               GPT-2's byte <-> printable character mapping
+//   StreamingDecoder.swift        token-at-a-time decoding that never splits a UTF-8 character
+//   TokenizerJSON.swift           Hugging Face tokenizer.json -> BPETokenizer
+//   TokenizerKind.swift           factory from GGUF-style metadata given as plain values
+//   TokenizerError.swift          the module's typed errors
+//
+// Conformance: Tests/TokenizersTests holds SmolLM2 ids from Hugging Face `tokenizers` and from
+// llama.cpp's llama-tokenize, pre-tokenizer splits from Oniguruma (via `tokenizers`) and ids from the
+// `sentencepiece` library; Tests/TokenizersTests/Fixtures/make_fixtures.py regenerates them.
+// Throughput: Benchmarks/tokenizer-bench.sh.

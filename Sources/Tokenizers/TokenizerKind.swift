@@ -1,0 +1,66 @@
+// TokenizerKind: builds the right tokenizer from GGUF-style tokenizer metadata given as plain values.
+//
+// The caller (a GGUF reader elsewhere) extracts the arrays; nothing here knows the file format. The
+// GGUF keys each parameter corresponds to:
+//   model          tokenizer.ggml.model          "gpt2" (byte-level BPE) or "llama" (SentencePiece BPE)
+//   pre            tokenizer.ggml.pre            pre-tokenizer family name, byte-level BPE only
+//   tokens         tokenizer.ggml.tokens
+//   merges         tokenizer.ggml.merges         byte-level BPE only, "left right"
+//   scores         tokenizer.ggml.scores         SentencePiece only
+//   tokenTypes     tokenizer.ggml.token_type
+//   bos/eos/unk/pad/eot tokenizer.ggml.{bos,eos,unknown,padding,eot}_token_id
+//   addBOS         tokenizer.ggml.add_bos_token
+//   addSpacePrefix tokenizer.ggml.add_space_prefix (SentencePiece only)
+// Defaults for missing flags follow llama.cpp: SentencePiece models add BOS and a prefix space;
+// byte-level models add no BOS except the Llama 3 family, which also skips merging for pieces that
+// are whole vocabulary entries ("ignore merges").
+
+/// The tokenizer models this module implements, by their GGUF `tokenizer.ggml.model` names.
+public enum TokenizerKind: String, Sendable, CaseIterable {
+    /// Byte-level BPE with ranked merges (GPT-2, Llama 3, Qwen 2, SmolLM, ...).
+    case byteLevelBPE = "gpt2"
+    /// SentencePiece BPE with scores and byte fallback (Llama 2, Mistral v0.1, Gemma, ...).
+    case sentencePiece = "llama"
+
+    public init(ggufModel: String) throws {
+        guard let kind = TokenizerKind(rawValue: ggufModel) else {
+            throw TokenizerError.unsupportedModel(name: ggufModel, known: TokenizerKind.allCases.map(\.rawValue))
+        }
+        self = kind
+    }
+
+    /// Pre-tokenizer names for which llama.cpp adds BOS by default and skips merges for whole-vocab pieces.
+    static let llama3Names: Set<String> = ["llama3", "llama-v3", "llama-bpe", "falcon3"]
+
+    /// Builds a tokenizer from GGUF-style metadata.
+    ///
+    /// ```swift
+    /// let tok = try TokenizerKind.make(model: "gpt2", pre: "smollm", tokens: tokens, merges: merges,
+    ///                                  tokenTypes: types, bos: 1, eos: 2)
+    /// ```
+    /// - Throws: `TokenizerError.unsupportedModel`, `.unknownPreTokenizer`, `.missingField` (no merges
+    ///   for "gpt2", no scores for "llama") and the errors of the tokenizer initialisers.
+    public static func make(model: String, pre: String? = nil, tokens: [String], merges: [String]? = nil,
+                            scores: [Float]? = nil, tokenTypes: [Int32]? = nil,
+                            bos: Int? = nil, eos: Int? = nil, unk: Int? = nil, pad: Int? = nil, eot: Int? = nil,
+                            addBOS: Bool? = nil, addSpacePrefix: Bool? = nil) throws -> any Tokenizer {
+        let special = SpecialTokens(bos: bos, eos: eos, unk: unk, pad: pad, eot: eot)
+        switch try TokenizerKind(ggufModel: model) {
+        case .byteLevelBPE:
+            guard let merges else { throw TokenizerError.missingField("tokenizer.ggml.merges") }
+            guard let pre else {
+                throw TokenizerError.unknownPreTokenizer(name: "(missing)", known: PreTokenizer.ggufNames.keys.sorted())
+            }
+            let preTokenizer = try PreTokenizer(ggufName: pre)
+            let isLlama3 = llama3Names.contains(pre)
+            return try BPETokenizer(tokens: tokens, merges: merges, tokenTypes: tokenTypes,
+                                    preTokenizer: preTokenizer, specialTokens: special,
+                                    addBOS: addBOS ?? isLlama3, ignoreMerges: isLlama3)
+        case .sentencePiece:
+            guard let scores else { throw TokenizerError.missingField("tokenizer.ggml.scores") }
+            return try SentencePieceTokenizer(tokens: tokens, scores: scores, tokenTypes: tokenTypes,
+                                              specialTokens: special, addBOS: addBOS ?? true,
+                                              addSpacePrefix: addSpacePrefix ?? true)
+        }
+    }
+}
