@@ -300,9 +300,10 @@ enum GGUFParser {
                 shape.append(dim)
             }
             guard let type = TensorType(rawValue: typeID) else { throw GGUFError.unknownTensorType(tensor: name, id: typeID) }
-            guard let rowBytes = type.rowBytes(shape[0]) else {
+            guard shape[0] % type.blockSize == 0 else {
                 throw GGUFError.rowNotBlockAligned(tensor: name, rowLength: shape[0], type: type)
             }
+            guard let rowBytes = type.rowBytes(shape[0]) else { throw GGUFError.shapeOverflow(tensor: name, shape: rawShape) }
             let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: elements / shape[0])
             guard !overflow else { throw GGUFError.shapeOverflow(tensor: name, shape: rawShape) }
             guard offset % UInt64(alignment) == 0 else {
