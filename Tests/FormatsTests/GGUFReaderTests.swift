@@ -198,10 +198,31 @@ final class GGUFReaderTests: XCTestCase {
             row.withUnsafeMutableBufferPointer { dequantizeRow(view.type, from: view.row(0), into: $0.baseAddress!, count: view.cols) }
             XCTAssertTrue(row.allSatisfy(\.isFinite), "\(info.name) has non-finite values in row 0")
         }
-        // A norm weight is F32 and close to positive values of order 1.
         let norm = try file.requireTensor("output_norm.weight")
         XCTAssertEqual(norm.type, .f32)
         XCTAssertEqual(norm.shape, [576])
+
+        // Row 1 of three tensors, dequantized by the `gguf` Python package (gguf.quants.dequantize):
+        // first eight values as f32 bits, and the f64 sums of the row and of its absolute values.
+        let golden: [(String, [UInt32], Double, Double)] = [
+            ("token_embd.weight",
+             [0xbcc30000, 0xbc820000, 0xbd228000, 0x3c820000, 0xbde38000, 0xbc020000, 0xbd820000, 0x3d924000],
+             0.35922718048095703, 43.44069766998291),
+            ("blk.0.attn_q.weight",
+             [0xbdf04000, 0xbdf04000, 0xbe457000, 0x3e853800, 0xbefd5800, 0x3e3d2000, 0xbd2b4000, 0xbd2b4000],
+             -0.71209716796875, 103.85809326171875),
+            ("blk.29.ffn_down.weight",
+             [0xbeaa6800, 0xbdc12000, 0x3e13b000, 0x3e13b000, 0x3ec3f800, 0x3ccc8000, 0xbe8be000, 0xbe8be000],
+             -3.201263427734375, 210.14602661132812),
+        ]
+        for (name, firstBits, sum, absSum) in golden {
+            let view = try file.requireTensor(name)
+            var row = [Float](repeating: .nan, count: view.cols)
+            row.withUnsafeMutableBufferPointer { dequantizeRow(view.type, from: view.row(1), into: $0.baseAddress!, count: view.cols) }
+            XCTAssertEqual(row.prefix(8).map(\.bitPattern), firstBits, name)
+            XCTAssertEqual(row.reduce(0.0) { $0 + Double($1) }, sum, accuracy: 1e-9, name)
+            XCTAssertEqual(row.reduce(0.0) { $0 + Double(abs($1)) }, absSum, accuracy: 1e-9, name)
+        }
     }
 }
 
