@@ -79,13 +79,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// Maps and parses the file at `url`.
     public convenience init(url: URL) throws {
-        let storage: MappedFile
-        do {
-            storage = try MappedFile(url: url)
-        } catch let failure as MappedFile.Failure {
-            throw GGUFError.cannotOpen(path: failure.path, reason: failure.reason)
-        }
-        try self.init(storage: storage)
+        try self.init(storage: MappedFile.map(url) { GGUFError.cannotOpen(path: $0.path, reason: $0.reason) })
     }
 
     /// Parses a GGUF image held in memory (the bytes are copied).

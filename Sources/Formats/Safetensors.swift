@@ -135,13 +135,7 @@ public final class SafetensorsFile: @unchecked Sendable {
     private let index: [String: Int]
 
     public convenience init(url: URL) throws {
-        let storage: MappedFile
-        do {
-            storage = try MappedFile(url: url)
-        } catch let failure as MappedFile.Failure {
-            throw SafetensorsError.cannotOpen(path: failure.path, reason: failure.reason)
-        }
-        try self.init(storage: storage)
+        try self.init(storage: MappedFile.map(url) { SafetensorsError.cannotOpen(path: $0.path, reason: $0.reason) })
     }
 
     /// Parses a safetensors image held in memory (the bytes are copied).
