@@ -79,13 +79,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// Maps and parses the file at `url`.
     public convenience init(url: URL) throws {
-        let storage: MappedFile
-        do {
-            storage = try MappedFile(url: url)
-        } catch let failure as MappedFile.Failure {
-            throw GGUFError.cannotOpen(path: failure.path, reason: failure.reason)
-        }
-        try self.init(storage: storage)
+        try self.init(storage: MappedFile.map(url) { GGUFError.cannotOpen(path: $0.path, reason: $0.reason) })
     }
 
     /// Parses a GGUF image held in memory (the bytes are copied).
@@ -300,9 +294,10 @@ enum GGUFParser {
                 shape.append(dim)
             }
             guard let type = TensorType(rawValue: typeID) else { throw GGUFError.unknownTensorType(tensor: name, id: typeID) }
-            guard let rowBytes = type.rowBytes(shape[0]) else {
+            guard shape[0] % type.blockSize == 0 else {
                 throw GGUFError.rowNotBlockAligned(tensor: name, rowLength: shape[0], type: type)
             }
+            guard let rowBytes = type.rowBytes(shape[0]) else { throw GGUFError.shapeOverflow(tensor: name, shape: rawShape) }
             let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: elements / shape[0])
             guard !overflow else { throw GGUFError.shapeOverflow(tensor: name, shape: rawShape) }
             guard offset % UInt64(alignment) == 0 else {

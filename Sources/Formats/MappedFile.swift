@@ -48,6 +48,15 @@ final class MappedFile: @unchecked Sendable {
         base = UnsafeRawPointer(address)
     }
 
+    /// Maps `url`, turning a failure into the caller's own error type.
+    static func map(_ url: URL, orThrow wrap: (Failure) -> Error) throws -> MappedFile {
+        do {
+            return try MappedFile(url: url)
+        } catch let failure as Failure {
+            throw wrap(failure)
+        }
+    }
+
     /// Copies `bytes` into an owned buffer (for inputs that live in memory).
     init<Bytes: Collection>(copying bytes: Bytes, path: String = "<memory>") where Bytes.Element == UInt8 {
         self.path = path

@@ -242,26 +242,28 @@ private func scaleMinK4(_ p: UnsafeRawPointer, _ j: Int) -> (scale: UInt8, min: 
 
 // Q4_K: [d: f16][dmin: f16][scales: 12 B][qs: 128 B]
 private func dequantizeQ4_K(_ b: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
-    let d = loadHalf(b, 0), dmin = loadHalf(b, 2)
-    let scales = b + 4
-    for e in 0..<256 {
-        let (sc, m) = scaleMinK4(scales, e / 32)
-        let byte = loadU8(b, 16 + 32 * (e / 64) + e % 32)
-        let q = (e / 32) % 2 == 0 ? byte & 0x0F : byte >> 4
-        y[e] = (d * Float(sc)) * Float(q) - dmin * Float(m)
-    }
+    dequantizeK4Layout(b, y, highBitsAt: nil, nibblesAt: 16)
 }
 
 // Q5_K: [d: f16][dmin: f16][scales: 12 B][qh: 32 B][qs: 128 B]
 private func dequantizeQ5_K(_ b: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>) {
+    dequantizeK4Layout(b, y, highBitsAt: 16, nibblesAt: 48)
+}
+
+/// Q4_K and Q5_K share d, dmin, the packed (scale, min) pairs and the nibble order; Q5_K adds a
+/// plane of fifth bits at `highBitsAt`.
+@inline(__always)
+private func dequantizeK4Layout(_ b: UnsafeRawPointer, _ y: UnsafeMutablePointer<Float>, highBitsAt: Int?, nibblesAt: Int) {
     let d = loadHalf(b, 0), dmin = loadHalf(b, 2)
     let scales = b + 4
     for e in 0..<256 {
         let (sc, m) = scaleMinK4(scales, e / 32)
-        let byte = loadU8(b, 48 + 32 * (e / 64) + e % 32)
-        let low = (e / 32) % 2 == 0 ? byte & 0x0F : byte >> 4
-        let high = (loadU8(b, 16 + e % 32) >> UInt8(e / 32)) & 1
-        y[e] = (d * Float(sc)) * Float(low | high << 4) - dmin * Float(m)
+        let byte = loadU8(b, nibblesAt + 32 * (e / 64) + e % 32)
+        var q = (e / 32) % 2 == 0 ? byte & 0x0F : byte >> 4
+        if let highBitsAt {
+            q |= ((loadU8(b, highBitsAt + e % 32) >> UInt8(e / 32)) & 1) << 4
+        }
+        y[e] = (d * Float(sc)) * Float(q) - dmin * Float(m)
     }
 }
 

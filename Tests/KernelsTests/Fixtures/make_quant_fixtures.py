@@ -10,6 +10,7 @@ The expected floats always come from `gguf.quants.dequantize`.
 
 Fixture file layout (all little-endian), one file per type, `<TYPE>.bin`:
   u32 ggml type id | u32 element count n | raw blocks (n / blockSize * bytesPerBlock) | n x f32
+plus `weights.f32`: the n source floats that the legacy types were quantized from.
 
 Run from anywhere:  python3 Tests/KernelsTests/Fixtures/make_quant_fixtures.py
 """
@@ -74,6 +75,10 @@ def write(qtype: T, raw: np.ndarray, expected: np.ndarray) -> None:
 def main() -> None:
     rng = np.random.default_rng(20240601)
     data = weights(rng)
+    # The unquantized source of the legacy-type fixtures, so test-support quantizers can be
+    # checked against the package's quantizer: COUNT x f32, little-endian.
+    with open(os.path.join(HERE, "weights.f32"), "wb") as f:
+        f.write(data.astype("<f4").tobytes())
     for qtype in [T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1, T.Q8_0, T.BF16]:
         raw = quantize(data, qtype).view(np.uint8).reshape(-1)
         write(qtype, raw, dequantize(raw, qtype).reshape(-1))

@@ -1,1 +1,0 @@
-// Helpers shared by the test targets: writers for tiny GGUF and safetensors files.
