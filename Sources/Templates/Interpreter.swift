@@ -162,9 +162,6 @@ final class Interpreter {
             }
         }
         if items.isEmpty { return try exec(otherwise, scope: scope, into: &out) }
-        let outerLoop = scope.lookup("loop")
-        var depth = 1
-        if case .dict(let d)? = outerLoop, case .int(let outerDepth)? = d["depth"] { depth = outerDepth + 1 }
         for (index, item) in items.enumerated() {
             try charge()
             let s = Scope(parent: scope)
@@ -177,8 +174,8 @@ final class Interpreter {
             loop["first"] = .bool(index == 0)
             loop["last"] = .bool(index == items.count - 1)
             loop["length"] = .int(items.count)
-            loop["depth"] = .int(depth)
-            loop["depth0"] = .int(depth - 1)
+            loop["depth"] = .int(1)  // only recursive loops (unsupported) go deeper
+            loop["depth0"] = .int(0)
             if index > 0 { loop["previtem"] = items[index - 1] }
             if index + 1 < items.count { loop["nextitem"] = items[index + 1] }
             loop["cycle"] = .function(TemplateFunction("loop.cycle") { args, _ in
