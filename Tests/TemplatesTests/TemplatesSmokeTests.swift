@@ -1,5 +1,0 @@
-import XCTest
-
-final class TemplatesSmokeTests: XCTestCase {
-    func testPackageBuilds() { XCTAssertEqual(1 + 1, 2) }
-}
