@@ -1,0 +1,157 @@
+// Loading a `LanguageModel` from the files people download: a GGUF file, or a Hugging Face
+// folder with config.json, *.safetensors (single or sharded) and tokenizer.json
+// (+ tokenizer_config.json for the chat template and special tokens).
+
+import Formats
+import Foundation
+import Kernels
+import Tokenizers
+
+extension LanguageModel {
+    /// Loads a GGUF file: weights memory-mapped, tokenizer and template from its metadata.
+    public static func loadGGUF(_ url: URL) throws -> LanguageModel {
+        let file = try GGUFFile(url: url)
+        let transformer = try Transformer.load(gguf: file)
+        let tokenizer = try makeTokenizer(gguf: file)
+        guard tokenizer.vocabularySize <= transformer.config.vocab else {
+            throw ModelError.invalidMetadata("tokenizer.ggml.tokens",
+                                             "\(tokenizer.vocabularySize) tokens but the model has \(transformer.config.vocab) rows")
+        }
+        var summary: [String: String] = ["format": "GGUF v\(file.version)", "tensors": "\(file.tensors.count)"]
+        if let name = file.metadata["general.name"]?.stringValue { summary["name"] = name }
+        var types: [String: Int] = [:]
+        for t in file.tensors { types[t.type.description, default: 0] += 1 }
+        summary["tensor types"] = types.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+        summary["tokenizer"] = "\(file.metadata["tokenizer.ggml.model"]?.stringValue ?? "?")"
+            + "/\(file.metadata["tokenizer.ggml.pre"]?.stringValue ?? "-"), \(tokenizer.vocabularySize) tokens"
+        return try LanguageModel(transformer: transformer, tokenizer: tokenizer,
+                                 chatTemplate: file.metadata["tokenizer.chat_template"]?.stringValue,
+                                 url: url, formatSummary: summary)
+    }
+
+    static func makeTokenizer(gguf file: GGUFFile) throws -> any Tokenizer {
+        func strings(_ key: String) throws -> [String]? {
+            file.metadata[key] == nil ? nil : try file.stringArray(key)
+        }
+        func int(_ key: String) throws -> Int? { try file.intIfPresent(key) }
+        guard let model = file.metadata["tokenizer.ggml.model"]?.stringValue else {
+            throw ModelError.missingMetadata("tokenizer.ggml.model")
+        }
+        guard let tokens = try strings("tokenizer.ggml.tokens") else { throw ModelError.missingMetadata("tokenizer.ggml.tokens") }
+        let types: [Int32]? = file.metadata["tokenizer.ggml.token_type"] == nil
+            ? nil : try file.intArray("tokenizer.ggml.token_type").map { Int32(truncatingIfNeeded: $0) }
+        let scores: [Float]? = file.metadata["tokenizer.ggml.scores"] == nil
+            ? nil : try file.floatArray("tokenizer.ggml.scores")
+        return try TokenizerKind.make(
+            model: model,
+            pre: file.metadata["tokenizer.ggml.pre"]?.stringValue,
+            tokens: tokens,
+            merges: try strings("tokenizer.ggml.merges"),
+            scores: scores,
+            tokenTypes: types,
+            bos: try int("tokenizer.ggml.bos_token_id"),
+            eos: try int("tokenizer.ggml.eos_token_id"),
+            unk: try int("tokenizer.ggml.unknown_token_id"),
+            pad: try int("tokenizer.ggml.padding_token_id"),
+            eot: try int("tokenizer.ggml.eot_token_id"),
+            addBOS: try file.boolIfPresent("tokenizer.ggml.add_bos_token"),
+            addSpacePrefix: try file.boolIfPresent("tokenizer.ggml.add_space_prefix"))
+    }
+
+    /// Loads a Hugging Face folder.
+    public static func loadHuggingFace(folder: URL) throws -> LanguageModel {
+        let config = try HFConfig.load(from: folder.appendingPathComponent("config.json"))
+        let tensors = try SafetensorsCollection(directory: folder)
+        let architecture: Architecture
+        switch config.family {
+        case .llama?, .mistral?: architecture = .llama
+        case .qwen2?: architecture = .qwen2
+        case .qwen3?: architecture = .qwen3
+        case .gpt2?: architecture = .gpt2
+        default: throw ModelError.unsupportedArchitecture(config.modelType)
+        }
+        let modelConfig = ModelConfig(
+            architecture: architecture, dModel: config.hiddenSize, layers: config.numHiddenLayers,
+            heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads, headDim: config.headDim,
+            dFF: config.intermediateSize, vocab: config.vocabSize, contextLength: config.maxPositionEmbeddings,
+            normEps: Float(config.normEps), ropeBase: config.ropeTheta, ropeDims: config.headDim,
+            ropeStyle: .neox)
+        try modelConfig.validate()
+        let source = HFTensorNames(collection: tensors, architecture: architecture, tied: config.tieWordEmbeddings)
+        let weights = try TransformerWeights.fromGGUFNames(source, config: modelConfig)
+        let transformer = try Transformer(config: modelConfig, weights: weights, owner: tensors)
+
+        let tokenizerData: Data
+        do { tokenizerData = try Data(contentsOf: folder.appendingPathComponent("tokenizer.json")) } catch {
+            throw ModelError.io("cannot read tokenizer.json in \(folder.path)")
+        }
+        let tokConfig = try? JSONSerialization.jsonObject(
+            with: Data(contentsOf: folder.appendingPathComponent("tokenizer_config.json"))) as? [String: Any]
+        // Special tokens: named in tokenizer_config.json (string or {"content": ...}), else config.json ids.
+        func named(_ key: String) -> String? {
+            if let s = tokConfig?[key] as? String { return s }
+            if let d = tokConfig?[key] as? [String: Any] { return d["content"] as? String }
+            return nil
+        }
+        let probe = try BPETokenizer.fromTokenizerJSON(data: tokenizerData)
+        let special = SpecialTokens(
+            bos: named("bos_token").flatMap { probe.id(forToken: $0) } ?? config.bosTokenIds.first,
+            eos: named("eos_token").flatMap { probe.id(forToken: $0) } ?? config.eosTokenIds.first,
+            unk: named("unk_token").flatMap { probe.id(forToken: $0) },
+            pad: named("pad_token").flatMap { probe.id(forToken: $0) } ?? config.padTokenId)
+        let addBOS = tokConfig?["add_bos_token"] as? Bool ?? false
+        let tokenizer = try BPETokenizer.fromTokenizerJSON(data: tokenizerData, specialTokens: special, addBOS: addBOS)
+        var template = tokConfig?["chat_template"] as? String
+        if template == nil, let list = tokConfig?["chat_template"] as? [[String: Any]] {
+            template = list.first { ($0["name"] as? String) == "default" }?["template"] as? String
+        }
+        let summary = ["format": "Hugging Face safetensors (\(tensors.shards.count) shard(s))",
+                       "tensors": "\(tensors.weightMap.count)",
+                       "tokenizer": "tokenizer.json, \(tokenizer.vocabularySize) tokens"]
+        return try LanguageModel(transformer: transformer, tokenizer: tokenizer, chatTemplate: template,
+                                 url: folder, formatSummary: summary)
+    }
+}
+
+/// Serves Hugging Face tensor names under the GGUF names the weight builder asks for.
+///
+/// Safetensors shapes are in math order ([rows, cols]); the collection's views reverse them to
+/// ggml order, so a `q_proj` [H*hd, d] arrives as [d, H*hd] like a GGUF `attn_q`.
+struct HFTensorNames: TensorSource {
+    let collection: SafetensorsCollection
+    let architecture: Architecture
+    let tied: Bool
+
+    func tensorView(_ name: String) throws -> TensorView? {
+        guard let hf = hfName(name) else { return nil }
+        return try collection.tensor(named: hf)
+    }
+
+    func hfName(_ gguf: String) -> String? {
+        let gpt2 = architecture == .gpt2
+        switch gguf {
+        case "token_embd.weight": return gpt2 ? "wte.weight" : "model.embed_tokens.weight"
+        case "position_embd.weight": return gpt2 ? "wpe.weight" : nil
+        case "output_norm.weight": return gpt2 ? "ln_f.weight" : "model.norm.weight"
+        case "output_norm.bias": return gpt2 ? "ln_f.bias" : nil
+        case "output.weight": return gpt2 || tied ? nil : "lm_head.weight"
+        default: break
+        }
+        let parts = gguf.split(separator: ".")
+        guard parts.count == 4, parts[0] == "blk", let l = Int(parts[1]) else { return nil }
+        let kind = parts[2], suffix = parts[3]
+        if gpt2 {
+            // GPT-2 checkpoints store Conv1D weights [in, out]; not supported in this mapping.
+            return nil
+        }
+        let p = "model.layers.\(l)."
+        let map: [Substring: String] = [
+            "attn_norm": "input_layernorm", "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj",
+            "attn_v": "self_attn.v_proj", "attn_output": "self_attn.o_proj", "attn_q_norm": "self_attn.q_norm",
+            "attn_k_norm": "self_attn.k_norm", "ffn_norm": "post_attention_layernorm",
+            "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj",
+        ]
+        guard let hf = map[kind] else { return nil }
+        return p + hf + "." + suffix
+    }
+}

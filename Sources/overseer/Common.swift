@@ -1,0 +1,44 @@
+// Options and helpers shared by the commands.
+
+import ArgumentParser
+import Foundation
+import Models
+
+struct ModelOption: ParsableArguments {
+    @Option(name: [.customShort("m"), .long], help: "A .gguf file, a Hugging Face folder, or a known name (see `overseer models list`).")
+    var model: String = "smollm2"
+
+    func load() throws -> LanguageModel {
+        try LanguageModel.load(model)
+    }
+}
+
+struct ThreadsOption: ParsableArguments {
+    @Option(help: "Threads for the forward pass (results are identical for any count).")
+    var threads: Int = defaultThreads
+
+    static var defaultThreads: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
+
+    func validate() throws {
+        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+    }
+}
+
+/// Writes `value` as pretty, key-sorted JSON on standard output.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// Writes to standard error (progress and logs, kept out of JSON output).
+func log(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Writes text to standard output immediately.
+func emit(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Models
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Log-probability of each token of a text, or perplexity of a file in chunks.",
+        discussion: """
+        With --text (or --file without --context): every token's log-probability given its prefix, \
+        the total and the perplexity. With --context N: perplexity over non-overlapping chunks of N \
+        tokens, each scored on its second half, as GGUF perplexity tools do.
+        """)
+
+    @OptionGroup var modelOption: ModelOption
+    @Option(help: "Text to score.") var text: String?
+    @Option(help: "File to score.") var file: String?
+    @Option(help: "Chunk size for perplexity over a long text.") var context: Int?
+    @OptionGroup var threads: ThreadsOption
+    @Flag(help: "Print JSON.") var json = false
+
+    struct TokenOutput: Encodable {
+        var id: Int
+        var text: String
+        var logprob: Float?
+    }
+
+    struct SequenceOutput: Encodable {
+        var tokens: [TokenOutput]
+        var totalLogprob: Double
+        var perplexity: Double
+        var scoredTokens: Int
+        enum CodingKeys: String, CodingKey {
+            case tokens, perplexity
+            case totalLogprob = "total_logprob", scoredTokens = "scored_tokens"
+        }
+    }
+
+    struct ChunkedOutput: Encodable {
+        var context: Int
+        var chunks: Int
+        var scoredTokens: Int
+        var tokenCount: Int
+        var perplexity: Double
+        var runningPerplexity: [Double]
+        var totalLogprob: Double
+        enum CodingKeys: String, CodingKey {
+            case context, chunks, perplexity
+            case scoredTokens = "scored_tokens", tokenCount = "token_count"
+            case runningPerplexity = "running_perplexity", totalLogprob = "total_logprob"
+        }
+    }
+
+    func validate() throws {
+        guard (text == nil) != (file == nil) else { throw ValidationError("give exactly one of --text and --file") }
+        if let context, context < 4 { throw ValidationError("--context must be ≥ 4") }
+    }
+
+    func run() throws {
+        let input: String
+        if let text { input = text } else {
+            guard let data = FileManager.default.contents(atPath: file!) else {
+                throw ValidationError("cannot read \(file!)")
+            }
+            input = String(decoding: data, as: UTF8.self)
+        }
+        let lm = try modelOption.load()
+        let tok = lm.tokenizer
+        if let context {
+            let tokens = tok.encode(input, parseSpecialTokens: false, addBOS: tok.addBOS)
+            let session = InferenceSession(model: lm.transformer, contextLength: context,
+                                           maxBatch: min(context, 512), threads: threads.threads)
+            let result = try session.perplexity(tokens, context: context, bos: tok.addBOS ? tok.specialTokens.bos : nil) { i, n, ppl in
+                if !json { log("[\(i)/\(n)] \(String(format: "%.4f", ppl))") }
+            }
+            if json {
+                return try printJSON(ChunkedOutput(context: context, chunks: result.chunks, scoredTokens: result.scoredTokens,
+                                                   tokenCount: tokens.count, perplexity: result.perplexity,
+                                                   runningPerplexity: result.runningPerplexity,
+                                                   totalLogprob: -result.negativeLogLikelihood))
+            }
+            print(String(format: "perplexity %.4f over %d chunks of %d tokens (%d scored)", result.perplexity,
+                         result.chunks, context, result.scoredTokens))
+            return
+        }
+        var tokens = tok.encode(input, parseSpecialTokens: false, addBOS: false)
+        if let bos = tok.specialTokens.bos, tok.addBOS { tokens.insert(bos, at: 0) }
+        guard tokens.count <= lm.config.contextLength else {
+            throw ModelError.contextExceeded(limit: lm.config.contextLength, requested: tokens.count)
+        }
+        let session = InferenceSession(model: lm.transformer, contextLength: tokens.count,
+                                       maxBatch: min(tokens.count, 256), threads: threads.threads)
+        let s = try session.score(tokens)
+        let rows = zip(s.tokens, s.logProbs).map { TokenOutput(id: $0, text: tok.decode([$0], renderControlTokens: true), logprob: $1) }
+        if json {
+            return try printJSON(SequenceOutput(tokens: rows, totalLogprob: s.total, perplexity: s.perplexity,
+                                                scoredTokens: max(0, s.tokens.count - 1)))
+        }
+        for r in rows {
+            print(String(format: "%7d  %10@  %@", r.id, r.logprob.map { String(format: "%.4f", $0) } ?? "-", r.text.debugDescription))
+        }
+        print(String(format: "total log-prob %.4f, perplexity %.4f over %d tokens", s.total, s.perplexity, max(0, s.tokens.count - 1)))
+    }
+}
