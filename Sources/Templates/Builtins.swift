@@ -37,7 +37,9 @@ enum Builtins {
         }
         guard step != 0 else { throw TemplateError.runtime("range() arg 3 must not be zero", nil) }
         let span = step > 0 ? Double(stop) - Double(start) : Double(start) - Double(stop)
-        let count = max(0, Int((span / Double(abs(step))).rounded(.up)))
+        let exactCount = max(0, (span / Double(step.magnitude)).rounded(.up))
+        guard exactCount <= Double(interp.limits.maxSteps) else { throw TemplateError.limitExceeded(.steps, nil) }
+        let count = Int(exactCount)
         try interp.charge(count)
         return .array((0..<count).map { .int(start + $0 * step) })
     })
@@ -478,7 +480,8 @@ enum Builtins {
                 if flags.contains("+") && !text.hasPrefix("-") { text = "+" + text }
             case "f", "F", "e", "g":
                 guard let d = value.asDouble else { throw try interp.typeError("%f format: a number is required", value) }
-                text = type == "g" ? formatPythonFloat(d) : String(format: "%.\(precision ?? 6)\(type)", d)
+                let digits = min(precision ?? 6, 100)
+                text = type == "g" ? formatPythonFloat(d) : String(format: "%.\(digits)\(type)", d)
                 if flags.contains("+") && d >= 0 { text = "+" + text }
             case "x", "X":
                 guard let i = value.asInt else { throw try interp.typeError("%x format: an integer is required", value) }
@@ -488,6 +491,7 @@ enum Builtins {
             }
             if let p = precision, type == "s" || type == "r" { text = String(text.prefix(p)) }
             if let w = Int(width), text.count < w {
+                try interp.checkSize(w)
                 let pad = String(repeating: flags.contains("0") && !flags.contains("-") && type != "s" ? "0" : " ",
                                  count: w - text.count)
                 text = flags.contains("-") ? text + pad : pad + text
