@@ -174,6 +174,12 @@ extension Value {
         }
     }
 
+    /// The payload of a `.string`, else nil.
+    var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
     var isUndefined: Bool {
         if case .undefined = self { return true }
         return false
