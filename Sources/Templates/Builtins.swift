@@ -37,7 +37,9 @@ enum Builtins {
         }
         guard step != 0 else { throw TemplateError.runtime("range() arg 3 must not be zero", nil) }
         let span = step > 0 ? Double(stop) - Double(start) : Double(start) - Double(stop)
-        let count = max(0, Int((span / Double(abs(step))).rounded(.up)))
+        let exactCount = max(0, (span / Double(step.magnitude)).rounded(.up))
+        guard exactCount <= Double(interp.limits.maxSteps) else { throw TemplateError.limitExceeded(.steps, nil) }
+        let count = Int(exactCount)
         try interp.charge(count)
         return .array((0..<count).map { .int(start + $0 * step) })
     })
@@ -226,18 +228,8 @@ enum Builtins {
         case "find", "count", "index":
             return bound(name) { args, _ in
                 guard let sub = try stringArg(args, 0, "sub") else { throw TemplateError.runtime("\(name)() needs a string", nil) }
-                let hay = Array(s.unicodeScalars), needle = Array(sub.unicodeScalars)
-                var found: [Int] = []
-                var i = 0
-                while i + needle.count <= hay.count {
-                    if Array(hay[i..<i + needle.count]) == needle {
-                        found.append(i)
-                        if name != "count" { break }
-                        i += max(needle.count, 1)
-                    } else {
-                        i += 1
-                    }
-                }
+                let found = occurrences(of: Array(sub.unicodeScalars), in: Array(s.unicodeScalars),
+                                        limit: name == "count" ? nil : 1)
                 if name == "count" { return .int(found.count) }
                 if let first = found.first { return .int(first) }
                 if name == "index" { throw TemplateError.runtime("substring not found", nil) }
@@ -300,16 +292,7 @@ enum Builtins {
             return words.map(str)
         }
         let needle = Array(sep.unicodeScalars)
-        var cuts: [Int] = []
-        var i = 0
-        while i + needle.count <= scalars.count {
-            if Array(scalars[i..<i + needle.count]) == needle {
-                cuts.append(i)
-                i += needle.count
-            } else {
-                i += 1
-            }
-        }
+        var cuts = occurrences(of: needle, in: scalars, limit: nil)
         if maxSplit >= 0 && cuts.count > maxSplit {
             cuts = fromRight ? Array(cuts.suffix(maxSplit)) : Array(cuts.prefix(maxSplit))
         }
@@ -336,22 +319,32 @@ enum Builtins {
             }
             if count < 0 || done < count { out.append(contentsOf: new.unicodeScalars) }
         } else {
-            while i < scalars.count {
-                if (count < 0 || done < count), i + needle.count <= scalars.count,
-                    Array(scalars[i..<i + needle.count]) == needle
-                {
-                    out.append(contentsOf: new.unicodeScalars)
-                    i += needle.count
-                    done += 1
-                } else {
-                    out.append(scalars[i])
-                    i += 1
-                }
+            for cut in occurrences(of: needle, in: scalars, limit: count < 0 ? nil : count) {
+                out.append(contentsOf: scalars[i..<cut])
+                out.append(contentsOf: new.unicodeScalars)
+                i = cut + needle.count
             }
+            out.append(contentsOf: scalars[i...])
         }
         let result = String(out)
         try interp.checkSize(result.utf8.count)
         return result
+    }
+
+    /// Start offsets of the non-overlapping occurrences of `needle` in `hay`, left to right
+    /// (an empty needle matches at every offset, as in Python's `count`).
+    static func occurrences(of needle: [Unicode.Scalar], in hay: [Unicode.Scalar], limit: Int?) -> [Int] {
+        var found: [Int] = []
+        var i = 0
+        while i + needle.count <= hay.count, limit.map({ found.count < $0 }) ?? true {
+            if hay[i..<i + needle.count].elementsEqual(needle) {
+                found.append(i)
+                i += max(needle.count, 1)
+            } else {
+                i += 1
+            }
+        }
+        return found
     }
 
     static func capitalize(_ s: String) -> String {
@@ -478,7 +471,8 @@ enum Builtins {
                 if flags.contains("+") && !text.hasPrefix("-") { text = "+" + text }
             case "f", "F", "e", "g":
                 guard let d = value.asDouble else { throw try interp.typeError("%f format: a number is required", value) }
-                text = type == "g" ? formatPythonFloat(d) : String(format: "%.\(precision ?? 6)\(type)", d)
+                let digits = min(precision ?? 6, 100)
+                text = type == "g" ? formatPythonFloat(d) : String(format: "%.\(digits)\(type)", d)
                 if flags.contains("+") && d >= 0 { text = "+" + text }
             case "x", "X":
                 guard let i = value.asInt else { throw try interp.typeError("%x format: an integer is required", value) }
@@ -488,6 +482,7 @@ enum Builtins {
             }
             if let p = precision, type == "s" || type == "r" { text = String(text.prefix(p)) }
             if let w = Int(width), text.count < w {
+                try interp.checkSize(w)
                 let pad = String(repeating: flags.contains("0") && !flags.contains("-") && type != "s" ? "0" : " ",
                                  count: w - text.count)
                 text = flags.contains("-") ? text + pad : pad + text

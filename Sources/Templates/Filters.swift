@@ -159,7 +159,7 @@ extension Builtins {
             })
         case "unique":
             let caseSensitive = arg(0, "case_sensitive")?.isTruthy ?? false
-            let attr: String? = { if case .string(let a)? = arg(1, "attribute") { return a } else { return nil } }()
+            let attr = arg(1, "attribute").flatMap(\.stringValue)
             var seen: [Value] = []
             var out: [Value] = []
             for v in try items(input) {
@@ -222,7 +222,7 @@ extension Builtins {
             var list = try items(input)
             let reverse = arg(0, "reverse")?.isTruthy ?? false
             let caseSensitive = arg(1, "case_sensitive")?.isTruthy ?? false
-            let attr: String? = { if case .string(let a)? = arg(2, "attribute") { return a } else { return nil } }()
+            let attr = arg(2, "attribute").flatMap(\.stringValue)
             try sortValues(&list, reverse: reverse, interp) { v in
                 let k = try attr.map { try attribute(v, $0, interp) } ?? v
                 if !caseSensitive, case .string(let s) = k { return .string(s.lowercased()) }
@@ -234,7 +234,7 @@ extension Builtins {
             return .array(try items(input).reversed())
         case "sum":
             var total = arg(1, "start") ?? .int(0)
-            let attr: String? = { if case .string(let a)? = arg(0, "attribute") { return a } else { return nil } }()
+            let attr = arg(0, "attribute").flatMap(\.stringValue)
             for v in try items(input) {
                 total = try interp.binary(.add, total, try attr.map { try attribute(v, $0, interp) } ?? v)
             }

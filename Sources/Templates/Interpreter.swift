@@ -111,7 +111,9 @@ final class Interpreter {
             guard case .namespace(let ns)? = scope.lookup(object) else {
                 throw TemplateError.runtime("cannot assign attribute on non-namespace object '\(object)'", stmt.location)
             }
-            ns.attributes[attribute] = try eval(valueExpr, scope)
+            let value = try eval(valueExpr, scope)
+            try checkNesting(value)
+            ns.attributes[attribute] = value
         case .setBlock(let target, let filters, let body):
             var value = Value.string(try render(body, scope: scope))
             for f in filters { value = try applyFilter(f, to: value, scope) }
@@ -138,7 +140,19 @@ final class Interpreter {
         return .normal
     }
 
+    /// Values can only grow deeper through assignments (one statement adds a bounded number of
+    /// levels), so checking there keeps every value shallow enough to print, compare and free
+    /// without exhausting the stack.
+    private func checkNesting(_ value: Value) throws {
+        if value.nestingExceeds(Interpreter.maxValueNesting) {
+            throw TemplateError.runtime("value nested more than \(Interpreter.maxValueNesting) levels deep", nil)
+        }
+    }
+
+    static let maxValueNesting = 500
+
     private func assign(_ targets: [String], _ value: Value, in scope: Scope, at loc: SourceLocation) throws {
+        try checkNesting(value)
         if targets.count == 1 {
             scope.vars[targets[0]] = value
             return
@@ -405,11 +419,21 @@ final class Interpreter {
             if stepValue > 0 {
                 var i = clamp(try intOrNil(start), 0, low: 0, high: count)
                 let end = clamp(try intOrNil(stop), count, low: 0, high: count)
-                while i < end { result.append(i); i += stepValue }
+                while i < end {
+                    result.append(i)
+                    let (n, overflow) = i.addingReportingOverflow(stepValue)
+                    if overflow { break }
+                    i = n
+                }
             } else {
                 var i = clamp(try intOrNil(start), count - 1, low: -1, high: count - 1)
                 let end = clamp(try intOrNil(stop), -1, low: -1, high: count - 1)
-                while i > end { result.append(i); i += stepValue }
+                while i > end {
+                    result.append(i)
+                    let (n, overflow) = i.addingReportingOverflow(stepValue)
+                    if overflow { break }
+                    i = n
+                }
             }
             try charge(result.count)
             return result

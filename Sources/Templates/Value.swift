@@ -163,6 +163,23 @@ extension Value {
         }
     }
 
+    /// Whether containers nest more than `limit` levels deep (stops looking once they do).
+    func nestingExceeds(_ limit: Int) -> Bool {
+        guard limit >= 0 else { return true }
+        switch self {
+        case .array(let a): return a.contains { $0.nestingExceeds(limit - 1) }
+        case .dict(let d): return d.values.contains { $0.nestingExceeds(limit - 1) }
+        case .namespace(let ns): return ns.attributes.values.contains { $0.nestingExceeds(limit - 1) }
+        default: return false
+        }
+    }
+
+    /// The payload of a `.string`, else nil.
+    var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
     var isUndefined: Bool {
         if case .undefined = self { return true }
         return false

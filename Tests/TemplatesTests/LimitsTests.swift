@@ -76,3 +76,38 @@ final class LimitsTests: XCTestCase {
         XCTAssertThrowsError(try Template(blocks))
     }
 }
+
+final class HostileInputTests: XCTestCase {
+    func testDeeplyNestedValuesAreRefused() {
+        let source = "{% set ns = namespace(x=0) %}{% for i in range(100000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}"
+        XCTAssertThrowsError(try Template(source).render([:])) { error in
+            guard case TemplateError.runtime(let msg, _) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(msg.contains("nested"), msg)
+        }
+    }
+
+    func testExtremeArgumentsFailCleanly() throws {
+        XCTAssertEqual(try Template("{{ [1, 2, 3][::9223372036854775807] }}").render([:]), "[1]")
+        XCTAssertEqual(try Template("{{ [1, 2, 3][::-9223372036854775807] }}").render([:]), "[3]")
+        XCTAssertEqual(try Template("{{ range(0, 10, -9223372036854775807 - 1)|list }}").render([:]), "[]")
+        XCTAssertEqual(try Template("{{ range(10, 0, -9223372036854775807 - 1)|list }}").render([:]), "[10]")
+        XCTAssertThrowsError(try Template("{{ range(-9223372036854775807, 9223372036854775807)|length }}").render([:]))
+        XCTAssertThrowsError(try Template("{{ '%999999999s' % 'x' }}").render([:], limits: RenderLimits(maxOutputBytes: 1000)))
+        XCTAssertEqual(try Template("{{ -9223372036854775807 - 1 }}").render([:]), "-9223372036854775808")
+        XCTAssertThrowsError(try Template("{{ -(-9223372036854775807 - 1) }}").render([:]))
+        XCTAssertThrowsError(try Template("{{ 99999999999999999999 }}"))
+    }
+
+    func testGarbageNeverTraps() {
+        // Every prefix of a real template must either parse or throw, never crash.
+        let source = (try? Fixtures.templateSource("qwen3.jinja")) ?? ""
+        var index = source.startIndex
+        var count = 0
+        while index < source.endIndex {
+            _ = try? Template(String(source[..<index])).render(["messages": [["role": "user", "content": "x"]]])
+            index = source.index(index, offsetBy: 37, limitedBy: source.endIndex) ?? source.endIndex
+            count += 1
+        }
+        XCTAssertGreaterThan(count, 50)
+    }
+}
