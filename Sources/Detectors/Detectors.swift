@@ -1,0 +1,1 @@
+// Detectors: probes that score activations (linear, difference of means, MLP), bundles, training.

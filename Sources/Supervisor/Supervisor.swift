@@ -1,0 +1,1 @@
+// Supervisor: policy, verdicts, shutdown, receipts, replay verification.
