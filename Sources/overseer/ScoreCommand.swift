@@ -22,7 +22,16 @@ struct ScoreCommand: ParsableCommand {
     struct TokenOutput: Encodable {
         var id: Int
         var text: String
+        /// nil for the first token, which nothing predicts; written as JSON null.
         var logprob: Float?
+
+        enum CodingKeys: String, CodingKey { case id, text, logprob }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(text, forKey: .text)
+            try c.encode(logprob, forKey: .logprob)
+        }
     }
 
     struct SequenceOutput: Encodable {
