@@ -5,5 +5,5 @@ struct Overseer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overseer",
         abstract: "Run a language model under a read-only supervisor that can stop it.",
-        subcommands: [])
+        subcommands: [RegionsCommand.self])
 }
