@@ -38,20 +38,38 @@ public struct Adam {
         let c2 = Float(1 - Foundation.pow(Double(beta2), Double(t)))
         let (b1, b2, eps, lr) = (beta1, beta2, epsilon, learningRate)
         let count = m.count
-        let pieces = 8, piece = (count + pieces - 1) / pieces
+        // Fixed ranges, each a multiple of 16 so the SIMD body covers all but the array's tail.
+        let pieces = 8, piece = (count + 8 * 16 - 1) / (8 * 16) * 16
         parameters.withUnsafeMutableBufferPointer { p in
         m.withUnsafeMutableBufferPointer { m in
         v.withUnsafeMutableBufferPointer { v in
         gradient.withUnsafeBufferPointer { g in
             let (pp, mp, vp, gp) = (p.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!)
             pool.run(chunks: pieces) { c in
-                for i in (c * piece)..<Swift.min(count, (c + 1) * piece) {
+                let end = Swift.min(count, (c + 1) * piece)
+                var i = c * piece
+                // The same expression on 16 lanes: IEEE division and square root round exactly,
+                // so each lane gives the bits the scalar tail would.
+                typealias V = SIMD16<Float>
+                while i + 16 <= end {
+                    let gi = UnsafeRawPointer(gp + i).load(as: V.self)
+                    let mi = b1 * UnsafeRawPointer(mp + i).load(as: V.self) + (1 - b1) * gi
+                    let vi = b2 * UnsafeRawPointer(vp + i).load(as: V.self) + (1 - b2) * (gi * gi)
+                    UnsafeMutableRawPointer(mp + i).storeBytes(of: mi, as: V.self)
+                    UnsafeMutableRawPointer(vp + i).storeBytes(of: vi, as: V.self)
+                    let mHat = mi / c1, vHat = vi / c2
+                    let theta = UnsafeRawPointer(pp + i).load(as: V.self) - lr * mHat / (vHat.squareRoot() + eps)
+                    UnsafeMutableRawPointer(pp + i).storeBytes(of: theta, as: V.self)
+                    i += 16
+                }
+                while i < end {
                     let gi = gp[i]
                     let mi = b1 * mp[i] + (1 - b1) * gi
                     let vi = b2 * vp[i] + (1 - b2) * (gi * gi)
                     mp[i] = mi; vp[i] = vi
                     let mHat = mi / c1, vHat = vi / c2
                     pp[i] -= lr * mHat / (vHat.squareRoot() + eps)
+                    i += 1
                 }
             }
         }}}}

@@ -119,23 +119,23 @@ public struct FrameRenderer {
                     }
                     var src = a, dst = b
                     for (l, layout) in net.layers.enumerated() {
-                        var epilogue: Epilogue
+                        let (kp, jp) = (layout.paddedInputs, layout.paddedOutputs)
+                        let (w, bias) = (p + layout.weightOffset, p + layout.biasOffset)
                         if l == net.layers.count - 1 {
-                            epilogue = Epilogue(.linear)
+                            PanelKernel.layer(inputs: kp, outputs: jp, weights: w, bias: bias, input: src, output: dst,
+                                              panels: 1, epilogue: LinearEpilogue())
                         } else if path == .fused {
-                            epilogue = Epilogue(.fusedHash)
-                            epilogue.keysLow = keyLow.baseAddress! + layout.unitOffset
-                            epilogue.keysHigh = keyHigh.baseAddress! + layout.unitOffset
-                            epilogue.hashLow = hLow
-                            epilogue.hashHigh = hHigh
+                            let e = FusedHashEpilogue(keysLow: keyLow.baseAddress! + layout.unitOffset,
+                                                      keysHigh: keyHigh.baseAddress! + layout.unitOffset,
+                                                      hashLow: hLow + n, hashHigh: hHigh + n)
+                            PanelKernel.layer(inputs: kp, outputs: jp, weights: w, bias: bias, input: src, output: dst,
+                                              panels: 1, epilogue: e)
                         } else {
-                            epilogue = Epilogue(.pattern)
-                            epilogue.pattern = pattern + layout.unitOffset * panels
-                            epilogue.patternStride = panels
+                            let e = PatternEpilogue(pattern: pattern + n * net.paddedHiddenUnits + layout.unitOffset,
+                                                    panelStride: net.paddedHiddenUnits)
+                            PanelKernel.layer(inputs: kp, outputs: jp, weights: w, bias: bias, input: src, output: dst,
+                                              panels: 1, epilogue: e)
                         }
-                        PanelKernel.layer(inputs: layout.paddedInputs, outputs: layout.paddedOutputs,
-                                          weights: p + layout.weightOffset, bias: p + layout.biasOffset,
-                                          input: src, output: dst, panels: 1, epilogue: epilogue.shifted(panel: n))
                         swap(&src, &dst)
                     }
                     let count = Swift.min(panelLanes, size - n * panelLanes)
@@ -146,41 +146,36 @@ public struct FrameRenderer {
                                                keyLow: keyLow.baseAddress!, keyHigh: keyHigh.baseAddress!,
                                                hashLow: hLow, hashHigh: hHigh)
                 }
-                for n in 0..<panels {
-                    let count = Swift.min(panelLanes, size - n * panelLanes)
-                    for lane in 0..<count {
-                        hashBase[row * size + n * panelLanes + lane] = UInt64(hHigh[n][lane]) << 32 | UInt64(hLow[n][lane])
-                    }
+                // Read the lanes through plain UInt32 pointers: subscripting a SIMD value by a
+                // variable lane spills it to the stack once per lane.
+                let low = UnsafeRawPointer(hLow).assumingMemoryBound(to: UInt32.self)
+                let high = UnsafeRawPointer(hHigh).assumingMemoryBound(to: UInt32.self)
+                for c in 0..<size {
+                    hashBase[row * size + c] = UInt64(high[c]) << 32 | UInt64(low[c])
                 }
             }
         }}}}}
         return Frame(size: size, output: output, hashes: hashes, regionCount: Frame.countDistinct(hashes))
     }
 
-    /// The reference path's second pass: for every unit and panel, expand the stored 16 bits to a
-    /// lane mask and XOR the unit's key into the active lanes. [units][panels] bits -> [panels] hashes
+    /// The reference path's second pass: for every panel and unit, expand the stored 16 bits to a
+    /// lane mask and XOR the unit's key into the active lanes. [panels][units] bits -> [panels] hashes
     static func hashPatterns(_ pattern: UnsafePointer<UInt16>, units: Int, panels: Int,
                              keyLow: UnsafePointer<UInt32>, keyHigh: UnsafePointer<UInt32>,
                              hashLow: UnsafeMutablePointer<HashLanes>, hashHigh: UnsafeMutablePointer<HashLanes>) {
-        for u in 0..<units {
-            let kLow = keyLow[u], kHigh = keyHigh[u]
-            for n in 0..<panels {
-                let bits = HashLanes(repeating: UInt32(pattern[u * panels + n]))
-                let active = (bits & Epilogue.laneBits) .!= 0
-                hashLow[n] ^= HashLanes(repeating: 0).replacing(with: kLow, where: active)
-                hashHigh[n] ^= HashLanes(repeating: 0).replacing(with: kHigh, where: active)
+        for n in 0..<panels {
+            var low = hashLow[n], high = hashHigh[n]
+            let row = pattern + n * units
+            let laneIndex = HashLanes(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+            for u in 0..<units {
+                // All ones in lanes whose bit is set: 0 - ((bits >> lane) & 1). Plain vector
+                // arithmetic; an integer `.!=` mask compiles to a per-lane loop here.
+                let mask = HashLanes(repeating: 0) &- ((HashLanes(repeating: UInt32(row[u])) &>> laneIndex) & 1)
+                low ^= HashLanes(repeating: keyLow[u]) & mask
+                high ^= HashLanes(repeating: keyHigh[u]) & mask
             }
+            hashLow[n] = low; hashHigh[n] = high
         }
     }
 }
 
-extension Epilogue {
-    /// The same epilogue addressed for a kernel call that sees panel `n` as its panel 0.
-    func shifted(panel n: Int) -> Epilogue {
-        var e = self
-        e.hashLow = hashLow.map { $0 + n }
-        e.hashHigh = hashHigh.map { $0 + n }
-        e.pattern = pattern.map { $0 + n }
-        return e
-    }
-}

@@ -78,5 +78,16 @@ public struct NetworkShape: Equatable, CustomStringConvertible {
     /// Multiply-adds for one point through the whole network.
     public var macsPerPoint: Int { zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 } }
 
-    public var description: String { "[" + hidden.map(String.init).joined(separator: ",") + "]" }
+    /// Runs of equal widths are folded, so `[100]*20` prints as `[100]*20`, not 20 numbers.
+    public var description: String {
+        var groups: [String] = []
+        var i = 0
+        while i < hidden.count {
+            var j = i
+            while j < hidden.count, hidden[j] == hidden[i] { j += 1 }
+            groups.append(j - i > 1 ? "[\(hidden[i])]*\(j - i)" : "[\(hidden[i])]")
+            i = j
+        }
+        return groups.joined(separator: "+")
+    }
 }

@@ -22,61 +22,96 @@ public typealias HashLanes = SIMD16<UInt32>
 public let panelLanes = 16
 
 /// What the kernel does with a finished block of pre-activations z. [6 units][16 lanes]
-struct Epilogue {
-    enum Kind {
-        /// Store z (the output layer, or W^T·dz in the backward pass before the derivative).
-        case linear
-        /// Store leaky(z).
-        case leaky
-        /// Store leaky(z) and XOR each active unit's key into the panel's running hash.
-        case fusedHash
-        /// Store leaky(z) and record the 16 active bits of each unit (the reference path).
-        case pattern
-        /// Backward pass: store z · leaky'(a), where a is the forward activation of the same unit.
-        case leakyDerivative
+///
+/// Each epilogue is its own type so the kernel is specialised per epilogue: the hashing code sits
+/// inline after the k loop, with no run-time dispatch in the hot path.
+protocol KernelEpilogue {
+    /// Finishes unit `j` of panel `n`; `out` is the output panel, `panelSize` its length. [Jp][16]
+    func finish(_ z: PanelLanes, unit j: Int, panel n: Int, panelSize: Int, out: UnsafeMutablePointer<Float>)
+}
+
+extension KernelEpilogue {
+    @inline(__always)
+    static func store(_ v: PanelLanes, _ out: UnsafeMutablePointer<Float>, unit j: Int) {
+        UnsafeMutableRawPointer(out + j * panelLanes).storeBytes(of: v, as: PanelLanes.self)
     }
 
-    var kind: Kind
-    /// fusedHash: this layer's key halves. [Jp]
-    var keysLow: UnsafePointer<UInt32>? = nil
-    var keysHigh: UnsafePointer<UInt32>? = nil
-    /// fusedHash: running hash halves. [N]
-    var hashLow: UnsafeMutablePointer<HashLanes>? = nil
-    var hashHigh: UnsafeMutablePointer<HashLanes>? = nil
-    /// pattern: bits of this layer's first unit; unit j of panel n at `pattern[j * patternStride + n]`. [Jp][stride]
-    var pattern: UnsafeMutablePointer<UInt16>? = nil
-    var patternStride: Int = 0
-    /// leakyDerivative: forward activations with the output's layout. [N][Jp][16]
-    var activations: UnsafePointer<Float>? = nil
+    /// leaky(z) = z where z > 0, else slope·z: the same select as `MLP.leaky`.
+    @inline(__always)
+    static func leaky(_ z: PanelLanes, _ active: SIMDMask<SIMD16<Int32>>) -> PanelLanes {
+        (z * MLP.leakySlope).replacing(with: z, where: active)
+    }
+}
 
-    init(_ kind: Kind) { self.kind = kind }
-
-    /// Bit `i` set in lane `i`: turns a lane mask into a 16-bit pattern word.
-    static let laneBits = HashLanes(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
-
-    /// Finishes unit `j` of panel `n`, whose output panel starts at `out`. [Jp][16]
+/// Store z (the output layer, or Wᵀ·dz in the backward pass).
+struct LinearEpilogue: KernelEpilogue {
     @inline(__always)
     func finish(_ z: PanelLanes, unit j: Int, panel n: Int, panelSize: Int, out: UnsafeMutablePointer<Float>) {
-        let dst = UnsafeMutableRawPointer(out + j * panelLanes)
+        Self.store(z, out, unit: j)
+    }
+}
+
+/// Store leaky(z): a hidden layer without hashing (training).
+struct LeakyEpilogue: KernelEpilogue {
+    @inline(__always)
+    func finish(_ z: PanelLanes, unit j: Int, panel n: Int, panelSize: Int, out: UnsafeMutablePointer<Float>) {
+        Self.store(Self.leaky(z, z .> 0), out, unit: j)
+    }
+}
+
+/// Store leaky(z) and XOR each active unit's key into its panel's running hash: the fused path.
+struct FusedHashEpilogue: KernelEpilogue {
+    /// This layer's key halves. [Jp]
+    let keysLow: UnsafePointer<UInt32>, keysHigh: UnsafePointer<UInt32>
+    /// Running hash halves. [N]
+    let hashLow: UnsafeMutablePointer<HashLanes>, hashHigh: UnsafeMutablePointer<HashLanes>
+
+    @inline(__always)
+    func finish(_ z: PanelLanes, unit j: Int, panel n: Int, panelSize: Int, out: UnsafeMutablePointer<Float>) {
         let active = z .> 0
-        switch kind {
-        case .linear:
-            dst.storeBytes(of: z, as: PanelLanes.self)
-        case .leaky:
-            dst.storeBytes(of: (z * MLP.leakySlope).replacing(with: z, where: active), as: PanelLanes.self)
-        case .fusedHash:
-            dst.storeBytes(of: (z * MLP.leakySlope).replacing(with: z, where: active), as: PanelLanes.self)
-            hashLow![n] ^= HashLanes(repeating: 0).replacing(with: keysLow![j], where: active)
-            hashHigh![n] ^= HashLanes(repeating: 0).replacing(with: keysHigh![j], where: active)
-        case .pattern:
-            dst.storeBytes(of: (z * MLP.leakySlope).replacing(with: z, where: active), as: PanelLanes.self)
-            let bits = HashLanes(repeating: 0).replacing(with: Epilogue.laneBits, where: active).wrappedSum()
-            pattern![j * patternStride + n] = UInt16(truncatingIfNeeded: bits)
-        case .leakyDerivative:
-            let a = UnsafeRawPointer(activations! + n * panelSize + j * panelLanes).load(as: PanelLanes.self)
-            let slope = PanelLanes(repeating: 1).replacing(with: MLP.leakySlope, where: .!(a .> 0))
-            dst.storeBytes(of: z * slope, as: PanelLanes.self)
-        }
+        Self.store(Self.leaky(z, active), out, unit: j)
+        hashLow[n] ^= HashLanes(repeating: 0).replacing(with: keysLow[j], where: active)
+        hashHigh[n] ^= HashLanes(repeating: 0).replacing(with: keysHigh[j], where: active)
+    }
+}
+
+/// Store leaky(z) and record the 16 active bits of each unit: the reference path's first half.
+struct PatternEpilogue: KernelEpilogue {
+    /// Bits of this layer's unit j in panel n at `pattern[n * panelStride + j]`. [N][units]
+    let pattern: UnsafeMutablePointer<UInt16>
+    let panelStride: Int
+
+    @inline(__always)
+    func finish(_ z: PanelLanes, unit j: Int, panel n: Int, panelSize: Int, out: UnsafeMutablePointer<Float>) {
+        let active = z .> 0
+        Self.store(Self.leaky(z, active), out, unit: j)
+        pattern[n * panelStride + j] = PatternEpilogue.bits(active)
+    }
+
+    /// Bit `i` set in lane `i`: turns a lane mask into a 16-bit pattern word and back.
+    static let laneBits = HashLanes(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
+
+    /// The 16 lane flags of `mask` as one word, bit i = lane i (an OR tree of the selected lane bits).
+    @inline(__always)
+    static func bits(_ mask: SIMDMask<SIMD16<Int32>>) -> UInt16 {
+        let v = HashLanes(repeating: 0).replacing(with: laneBits, where: mask)
+        let a = v.lowHalf | v.highHalf
+        let b = a.lowHalf | a.highHalf
+        let c = b.lowHalf | b.highHalf
+        return UInt16(truncatingIfNeeded: c[0] | c[1])
+    }
+}
+
+/// Backward pass: store z · leaky'(a), with a the forward activation of the same unit (a > 0 ⇔ z > 0).
+struct DerivativeEpilogue: KernelEpilogue {
+    /// Forward activations with the output's layout. [N][Jp][16]
+    let activations: UnsafePointer<Float>
+
+    @inline(__always)
+    func finish(_ z: PanelLanes, unit j: Int, panel n: Int, panelSize: Int, out: UnsafeMutablePointer<Float>) {
+        let a = UnsafeRawPointer(activations + n * panelSize + j * panelLanes).load(as: PanelLanes.self)
+        let slope = PanelLanes(repeating: 1).replacing(with: MLP.leakySlope, where: .!(a .> 0))
+        Self.store(z * slope, out, unit: j)
     }
 }
 
@@ -86,10 +121,11 @@ enum PanelKernel {
     /// - Parameters:
     ///   - weights: packed `[Jp/6][Kp][6]`; bias: `[Jp]`
     ///   - input: `[panels][Kp][16]`; output: `[panels][Jp][16]`
-    static func layer(inputs kp: Int, outputs jp: Int,
+    @inline(__always)
+    static func layer<E: KernelEpilogue>(inputs kp: Int, outputs jp: Int,
                       weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                       input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                      panels: Int, epilogue: Epilogue) {
+                      panels: Int, epilogue: E) {
         let inStride = kp * panelLanes, outStride = jp * panelLanes
         for n in 0..<panels {
             let x = input + n * inStride
@@ -105,9 +141,9 @@ enum PanelKernel {
 
     /// The register block: 6 units × 16 points, accumulated over all Kp inputs.
     @inline(__always)
-    static func block6(_ kp: Int, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+    static func block6<E: KernelEpilogue>(_ kp: Int, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                        _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                       unit j0: Int, panel n: Int, panelSize: Int, _ epilogue: Epilogue) {
+                       unit j0: Int, panel n: Int, panelSize: Int, _ epilogue: E) {
         var c0 = PanelLanes(repeating: b[0]), c1 = PanelLanes(repeating: b[1])
         var c2 = PanelLanes(repeating: b[2]), c3 = PanelLanes(repeating: b[3])
         var c4 = PanelLanes(repeating: b[4]), c5 = PanelLanes(repeating: b[5])

@@ -107,14 +107,25 @@ public final class Trainer {
             }}}}
             for c in 0..<chunks { epochLoss += chunkLoss[c] }
             // Sum chunk gradients in chunk order, split over fixed parameter ranges.
-            let pieces = 8, piece = (paramCount + pieces - 1) / pieces
+            let pieces = 8, piece = (paramCount + 8 * panelLanes - 1) / (8 * panelLanes) * panelLanes
             gradient.withUnsafeMutableBufferPointer { g in
                 let gp = g.baseAddress!
                 pool.run(chunks: pieces) { p in
-                    for i in (p * piece)..<Swift.min(paramCount, (p + 1) * piece) {
+                    let end = Swift.min(paramCount, (p + 1) * piece)
+                    var i = p * piece
+                    while i + panelLanes <= end {
+                        var sum = UnsafeRawPointer(chunkGrads + i).load(as: PanelLanes.self)
+                        for c in 1..<Swift.max(1, chunks) {
+                            sum += UnsafeRawPointer(chunkGrads + c * paramCount + i).load(as: PanelLanes.self)
+                        }
+                        UnsafeMutableRawPointer(gp + i).storeBytes(of: sum, as: PanelLanes.self)
+                        i += panelLanes
+                    }
+                    while i < end {
                         var sum = chunkGrads[i]
                         for c in 1..<Swift.max(1, chunks) { sum += chunkGrads[c * paramCount + i] }
                         gp[i] = sum
+                        i += 1
                     }
                 }
             }
@@ -174,13 +185,18 @@ private struct ChunkContext {
         }
         let layers = network.layers
         // Forward: keep every layer's activations for the backward pass.
-        for (l, layout) in layers.enumerated() {
+        for (l, layout) in layers.enumerated() where l < layers.count - 1 {
             let src = l == 0 ? UnsafePointer(input) : UnsafePointer(acts + actOffsets[l - 1])
             PanelKernel.layer(inputs: layout.paddedInputs, outputs: layout.paddedOutputs,
                               weights: params + layout.weightOffset, bias: params + layout.biasOffset,
                               input: src, output: acts + actOffsets[l], panels: panels,
-                              epilogue: Epilogue(l == layers.count - 1 ? .linear : .leaky))
+                              epilogue: LeakyEpilogue())
         }
+        let lastIndex = layers.count - 1
+        PanelKernel.layer(inputs: layers[lastIndex].paddedInputs, outputs: layers[lastIndex].paddedOutputs,
+                          weights: params + layers[lastIndex].weightOffset, bias: params + layers[lastIndex].biasOffset,
+                          input: acts + actOffsets[lastIndex - 1], output: acts + actOffsets[lastIndex], panels: panels,
+                          epilogue: LinearEpilogue())
         // Loss and d(loss)/d(output) into dz of the output layer (unit 0; padding units get 0).
         let last = layers[layers.count - 1]
         let outAct = acts + actOffsets[layers.count - 1]
@@ -213,10 +229,8 @@ private struct ChunkContext {
             }
             guard l > 0 else { break }
             // dz of the previous layer = (Wᵀ·dz) ⊙ leaky'(a): the forward kernel on the transposed weights.
-            var epilogue = Epilogue(.leakyDerivative)
-            epilogue.activations = a
             PanelKernel.layer(inputs: jp, outputs: kp, weights: transposed + transposedOffsets[l], bias: zeros,
-                              input: dz, output: dzNext, panels: panels, epilogue: epilogue)
+                              input: dz, output: dzNext, panels: panels, epilogue: DerivativeEpilogue(activations: a))
             swap(&dz, &dzNext)
         }
         return loss
