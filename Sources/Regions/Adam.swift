@@ -52,13 +52,13 @@ public struct Adam {
                 // so each lane gives the bits the scalar tail would.
                 typealias V = SIMD16<Float>
                 while i + 16 <= end {
-                    let gi = UnsafeRawPointer(gp + i).load(as: V.self)
-                    let mi = b1 * UnsafeRawPointer(mp + i).load(as: V.self) + (1 - b1) * gi
-                    let vi = b2 * UnsafeRawPointer(vp + i).load(as: V.self) + (1 - b2) * (gi * gi)
+                    let gi = UnsafeRawPointer(gp + i).loadUnaligned(as: V.self)
+                    let mi = b1 * UnsafeRawPointer(mp + i).loadUnaligned(as: V.self) + (1 - b1) * gi
+                    let vi = b2 * UnsafeRawPointer(vp + i).loadUnaligned(as: V.self) + (1 - b2) * (gi * gi)
                     UnsafeMutableRawPointer(mp + i).storeBytes(of: mi, as: V.self)
                     UnsafeMutableRawPointer(vp + i).storeBytes(of: vi, as: V.self)
                     let mHat = mi / c1, vHat = vi / c2
-                    let theta = UnsafeRawPointer(pp + i).load(as: V.self) - lr * mHat / (vHat.squareRoot() + eps)
+                    let theta = UnsafeRawPointer(pp + i).loadUnaligned(as: V.self) - lr * mHat / (vHat.squareRoot() + eps)
                     UnsafeMutableRawPointer(pp + i).storeBytes(of: theta, as: V.self)
                     i += 16
                 }

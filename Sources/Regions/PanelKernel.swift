@@ -109,7 +109,7 @@ struct DerivativeEpilogue: KernelEpilogue {
 
     @inline(__always)
     func finish(_ z: PanelLanes, unit j: Int, panel n: Int, panelSize: Int, out: UnsafeMutablePointer<Float>) {
-        let a = UnsafeRawPointer(activations + n * panelSize + j * panelLanes).load(as: PanelLanes.self)
+        let a = UnsafeRawPointer(activations + n * panelSize + j * panelLanes).loadUnaligned(as: PanelLanes.self)
         let slope = PanelLanes(repeating: 1).replacing(with: MLP.leakySlope, where: .!(a .> 0))
         Self.store(z * slope, out, unit: j)
     }
@@ -150,7 +150,7 @@ enum PanelKernel {
         var xp = UnsafeRawPointer(x)
         var wp = w
         for _ in 0..<kp {
-            let v = xp.load(as: PanelLanes.self)
+            let v = xp.loadUnaligned(as: PanelLanes.self)
             c0 = c0.addingProduct(v, PanelLanes(repeating: wp[0]))
             c1 = c1.addingProduct(v, PanelLanes(repeating: wp[1]))
             c2 = c2.addingProduct(v, PanelLanes(repeating: wp[2]))

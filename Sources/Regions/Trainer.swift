@@ -68,72 +68,93 @@ public final class Trainer {
     public func trainEpoch() -> Double {
         var order = Array(0..<targets.count)
         rng.shuffle(&order)
-        let net = network
-        let maxChunks = (batchSize + Trainer.chunkPoints - 1) / Trainer.chunkPoints
-        let paramCount = net.parameters.count
-        // Scratch per worker: input panels, every layer's activations, two dz buffers.
-        let actOffsets = net.layers.reduce(into: [0]) { $0.append($0.last! + Trainer.chunkPanels * $1.paddedOutputs * panelLanes) }
-        let dzCount = Trainer.chunkPanels * Swift.max(net.maxPaddedWidth, 2) * panelLanes
-        let inputCount = Trainer.chunkPanels * 2 * panelLanes
-        let scratchCount = inputCount + actOffsets.last! + 2 * dzCount
-        let workers = pool.workers(for: maxChunks)
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: workers * scratchCount)
-        let chunkGrads = UnsafeMutablePointer<Float>.allocate(capacity: maxChunks * paramCount)
-        let zeros = [Float](repeating: 0, count: net.maxPaddedWidth + MLP.unitBlock)
-        var chunkLoss = [Double](repeating: 0, count: maxChunks)
-        var gradient = [Float](repeating: 0, count: paramCount)
-        defer { scratch.deallocate(); chunkGrads.deallocate() }
+        var gradient = [Float](repeating: 0, count: network.parameters.count)
         var epochLoss = 0.0
-
         var start = 0
         while start < order.count {
             let batch = Array(order[start..<Swift.min(order.count, start + batchSize)])
             start += batch.count
-            let chunks = (batch.count + Trainer.chunkPoints - 1) / Trainer.chunkPoints
-            let scale = 2 / Float(batch.count)  // d(mean squared error)/d(output)
-            network.parameters.withUnsafeBufferPointer { params in
-            transposed.withUnsafeBufferPointer { tw in
-            zeros.withUnsafeBufferPointer { zeros in
-            chunkLoss.withUnsafeMutableBufferPointer { losses in
-                let ctx = ChunkContext(network: network, params: params.baseAddress!, transposed: tw.baseAddress!,
-                                       transposedOffsets: transposedOffsets, zeros: zeros.baseAddress!,
-                                       actOffsets: actOffsets, inputCount: inputCount, dzCount: dzCount)
-                let lossBase = losses.baseAddress!
-                pool.run(chunks: chunks) { c, worker in
-                    let points = Array(batch[(c * Trainer.chunkPoints)..<Swift.min(batch.count, (c + 1) * Trainer.chunkPoints)])
-                    lossBase[c] = ctx.run(points: points, inputs: inputs, targets: targets, scale: scale,
-                                          scratch: scratch + worker * scratchCount, gradient: chunkGrads + c * paramCount)
-                }
-            }}}}
-            for c in 0..<chunks { epochLoss += chunkLoss[c] }
-            // Sum chunk gradients in chunk order, split over fixed parameter ranges.
-            let pieces = 8, piece = (paramCount + 8 * panelLanes - 1) / (8 * panelLanes) * panelLanes
-            gradient.withUnsafeMutableBufferPointer { g in
-                let gp = g.baseAddress!
-                pool.run(chunks: pieces) { p in
-                    let end = Swift.min(paramCount, (p + 1) * piece)
-                    var i = p * piece
-                    while i + panelLanes <= end {
-                        var sum = UnsafeRawPointer(chunkGrads + i).load(as: PanelLanes.self)
-                        for c in 1..<Swift.max(1, chunks) {
-                            sum += UnsafeRawPointer(chunkGrads + c * paramCount + i).load(as: PanelLanes.self)
-                        }
-                        UnsafeMutableRawPointer(gp + i).storeBytes(of: sum, as: PanelLanes.self)
-                        i += panelLanes
-                    }
-                    while i < end {
-                        var sum = chunkGrads[i]
-                        for c in 1..<Swift.max(1, chunks) { sum += chunkGrads[c * paramCount + i] }
-                        gp[i] = sum
-                        i += 1
-                    }
-                }
-            }
+            epochLoss += batchGradient(batch, into: &gradient)
             adam.step(parameters: &network.parameters, gradient: gradient, pool: pool)
             packTransposed()
         }
         epochsDone += 1
         return epochLoss / Double(targets.count)
+    }
+
+    /// The gradient of the batch's mean squared error, for tests against finite differences.
+    func gradientForTesting(points: [Int]) -> [Float] {
+        var gradient = [Float](repeating: 0, count: network.parameters.count)
+        _ = batchGradient(points, into: &gradient)
+        return gradient
+    }
+
+    /// Scratch per worker and one gradient buffer per chunk, allocated on first use.
+    private var scratch: UnsafeMutablePointer<Float>?
+    private var chunkGrads: UnsafeMutablePointer<Float>?
+    private var scratchCount = 0, maxChunks = 0
+
+    deinit { scratch?.deallocate(); chunkGrads?.deallocate() }
+
+    /// Forward and backward over `batch` (point indices) in chunks of `chunkPoints`, summing the
+    /// chunk gradients in chunk order into `gradient`; returns the batch's sum of squared errors.
+    private func batchGradient(_ batch: [Int], into gradient: inout [Float]) -> Double {
+        let net = network
+        let paramCount = net.parameters.count
+        let actOffsets = net.layers.reduce(into: [0]) { $0.append($0.last! + Trainer.chunkPanels * $1.paddedOutputs * panelLanes) }
+        let dzCount = Trainer.chunkPanels * Swift.max(net.maxPaddedWidth, 2) * panelLanes
+        let inputCount = Trainer.chunkPanels * 2 * panelLanes
+        let chunks = (batch.count + Trainer.chunkPoints - 1) / Trainer.chunkPoints
+        if scratch == nil || chunks > maxChunks {
+            scratch?.deallocate(); chunkGrads?.deallocate()
+            maxChunks = Swift.max(chunks, (batchSize + Trainer.chunkPoints - 1) / Trainer.chunkPoints)
+            scratchCount = inputCount + actOffsets.last! + 2 * dzCount
+            scratch = .allocate(capacity: pool.workers(for: maxChunks) * scratchCount)
+            chunkGrads = .allocate(capacity: maxChunks * paramCount)
+        }
+        let scratch = self.scratch!, chunkGrads = self.chunkGrads!, scratchCount = self.scratchCount
+        let zeros = [Float](repeating: 0, count: net.maxPaddedWidth + MLP.unitBlock)
+        var chunkLoss = [Double](repeating: 0, count: chunks)
+        let scale = 2 / Float(batch.count)  // d(mean squared error)/d(output)
+        let (inputs, targets) = (self.inputs, self.targets)
+        network.parameters.withUnsafeBufferPointer { params in
+        transposed.withUnsafeBufferPointer { tw in
+        zeros.withUnsafeBufferPointer { zeros in
+        chunkLoss.withUnsafeMutableBufferPointer { losses in
+            let ctx = ChunkContext(network: net, params: params.baseAddress!, transposed: tw.baseAddress!,
+                                   transposedOffsets: transposedOffsets, zeros: zeros.baseAddress!,
+                                   actOffsets: actOffsets, inputCount: inputCount, dzCount: dzCount)
+            let lossBase = losses.baseAddress!
+            pool.run(chunks: chunks) { c, worker in
+                let points = Array(batch[(c * Trainer.chunkPoints)..<Swift.min(batch.count, (c + 1) * Trainer.chunkPoints)])
+                lossBase[c] = ctx.run(points: points, inputs: inputs, targets: targets, scale: scale,
+                                      scratch: scratch + worker * scratchCount, gradient: chunkGrads + c * paramCount)
+            }
+        }}}}
+        // Sum chunk gradients in chunk order, split over fixed parameter ranges.
+        let pieces = 8, piece = (paramCount + 8 * panelLanes - 1) / (8 * panelLanes) * panelLanes
+        gradient.withUnsafeMutableBufferPointer { g in
+            let gp = g.baseAddress!
+            pool.run(chunks: pieces) { p in
+                let end = Swift.min(paramCount, (p + 1) * piece)
+                var i = p * piece
+                while i + panelLanes <= end {
+                    var sum = UnsafeRawPointer(chunkGrads + i).loadUnaligned(as: PanelLanes.self)
+                    for c in 1..<Swift.max(1, chunks) {
+                        sum += UnsafeRawPointer(chunkGrads + c * paramCount + i).loadUnaligned(as: PanelLanes.self)
+                    }
+                    UnsafeMutableRawPointer(gp + i).storeBytes(of: sum, as: PanelLanes.self)
+                    i += panelLanes
+                }
+                while i < end {
+                    var sum = chunkGrads[i]
+                    for c in 1..<Swift.max(1, chunks) { sum += chunkGrads[c * paramCount + i] }
+                    gp[i] = sum
+                    i += 1
+                }
+            }
+        }
+        return chunkLoss.reduce(0, +)
     }
 
     /// Rebuilds the transposed weights `[Kp/6][Jp][6]` from the packed `[Jp/6][Kp][6]` ones.
@@ -203,9 +224,9 @@ private struct ChunkContext {
         dz.initialize(repeating: 0, count: panels * last.paddedOutputs * panelLanes)
         var loss = 0.0
         for n in 0..<panels {
-            let y = UnsafeRawPointer(outAct + n * last.paddedOutputs * panelLanes).load(as: PanelLanes.self)
-            let t = target.withUnsafeBytes { $0.load(fromByteOffset: n * 64, as: PanelLanes.self) }
-            let m = valid.withUnsafeBytes { $0.load(fromByteOffset: n * 64, as: PanelLanes.self) }
+            let y = UnsafeRawPointer(outAct + n * last.paddedOutputs * panelLanes).loadUnaligned(as: PanelLanes.self)
+            let t = target.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: n * 64, as: PanelLanes.self) }
+            let m = valid.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: n * 64, as: PanelLanes.self) }
             let err = (y - t) * m
             loss += Double(PanelKernel.laneSum(err * err))
             UnsafeMutableRawPointer(dz + n * last.paddedOutputs * panelLanes).storeBytes(of: err * scale, as: PanelLanes.self)
@@ -218,11 +239,11 @@ private struct ChunkContext {
             // dW[j,k] = Σ_points dz[j]·a[k], dB[j] = Σ_points dz[j], written in the packed layout.
             for j in 0..<jp {
                 let blockBase = layout.weightOffset + (j / MLP.unitBlock) * kp * MLP.unitBlock + j % MLP.unitBlock
-                let d0 = UnsafeRawPointer(dz + j * panelLanes).load(as: PanelLanes.self)
-                let d1 = UnsafeRawPointer(dz + jp * panelLanes + j * panelLanes).load(as: PanelLanes.self)
+                let d0 = UnsafeRawPointer(dz + j * panelLanes).loadUnaligned(as: PanelLanes.self)
+                let d1 = UnsafeRawPointer(dz + jp * panelLanes + j * panelLanes).loadUnaligned(as: PanelLanes.self)
                 for k in 0..<kp {
-                    let a0 = UnsafeRawPointer(a + k * panelLanes).load(as: PanelLanes.self)
-                    let a1 = UnsafeRawPointer(a + kp * panelLanes + k * panelLanes).load(as: PanelLanes.self)
+                    let a0 = UnsafeRawPointer(a + k * panelLanes).loadUnaligned(as: PanelLanes.self)
+                    let a1 = UnsafeRawPointer(a + kp * panelLanes + k * panelLanes).loadUnaligned(as: PanelLanes.self)
                     g[blockBase + k * MLP.unitBlock] = PanelKernel.laneSum((d0 * a0).addingProduct(d1, a1))
                 }
                 g[layout.biasOffset + j] = PanelKernel.laneSum(d0 + d1)
