@@ -27,19 +27,23 @@ public struct Frame {
     /// Number of distinct hashes, i.e. of linear regions visible in the frame.
     public let regionCount: Int
 
-    /// The picture: grey network output clamped to [0, 1], and `boundary` where a pixel's hash
-    /// differs from its right or bottom neighbour's.
-    public func image(boundary: (UInt8, UInt8, UInt8) = (230, 40, 30)) -> RGBImage {
+    /// The picture: grey network output clamped to [0, 1]; where a pixel's hash differs from its
+    /// right or bottom neighbour's, the grey is mixed half and half with `boundary`. Deep networks
+    /// cut the plane into more regions than there are pixels near the learned edges; mixing
+    /// instead of painting keeps the network's output visible under dense boundaries.
+    public func image(boundary: (UInt8, UInt8, UInt8) = (255, 40, 20)) -> RGBImage {
         var rgb = [UInt8](repeating: 0, count: size * size * 3)
         for r in 0..<size {
             for c in 0..<size {
                 let i = r * size + c
                 let h = hashes[i]
                 let edge = (c + 1 < size && hashes[i + 1] != h) || (r + 1 < size && hashes[i + size] != h)
+                let g = UInt8((Swift.min(Swift.max(output[i], 0), 1) * 255).rounded())
                 if edge {
-                    rgb[3 * i] = boundary.0; rgb[3 * i + 1] = boundary.1; rgb[3 * i + 2] = boundary.2
+                    rgb[3 * i] = UInt8((Int(g) + Int(boundary.0)) / 2)
+                    rgb[3 * i + 1] = UInt8((Int(g) + Int(boundary.1)) / 2)
+                    rgb[3 * i + 2] = UInt8((Int(g) + Int(boundary.2)) / 2)
                 } else {
-                    let g = UInt8((Swift.min(Swift.max(output[i], 0), 1) * 255).rounded())
                     rgb[3 * i] = g; rgb[3 * i + 1] = g; rgb[3 * i + 2] = g
                 }
             }

@@ -41,8 +41,8 @@ final class FrameTests: XCTestCase {
         let f = Frame(size: 2, output: [0, 1, 0.5, 2], hashes: [7, 7, 7, 9], regionCount: 2)
         let img = f.image(boundary: (255, 0, 0))
         XCTAssertEqual(Array(img.pixels[0..<3]), [0, 0, 0])        // same as right and bottom neighbours
-        XCTAssertEqual(Array(img.pixels[3..<6]), [255, 0, 0])      // bottom neighbour differs
-        XCTAssertEqual(Array(img.pixels[6..<9]), [255, 0, 0])      // right neighbour differs
+        XCTAssertEqual(Array(img.pixels[3..<6]), [255, 127, 127])  // bottom neighbour differs: white mixed with red
+        XCTAssertEqual(Array(img.pixels[6..<9]), [191, 64, 64])    // right neighbour differs: grey 128 mixed with red
         XCTAssertEqual(Array(img.pixels[9..<12]), [255, 255, 255]) // output 2 clamps to white
     }
 
