@@ -10,11 +10,16 @@ struct RegionsCommand: ParsableCommand {
         abstract: "Watch the linear regions of a leaky-ReLU network form while it learns an image.",
         subcommands: [Train.self, Bench.self])
 
-    /// Turns a shape string into a `NetworkShape`, reporting a bad one as a usage error.
-    static func parseShape(_ text: String) throws -> NetworkShape {
-        do { return try NetworkShape(parsing: text) } catch let error as RegionsError {
+    /// Runs `body`, turning a `RegionsError` (bad shape, bad PNG, unknown input...) into a usage
+    /// error, so the user sees one clear line and a non-zero exit instead of a trap.
+    static func reportingUserErrors<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as RegionsError {
             throw ValidationError(error.description)
         }
+    }
+
+    static func parseShape(_ text: String) throws -> NetworkShape {
+        try reportingUserErrors { try NetworkShape(parsing: text) }
     }
 
     struct Train: ParsableCommand {
@@ -72,11 +77,7 @@ struct RegionsCommand: ParsableCommand {
             o.threads = threads; o.size = size; o.path = reference ? .reference : .fused; o.video = video
             print("regions: input \(input), shape \(o.shape) (\(o.shape.hidden.count) hidden layers), seed \(seed), "
                   + "\(points) points, \(threads) thread(s), \(o.path.rawValue) hash, frames \(size)×\(size) -> \(output)")
-            do {
-                try Explorer.train(o) { print($0) }
-            } catch let error as RegionsError {
-                throw ValidationError(error.description)
-            }
+            _ = try RegionsCommand.reportingUserErrors { try Explorer.train(o) { print($0) } }
         }
     }
 
@@ -105,12 +106,9 @@ struct RegionsCommand: ParsableCommand {
         }
 
         func run() throws {
-            let result: BenchResult
-            do {
-                result = try RegionsBench.run(shape: try RegionsCommand.parseShape(shape), size: size,
-                                              threads: threads, points: points, repeats: repeats)
-            } catch let error as RegionsError {
-                throw ValidationError(error.description)
+            let shape = try RegionsCommand.parseShape(self.shape)
+            let result = try RegionsCommand.reportingUserErrors {
+                try RegionsBench.run(shape: shape, size: size, threads: threads, points: points, repeats: repeats)
             }
             if json {
                 let encoder = JSONEncoder()
