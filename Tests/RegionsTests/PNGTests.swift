@@ -89,6 +89,21 @@ final class PNGTests: XCTestCase {
         return out
     }
 
+    func testReadsRGBAAndGreyAlphaAsLuma() throws {
+        func image(colour: UInt8, row: [UInt8]) throws -> PNG.Decoded {
+            var out = PNG.signature
+            PNG.appendChunk(&out, "IHDR", PNG.bigEndian(1) + PNG.bigEndian(1) + [8, colour, 0, 0, 0])
+            PNG.appendChunk(&out, "tEXt", Array("Comment\u{0}ancillary chunks are skipped".utf8))
+            PNG.appendChunk(&out, "IDAT", Deflate.zlibCompress([0] + row))
+            PNG.appendChunk(&out, "IEND", [])
+            return try PNG.decode(out)
+        }
+        let rgba = try image(colour: 6, row: [255, 0, 0, 17])
+        XCTAssertEqual(rgba.channels, 4)
+        XCTAssertEqual(rgba.grey.pixels[0], 0.299, accuracy: 1e-6)  // Rec. 601 luma of pure red, alpha ignored
+        XCTAssertEqual(try image(colour: 4, row: [51, 0]).grey.pixels, [0.2])
+    }
+
     func testBadPNGsAreTypedErrors() throws {
         XCTAssertEqual(try PNG.decode(png()).pixels, [1, 2, 3, 4])
         func reason(_ bytes: [UInt8]) -> String {
