@@ -1,1 +1,0 @@
-// Supervisor: policy, verdicts, shutdown, receipts, replay verification.
