@@ -133,11 +133,11 @@ public final class ReceiptStore: @unchecked Sendable {
         self.path = path
         var config = Configuration()
         config.journalMode = .wal
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
+            // GRDB sets NORMAL when it enables WAL; a receipt must survive power loss, so FULL
+            // (the queue keeps one connection, so the setting holds for its lifetime).
+            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try queue.write { db in
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS receipts (
