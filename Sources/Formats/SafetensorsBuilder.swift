@@ -100,7 +100,7 @@ public struct SafetensorsBuilder: Sendable {
     }
 
     /// A JSON string literal with the minimal escapes.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -76,6 +76,18 @@ final class ReceiptTests: XCTestCase {
         try store.execute("DROP TRIGGER receipts_no_update; DROP TRIGGER receipts_no_delete; " + sql)
     }
 
+    /// Writes `rows` back with a freshly computed, consistent chain (a forger with write access).
+    func rechain(_ store: ReceiptStore, _ rows: [ReceiptRow]) throws {
+        var prev = ReceiptStore.genesis
+        var sql = ""
+        for r in rows {
+            let h = ReceiptStore.hash(prev: prev, body: Data(r.body.utf8))
+            sql += "UPDATE receipts SET body = '\(r.body.replacingOccurrences(of: "'", with: "''"))', prev_hash = '\(prev)', hash = '\(h)' WHERE seq = \(r.seq);\n"
+            prev = h
+        }
+        try tamper(store, sql)
+    }
+
     func testEditedByteIsDetected() throws {
         let store = try writeRuns()
         let body = try store.rows()[1].body
@@ -125,14 +137,7 @@ final class ReceiptTests: XCTestCase {
         let original = try Verifier.decodeEvent(rows[1]).verdict.activationSHA256!
         let forged = (original.first == "0" ? "1" : "0") + original.dropFirst()
         rows[1].body = rows[1].body.replacingOccurrences(of: original, with: forged)
-        var prev = ReceiptStore.genesis
-        var sql = ""
-        for r in rows {
-            let h = ReceiptStore.hash(prev: prev, body: Data(r.body.utf8))
-            sql += "UPDATE receipts SET body = '\(r.body.replacingOccurrences(of: "'", with: "''"))', prev_hash = '\(prev)', hash = '\(h)' WHERE seq = \(r.seq);\n"
-            prev = h
-        }
-        try tamper(store, sql)
+        try rechain(store, rows)
         XCTAssertNil(Verifier.checkChain(try store.rows()), "the forged chain is consistent")
         let report = try Verifier.verify(store: store)
         XCTAssertFalse(report.ok)
@@ -150,14 +155,7 @@ final class ReceiptTests: XCTestCase {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         rows[4].body = String(decoding: try encoder.encode(ReceiptEnvelope(seq: env.seq, runID: env.runID, kind: env.kind, time: env.time,
                                                                           signer: env.signer, payload: summary)), as: UTF8.self)
-        var prev = ReceiptStore.genesis
-        var sql = ""
-        for r in rows {
-            let h = ReceiptStore.hash(prev: prev, body: Data(r.body.utf8))
-            sql += "UPDATE receipts SET body = '\(r.body.replacingOccurrences(of: "'", with: "''"))', prev_hash = '\(prev)', hash = '\(h)' WHERE seq = \(r.seq);\n"
-            prev = h
-        }
-        try tamper(store, sql)
+        try rechain(store, rows)
         let report = try Verifier.verify(store: store)
         XCTAssertFalse(report.ok)
         XCTAssertTrue(report.firstMismatch!.contains("generated token 1"), report.firstMismatch!)
