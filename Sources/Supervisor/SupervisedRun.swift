@@ -86,7 +86,9 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
         publishedThrough = judge.evaluatedThrough
         queueCapacity = max(256, judge.taps.count * (mode.lag + 2) * 2)
         if case .async = mode, !judge.taps.isEmpty {
-            let thread = Thread { [unowned self] in self.workerLoop() }
+            // The thread holds the run until it exits, so a worker abandoned inside a stuck
+            // detector can still finish safely after the caller has let the run go.
+            let thread = Thread { self.workerLoop() }
             thread.name = "overseer-supervisor"
             thread.start()
         } else {
