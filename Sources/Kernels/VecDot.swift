@@ -187,7 +187,8 @@ public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
     return reduceLanes(acc)
 }
 
-@inlinable func dotF32(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, n: Int) -> Float {
+/// Σ w_i x_i over F32 rows in lanes of 16 with the fixed `reduceLanes16` order.
+@inlinable public func dotF32(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, n: Int) -> Float {
     var acc = SIMD16<Float>()
     var i = 0
     while i + 16 <= n {

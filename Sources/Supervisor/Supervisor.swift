@@ -1,1 +1,136 @@
-// Supervisor: policy, verdicts, shutdown, receipts, replay verification.
+// Attaching S to a model: checks that the bundle fits the model, then hands out one
+// `SupervisedRun` (tap sink + token gate) per generation.
+
+import Crypto
+import Detectors
+import Foundation
+import Models
+import Taps
+
+/// Settings for S.
+public struct SupervisorOptions: @unchecked Sendable {
+    public var mode: SupervisionMode = .sync
+    /// Per-token deadline. Sync: S's time for a token may not exceed it. Async: the gate waits at
+    /// most this long for S to come within `lag` tokens. Missing it halts (fail closed).
+    public var deadlineMilliseconds: Double = 1000
+    /// Dimensions listed in each receipt.
+    public var topContributions = 8
+    /// Where receipts go; nil keeps verdicts in memory only.
+    public var receipts: ReceiptStore?
+    public var signer: ReceiptSigner?
+
+    public init(mode: SupervisionMode = .sync, deadlineMilliseconds: Double = 1000, topContributions: Int = 8,
+                receipts: ReceiptStore? = nil, signer: ReceiptSigner? = nil) {
+        self.mode = mode
+        self.deadlineMilliseconds = deadlineMilliseconds
+        self.topContributions = topContributions
+        self.receipts = receipts
+        self.signer = signer
+    }
+}
+
+/// The read-only supervisor of one model.
+///
+/// ```swift
+/// let s = try Supervisor(bundle: SupervisorBundle.load(url), model: lm, options: SupervisorOptions(receipts: store))
+/// let out = try s.generate(promptTokens: ids, options: GenerationOptions(maxTokens: 64), session: session)
+/// print(out.report.halted, out.report.verdicts.count)
+///
+/// // or, to drive generation yourself (a benchmark, say):
+/// let run = s.attach(promptTokens: ids, options: opts, session: session)
+/// let result = try lm.generate(promptTokens: ids, options: opts, session: session, sink: run, gate: run)
+/// let report = try run.finish(result)
+/// ```
+public final class Supervisor: @unchecked Sendable {
+    public let policy: Policy
+    public let model: LanguageModel
+    public let modelSHA256: String
+    public let options: SupervisorOptions
+
+    /// Refuses a policy trained for another model (by SHA-256) or reading taps the model lacks.
+    /// `modelSHA256` defaults to the hash of the model's file (computed once per process).
+    public init(policy: Policy, model: LanguageModel, modelSHA256: String? = nil, options: SupervisorOptions = SupervisorOptions()) throws {
+        let sha = try modelSHA256 ?? ModelFingerprint.sha256(of: model.url)
+        guard policy.modelSHA256.lowercased() == sha.lowercased() else {
+            throw SupervisorError.bundle(BundleError.modelMismatch(bundle: policy.modelSHA256, model: sha).description)
+        }
+        let c = model.config
+        try policy.checkTaps(layers: c.layers, dModel: c.dModel, dFF: c.dFF)
+        guard options.deadlineMilliseconds > 0, options.deadlineMilliseconds.isFinite else {
+            throw SupervisorError.bundle("the deadline must be a positive number of milliseconds")
+        }
+        guard options.mode.lag >= 0, options.mode.lag <= 4096 else { throw SupervisorError.bundle("async lag must be in 0...4096") }
+        self.policy = policy
+        self.model = model
+        self.modelSHA256 = sha
+        self.options = options
+    }
+
+    public convenience init(bundle: SupervisorBundle, model: LanguageModel, modelSHA256: String? = nil,
+                            options: SupervisorOptions = SupervisorOptions()) throws {
+        try self.init(policy: Policy(bundle: bundle), model: model, modelSHA256: modelSHA256, options: options)
+    }
+
+    /// A sink and gate for one generation from `promptTokens` in `session`.
+    public func attach(promptTokens: [Int], options generation: GenerationOptions, session: InferenceSession) -> SupervisedRun {
+        SupervisedRun(supervisor: self, prompt: promptTokens, generation: generation, session: session)
+    }
+
+    /// Generates under supervision and finishes the run (writing receipts when configured).
+    public func generate(promptTokens: [Int], options generation: GenerationOptions, session: InferenceSession,
+                         onText: (String) -> Void = { _ in }) throws -> SupervisedGeneration {
+        let run = attach(promptTokens: promptTokens, options: generation, session: session)
+        let result: GenerationResult
+        do {
+            result = try model.generate(promptTokens: promptTokens, options: generation, session: session,
+                                        sink: run, gate: run, onText: onText)
+        } catch {
+            _ = try? run.finish(nil)
+            throw error
+        }
+        return SupervisedGeneration(result: result, report: try run.finish(result))
+    }
+}
+
+public struct SupervisedGeneration: Sendable {
+    public var result: GenerationResult
+    public var report: SupervisionReport
+}
+
+/// SHA-256 of a model file (or of a Hugging Face folder's files), cached per path, size and date.
+public enum ModelFingerprint {
+    nonisolated(unsafe) private static var cache: [String: (Int, Date, String)] = [:]
+    private static let lock = NSLock()
+
+    public static func sha256(of url: URL) throws -> String {
+        let path = url.standardizedFileURL.path
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? Int) ?? -1
+        let date = (attributes?[.modificationDate] as? Date) ?? .distantPast
+        lock.lock()
+        if let (s, d, h) = cache[path], s == size, d == date { lock.unlock(); return h }
+        lock.unlock()
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let h: String
+        if isDirectory.boolValue {
+            // "name\0<sha256>\n" for each regular file, by name, hashed again.
+            let names = (try FileManager.default.contentsOfDirectory(atPath: path)).sorted()
+            var listing = ""
+            for n in names where !n.hasPrefix(".") {
+                let f = url.appendingPathComponent(n)
+                var sub: ObjCBool = false
+                _ = FileManager.default.fileExists(atPath: f.path, isDirectory: &sub)
+                if sub.boolValue { continue }
+                listing += "\(n)\0\(try ModelStore.sha256(of: f))\n"
+            }
+            h = hex(SHA256.hash(data: Data(listing.utf8)))
+        } else {
+            h = try ModelStore.sha256(of: url)
+        }
+        lock.lock()
+        cache[path] = (size, date, h)
+        lock.unlock()
+        return h
+    }
+}

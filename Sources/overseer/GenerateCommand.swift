@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Detectors
 import Models
+import Supervisor
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "generate", abstract: "Generate text from a prompt.")
@@ -20,6 +22,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Context window to allocate (default: the model's, at most 4096).") var context: Int?
     @OptionGroup var threads: ThreadsOption
     @Flag(help: "Print one JSON object: prompt and generated token ids, text, finish reason.") var json = false
+    @OptionGroup var supervision: SupervisionOptions
 
     struct Output: Encodable {
         var model: String
@@ -30,16 +33,26 @@ struct GenerateCommand: ParsableCommand {
         var finishReason: String
         var seconds: Double
         var tokensPerSecond: Double
+        /// Present with --supervisor.
+        var halted: Bool?
+        var verdicts: [Verdict]?
+        var runID: String?
+        var receiptIDs: [Int64]?
+        var summaryReceiptID: Int64?
+        var gateError: String?
         enum CodingKeys: String, CodingKey {
-            case model, prompt, text, seconds
+            case model, prompt, text, seconds, halted, verdicts
             case promptTokens = "prompt_tokens", tokens = "generated_tokens"
             case finishReason = "finish_reason", tokensPerSecond = "tokens_per_second"
+            case runID = "run_id", receiptIDs = "receipt_ids", summaryReceiptID = "summary_receipt_id"
+            case gateError = "gate_error"
         }
     }
 
     func validate() throws {
         guard maxTokens >= 0 else { throw ValidationError("-n must be ≥ 0") }
         if let context, context < 1 { throw ValidationError("--context must be ≥ 1") }
+        try supervision.check()
     }
 
     func run() throws {
@@ -50,18 +63,38 @@ struct GenerateCommand: ParsableCommand {
         let promptTokens = try lm.promptTokens(prompt, chat: chat, system: system)
         let ctx = context ?? min(lm.config.contextLength, 4096)
         let session = InferenceSession(model: lm.transformer, contextLength: ctx, threads: threads.threads)
+        let options = GenerationOptions(maxTokens: maxTokens, sampling: sampling, stopStrings: stops)
+        let supervisor = try supervision.makeSupervisor(model: lm)
         let start = Date()
-        let result = try lm.generate(promptTokens: promptTokens,
-                                     options: GenerationOptions(maxTokens: maxTokens, sampling: sampling, stopStrings: stops),
-                                     session: session, onText: { if !json { emit($0) } })
+        let result: GenerationResult
+        var report: SupervisionReport?
+        if let supervisor {
+            let out = try supervisor.generate(promptTokens: promptTokens, options: options, session: session,
+                                              onText: { if !json { emit($0) } })
+            result = out.result
+            report = out.report
+        } else {
+            result = try lm.generate(promptTokens: promptTokens, options: options, session: session,
+                                     onText: { if !json { emit($0) } })
+        }
         let seconds = Date().timeIntervalSince(start)
         if json {
-            try printJSON(Output(model: lm.url.path, prompt: prompt, promptTokens: result.promptTokens,
-                                 tokens: result.tokens, text: result.text, finishReason: result.finishReason.rawValue,
-                                 seconds: seconds, tokensPerSecond: Double(result.tokens.count) / seconds))
+            var out = Output(model: lm.url.path, prompt: prompt, promptTokens: result.promptTokens,
+                             tokens: result.tokens, text: result.text, finishReason: result.finishReason.rawValue,
+                             seconds: seconds, tokensPerSecond: Double(result.tokens.count) / seconds)
+            if let report {
+                out.halted = report.halted
+                out.verdicts = report.verdicts
+                out.runID = report.runID
+                out.receiptIDs = report.receiptSeqs
+                out.summaryReceiptID = report.summarySeq
+                out.gateError = result.gateError
+            }
+            try printJSON(out)
         } else {
             emit("\n")
             log("[\(result.finishReason.rawValue); \(result.promptTokens.count) prompt + \(result.tokens.count) generated tokens in \(String(format: "%.2f", seconds)) s]")
+            if let report { SupervisionOptions.logReport(report) }
         }
     }
 }

@@ -1,1 +1,0 @@
-// Detectors: probes that score activations (linear, difference of means, MLP), bundles, training.

@@ -1,0 +1,333 @@
+// One supervised generation: the tap sink A writes to, the gate A asks, and the receipts after.
+//
+// Data flows one way. A calls `receive` with read-only vectors and `admit` with the token it
+// just computed; the only thing A reads back is admit's yes/no. Nothing S does can change A's
+// arithmetic, which the tests check to the bit.
+//
+// Sync mode: `receive` scores on the generation thread while the pointer is valid (no copy);
+// `admit` then knows the verdict for the token. Time spent in S for a token is measured; past
+// the deadline the token is refused (fail closed). A detector that never returns would hang a
+// sync run; the deadline catches slow detectors, async mode also catches stuck ones.
+//
+// Async mode: `receive` copies each vector (only the taps and positions some rule needs) and
+// hands batches to S's thread through a bounded queue; `admit(q)` returns once S has judged
+// every position ≤ q − lag, halting if any verdict so far says halt, or after the deadline
+// (fail closed). When the queue is full, `receive` waits, also up to the deadline.
+
+import Detectors
+import Foundation
+import Models
+import Taps
+
+/// What S concluded about a run.
+public struct SupervisionReport: Sendable {
+    public var runID: String
+    public var verdicts: [Verdict]
+    /// Whether S stopped generation (a halt rule or a fail-closed verdict).
+    public var halted: Bool
+    /// The verdict that stopped generation.
+    public var haltVerdict: Verdict?
+    /// Sequence numbers of the event receipts (parallel to `verdicts`) and of the summary.
+    public var receiptSeqs: [Int64]
+    public var summarySeq: Int64?
+    public var summary: RunSummary
+}
+
+public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
+    public let points: Set<TapPoint>
+    public let runID = UUID().uuidString.lowercased()
+    public let supervisor: Supervisor
+    public let promptTokens: [Int]
+    let generation: GenerationOptions
+    let session: InferenceSession
+    let judge: Judge
+    let mode: SupervisionMode
+    let deadlineNanos: UInt64
+    let startedAt = Date()
+
+    /// Tokens passed to `admit` after the prompt.
+    public private(set) var judgedTokens: [Int] = []
+    /// Verdicts made by the gate itself (deadline, backlog).
+    private var gateVerdicts: [Verdict] = []
+    /// The gate has refused a token; everything after is ignored.
+    private var stopped = false
+    private var finished = false
+
+    // Sync mode.
+    private var spentNanos: UInt64 = 0
+
+    // Async mode: shared state guarded by `lock`.
+    struct Item {
+        var tap: Int
+        var position: Int
+        var values: [Float]
+    }
+    private let lock = NSCondition()
+    private var staging: [Item] = []
+    private var queue: [Item] = []
+    private let queueCapacity: Int
+    private var stopping = false
+    private var workerDone = false
+    private var cancelled = false
+    private var publishedThrough: Int
+    private var publishedHalted = false
+    private var publishedVerdicts: [Verdict] = []
+    private var publishedRows: [[Float]] = []
+
+    init(supervisor: Supervisor, prompt: [Int], generation: GenerationOptions, session: InferenceSession) {
+        self.supervisor = supervisor
+        promptTokens = prompt
+        self.generation = generation
+        self.session = session
+        mode = supervisor.options.mode
+        deadlineNanos = UInt64(supervisor.options.deadlineMilliseconds * 1_000_000)
+        judge = Judge(policy: supervisor.policy, promptCount: prompt.count, topContributions: supervisor.options.topContributions)
+        points = Set(judge.taps)
+        publishedThrough = judge.evaluatedThrough
+        queueCapacity = max(256, judge.taps.count * (mode.lag + 2) * 2)
+        if case .async = mode, !judge.taps.isEmpty {
+            // The thread holds the run until it exits, so a worker abandoned inside a stuck
+            // detector can still finish safely after the caller has let the run go.
+            let thread = Thread { self.workerLoop() }
+            thread.name = "overseer-supervisor"
+            thread.start()
+        } else {
+            workerDone = true
+        }
+    }
+
+    // MARK: TapSink
+
+    public func receive(_ point: TapPoint, position: Int, values: UnsafeBufferPointer<Float>) {
+        guard !stopped, let t = judge.wants(point, position) else { return }
+        switch mode {
+        case .sync:
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            judge.ingest(tap: t, position: position, values: values)
+            spentNanos &+= DispatchTime.now().uptimeNanoseconds &- t0
+        case .async:
+            staging.append(Item(tap: t, position: position, values: Array(values)))
+            if staging.count >= 64 { flush() }
+        }
+    }
+
+    // MARK: TokenGate
+
+    public func admit(token: Int?, position: Int, generatedIndex: Int?) throws -> Bool {
+        if let token { judgedTokens.append(token) }
+        if stopped { return false }
+        if judge.taps.isEmpty { return true }
+        switch mode {
+        case .sync:
+            defer { spentNanos = 0 }
+            if spentNanos > deadlineNanos {
+                failClosed(position: position, cause: .deadline,
+                           reason: String(format: "S took %.3f ms for this token, the deadline is %.3f ms",
+                                          Double(spentNanos) / 1e6, Double(deadlineNanos) / 1e6))
+                return false
+            }
+            if judge.halted { stopped = true; return false }
+            if judge.evaluatedThrough < position {
+                failClosed(position: judge.evaluatedThrough + 1, cause: .incomplete,
+                           reason: "position \(judge.evaluatedThrough + 1) was not fully delivered to S")
+                return false
+            }
+            return true
+        case .async(let lag):
+            flush()
+            let need = position - lag
+            let deadline = Date(timeIntervalSinceNow: Double(deadlineNanos) / 1e9)
+            lock.lock()
+            var timedOut = false
+            while publishedThrough < need && !publishedHalted && !workerDone {
+                if !lock.wait(until: deadline) { timedOut = publishedThrough < need && !publishedHalted; break }
+            }
+            let halted = publishedHalted, through = publishedThrough
+            lock.unlock()
+            if halted { stopped = true; return false }
+            if timedOut || through < need {
+                failClosed(position: through + 1, cause: .deadline,
+                           reason: String(format: "S had judged through position %d, not %d, after the %.3f ms deadline",
+                                          through, need, Double(deadlineNanos) / 1e6))
+                return false
+            }
+            return true
+        }
+    }
+
+    private func failClosed(position: Int, cause: Verdict.FailureCause, reason: String) {
+        var v = Verdict(kind: .failClosed, position: position, action: .halt)
+        v.cause = cause
+        v.reason = reason
+        gateVerdicts.append(v)
+        stopped = true
+    }
+
+    // MARK: Async plumbing
+
+    /// Moves staged vectors to S's queue, waiting (up to the deadline) while it is full.
+    private func flush() {
+        guard !staging.isEmpty else { return }
+        let deadline = Date(timeIntervalSinceNow: Double(deadlineNanos) / 1e9)
+        lock.lock()
+        var full = false
+        while queue.count + staging.count > queueCapacity && !workerDone && !publishedHalted {
+            if !lock.wait(until: deadline) { full = true; break }
+        }
+        if !full { queue += staging; lock.signal() }
+        let through = publishedThrough
+        lock.unlock()
+        staging.removeAll(keepingCapacity: true)
+        if full {
+            failClosed(position: through + 1, cause: .backlog,
+                       reason: "S's queue stayed full (\(queueCapacity) vectors) past the deadline")
+        }
+    }
+
+    private func workerLoop() {
+        while true {
+            lock.lock()
+            while queue.isEmpty && !stopping { lock.wait() }
+            if queue.isEmpty || cancelled {
+                workerDone = true
+                lock.broadcast()
+                lock.unlock()
+                return
+            }
+            let items = queue
+            queue.removeAll(keepingCapacity: true)
+            lock.broadcast()
+            lock.unlock()
+            for item in items {
+                item.values.withUnsafeBufferPointer { judge.ingest(tap: item.tap, position: item.position, values: $0) }
+            }
+            lock.lock()
+            if cancelled {
+                workerDone = true
+                lock.unlock()
+                return
+            }
+            publishedThrough = judge.evaluatedThrough
+            publishedHalted = judge.halted
+            publishedVerdicts = judge.verdicts
+            publishedRows = judge.scoreRows
+            lock.broadcast()
+            lock.unlock()
+        }
+    }
+
+    // MARK: Finishing
+
+    /// Stops S, assembles the verdicts and writes the run's receipts (events, then the summary)
+    /// in one transaction. `result` is nil when generation threw. Call once.
+    public func finish(_ result: GenerationResult?) throws -> SupervisionReport {
+        precondition(!finished, "finish called twice")
+        finished = true
+        flush()
+        var verdicts: [Verdict]
+        var rows: [[Float]]
+        var through: Int
+        if case .async = mode, !judge.taps.isEmpty {
+            lock.lock()
+            stopping = true
+            lock.broadcast()
+            let deadline = Date(timeIntervalSinceNow: max(1, Double(deadlineNanos) / 1e9))
+            while !workerDone { if !lock.wait(until: deadline) { break } }
+            if workerDone {
+                verdicts = judge.verdicts
+                rows = judge.scoreRows
+                through = judge.evaluatedThrough
+            } else {
+                // S is stuck inside a detector: keep what it published and abandon it.
+                cancelled = true
+                verdicts = publishedVerdicts
+                rows = publishedRows
+                through = publishedThrough
+                var v = Verdict(kind: .failClosed, position: through + 1, action: .halt)
+                v.cause = .incomplete
+                v.reason = "S did not finish judging the run's last tokens"
+                gateVerdicts.append(v)
+            }
+            lock.unlock()
+        } else {
+            verdicts = judge.verdicts
+            rows = judge.scoreRows
+            through = judge.evaluatedThrough
+        }
+        // Gate verdicts after the judge's at the same position; stable otherwise.
+        verdicts = (verdicts.map { ($0, 0) } + gateVerdicts.map { ($0, 1) })
+            .enumerated()
+            .sorted { ($0.element.0.position, $0.element.1, $0.offset) < ($1.element.0.position, $1.element.1, $1.offset) }
+            .map { $0.element.0 }
+        let tokenizer = supervisor.model.tokenizer
+        for i in verdicts.indices {
+            let q = verdicts[i].position
+            var id: Int?
+            if q < promptTokens.count {
+                id = promptTokens[q]
+            } else if q - promptTokens.count < judgedTokens.count {
+                id = judgedTokens[q - promptTokens.count]
+                verdicts[i].generatedIndex = q - promptTokens.count
+            }
+            if let id {
+                verdicts[i].tokenID = id
+                verdicts[i].tokenText = tokenizer.decode([id], renderControlTokens: true)
+            }
+        }
+        let halted = result.map { $0.finishReason == .halted } ?? stopped
+        let haltVerdict = halted ? verdicts.first { $0.action == .halt } : nil
+        let summary = makeSummary(result: result, verdicts: verdicts, rows: rows, through: through, halted: halted)
+
+        var seqs: [Int64] = []
+        var summarySeq: Int64?
+        if let store = supervisor.options.receipts {
+            let s = supervisor
+            let events = verdicts.map { v in
+                ReceiptDraft(kind: v.kind.rawValue,
+                             payload: EventReceipt(modelSHA256: s.modelSHA256, bundleSHA256: s.policy.bundleSHA256,
+                                                   engine: summary.engine, promptSHA256: summary.promptSHA256, verdict: v))
+            }
+            let all = try store.append(runID: runID, events + [ReceiptDraft(kind: "summary", payload: summary)],
+                                       signer: s.options.signer)
+            seqs = Array(all.dropLast())
+            summarySeq = all.last
+        }
+        return SupervisionReport(runID: runID, verdicts: verdicts, halted: halted, haltVerdict: haltVerdict,
+                                 receiptSeqs: seqs, summarySeq: summarySeq, summary: summary)
+    }
+
+    private func makeSummary(result: GenerationResult?, verdicts: [Verdict], rows: [[Float]], through: Int,
+                             halted: Bool) -> RunSummary {
+        let s = supervisor
+        let c = session.cache
+        let engine = EngineRecord(threads: session.pool.threadCount, maxBatch: session.maxBatch, contextLength: c.capacity,
+                                  build: EngineRecord.buildDescription, mode: mode == .sync ? "sync" : "async",
+                                  lag: mode.lag, deadlineMilliseconds: s.options.deadlineMilliseconds,
+                                  topContributions: s.options.topContributions)
+        var counts: [String: Int] = [:]
+        for v in verdicts { counts[v.kind.rawValue, default: 0] += 1 }
+        let stamp = ISO8601DateFormatter()
+        let first = judge.taps.isEmpty ? promptTokens.count : judge.firstPosition
+        return RunSummary(
+            model: ModelRecord(path: s.model.url.standardizedFileURL.path, sha256: s.modelSHA256,
+                               architecture: s.model.config.architecture.rawValue),
+            bundle: BundleRecord(path: s.policy.bundlePath, sha256: s.policy.bundleSHA256, name: s.policy.bundleName),
+            engine: engine,
+            promptSHA256: RunSummary.tokensHash(promptTokens),
+            promptTokens: promptTokens,
+            sampling: generation.sampling,
+            maxTokens: generation.maxTokens,
+            stopStrings: generation.stopStrings,
+            generatedTokens: result?.tokens ?? [],
+            judgedTokens: judgedTokens,
+            finishReason: result?.finishReason.rawValue ?? "error",
+            halted: halted,
+            gateError: result?.gateError,
+            verdictCounts: counts,
+            eventCount: verdicts.count,
+            scores: ScoreTable(firstPosition: first, evaluatedThrough: through,
+                               detectors: s.policy.detectors.map(\.id), rows: rows),
+            startedAt: stamp.string(from: startedAt),
+            endedAt: stamp.string(from: Date()))
+    }
+}

@@ -1,0 +1,55 @@
+// Options that attach the supervisor to a command (generate; bench will reuse them).
+
+import ArgumentParser
+import Detectors
+import Foundation
+import Models
+import Supervisor
+
+struct SupervisionOptions: ParsableArguments {
+    @Option(help: "Supervisor bundle folder (bundle.json + weights.safetensors).") var supervisor: String?
+    @Option(help: "sync: a token is released only after S judged it; async: S runs on its own thread.")
+    var mode: String = "sync"
+    @Option(help: "Async mode: tokens S may fall behind before generation waits (the halt lands within this many tokens).")
+    var lag: Int = 2
+    @Option(help: "SQLite file for receipts (created if missing).") var receipts: String?
+    @Option(name: .customLong("deadline-ms"), help: "Per-token deadline for S in milliseconds; missing it halts generation.")
+    var deadlineMs: Double = 1000
+    @Option(name: .customLong("sign-key"), help: "Ed25519 private key file (32 bytes, raw or hex) to sign receipts.")
+    var signKey: String?
+
+    func check() throws {
+        guard mode == "sync" || mode == "async" else { throw ValidationError("--mode must be sync or async") }
+        guard lag >= 0 && lag <= 4096 else { throw ValidationError("--lag must be between 0 and 4096") }
+        guard deadlineMs > 0 && deadlineMs.isFinite else { throw ValidationError("--deadline-ms must be > 0") }
+        if supervisor == nil && (receipts != nil || signKey != nil) {
+            throw ValidationError("--receipts and --sign-key need --supervisor")
+        }
+    }
+
+    /// The supervisor for `model`, or nil without --supervisor.
+    func makeSupervisor(model: LanguageModel) throws -> Supervisor? {
+        guard let supervisor else { return nil }
+        let bundle = try SupervisorBundle.load(URL(fileURLWithPath: supervisor))
+        let store = try receipts.map { try ReceiptStore(path: $0) }
+        let signer = try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) }
+        let options = SupervisorOptions(mode: mode == "async" ? .async(lag: lag) : .sync, deadlineMilliseconds: deadlineMs,
+                                        receipts: store, signer: signer)
+        return try Supervisor(bundle: bundle, model: model, options: options)
+    }
+
+    /// One line per verdict on standard error.
+    static func logReport(_ r: SupervisionReport) {
+        for v in r.verdicts {
+            var line = "[S] \(v.kind.rawValue) at position \(v.position)"
+            if let t = v.tokenText { line += " token \(String(reflecting: t))" }
+            if let rule = v.rule, let d = v.detector, let s = v.score, let th = v.threshold {
+                line += ": rule \(rule), detector \(d) on \(v.tap ?? "?"), score \(s.value) ≥ \(th.value)"
+            }
+            if let reason = v.reason { line += ": \(reason)" }
+            log(line)
+        }
+        log("[S] run \(r.runID): \(r.halted ? "halted" : "not halted"), \(r.verdicts.count) verdicts"
+            + (r.summarySeq.map { ", summary receipt #\($0)" } ?? ""))
+    }
+}

@@ -1,0 +1,188 @@
+import XCTest
+import Crypto
+import Detectors
+import Models
+import TestSupport
+@testable import Supervisor
+
+final class ReceiptTests: XCTestCase {
+    var fx: TinyFixture!
+    var dbPath: String!
+
+    override func setUpWithError() throws {
+        fx = try TinyFixture.make()
+        dbPath = fx.folder.appendingPathComponent("receipts.sqlite").path
+    }
+    override func tearDown() { fx?.remove() }
+
+    /// Two runs written to the log: one flagging every token, one halting on the 3rd generated token.
+    func writeRuns(signer: ReceiptSigner? = nil) throws -> ReceiptStore {
+        let store = try ReceiptStore(path: dbPath)
+        let flagFolder = fx.folder.appendingPathComponent("flag.bundle")
+        try fx.bundle(threshold: 0, action: .flag, aggregation: Aggregation(kind: .ema, window: 3)).write(to: flagFolder)
+        let flag = try Supervisor(bundle: SupervisorBundle.load(flagFolder), model: fx.model,
+                                  options: SupervisorOptions(receipts: store, signer: signer))
+        let a = try flag.generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 4), session: fx.session())
+        XCTAssertEqual(a.report.receiptSeqs, [1, 2, 3, 4])
+        XCTAssertEqual(a.report.summarySeq, 5)
+
+        let haltFolder = fx.folder.appendingPathComponent("halt.bundle")
+        try fx.bundle(threshold: 0, action: .halt, aggregation: Aggregation(kind: .max, window: 2)).write(to: haltFolder)
+        let sampling = SamplingOptions(temperature: 0.8, topK: 40, seed: 7)
+        let halt = try Supervisor(bundle: SupervisorBundle.load(haltFolder), model: fx.model,
+                                  options: SupervisorOptions(mode: .async(lag: 0), receipts: store, signer: signer))
+        let b = try halt.generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 6, sampling: sampling),
+                                  session: fx.session())
+        XCTAssertTrue(b.report.halted)
+        return store
+    }
+
+    func testReceiptsHoldWhatReplayNeedsAndVerify() throws {
+        let store = try writeRuns()
+        let rows = try store.rows()
+        XCTAssertEqual(rows.map(\.kind), ["flag", "flag", "flag", "flag", "summary", "halt", "summary"])
+        XCTAssertEqual(rows.first?.prevHash, ReceiptStore.genesis)
+        let event = try Verifier.decodeEvent(rows[0])
+        XCTAssertEqual(event.modelSHA256, fx.sha)
+        XCTAssertEqual(event.verdict.contributions.count, 8)
+        XCTAssertEqual(event.verdict.aggregation, Aggregation(kind: .ema, window: 3))
+        XCTAssertEqual(event.engine.threads, 1)
+        let summary = try Verifier.decodeSummary(rows[6])
+        XCTAssertEqual(summary.sampling.seed, 7)
+        XCTAssertEqual(summary.promptTokens, fx.prompt)
+        XCTAssertEqual(summary.judgedTokens.count, 1)
+
+        let report = try Verifier.verify(store: store)
+        XCTAssertTrue(report.ok, report.firstMismatch ?? "")
+        XCTAssertEqual(report.runs.count, 2)
+        XCTAssertTrue(report.runs.allSatisfy(\.replayed))
+        XCTAssertEqual(report.runs[0].scores, 4 * 2)   // 4 generated positions × 2 probes
+        XCTAssertEqual(report.head, rows.last?.hash)
+    }
+
+    func testAppendOnlyTriggers() throws {
+        let store = try writeRuns()
+        XCTAssertThrowsError(try store.execute("UPDATE receipts SET kind = 'log' WHERE seq = 1"))
+        XCTAssertThrowsError(try store.execute("DELETE FROM receipts WHERE seq = 1"))
+        XCTAssertEqual(try store.rows().count, 7)
+        let mode = try store.queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        XCTAssertEqual(mode, "wal")
+        let sync = try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        XCTAssertEqual(sync, 2)  // FULL
+    }
+
+    /// The attacker drops the triggers first.
+    func tamper(_ store: ReceiptStore, _ sql: String) throws {
+        try store.execute("DROP TRIGGER receipts_no_update; DROP TRIGGER receipts_no_delete; " + sql)
+    }
+
+    /// Writes `rows` back with a freshly computed, consistent chain (a forger with write access).
+    func rechain(_ store: ReceiptStore, _ rows: [ReceiptRow]) throws {
+        var prev = ReceiptStore.genesis
+        var sql = ""
+        for r in rows {
+            let h = ReceiptStore.hash(prev: prev, body: Data(r.body.utf8))
+            sql += "UPDATE receipts SET body = '\(r.body.replacingOccurrences(of: "'", with: "''"))', prev_hash = '\(prev)', hash = '\(h)' WHERE seq = \(r.seq);\n"
+            prev = h
+        }
+        try tamper(store, sql)
+    }
+
+    func testEditedByteIsDetected() throws {
+        let store = try writeRuns()
+        let body = try store.rows()[1].body
+        let i = body.range(of: "\"position\":")!.upperBound
+        var bytes = Array(body.utf8)
+        let offset = body.utf8.distance(from: body.utf8.startIndex, to: i)
+        bytes[offset] = bytes[offset] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+        let edited = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "'", with: "''")
+        try tamper(store, "UPDATE receipts SET body = '\(edited)' WHERE seq = 2")
+        let report = try Verifier.verify(store: store, replay: false)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.firstMismatch!.contains("#2"), report.firstMismatch!)
+    }
+
+    func testDeletedRowIsDetected() throws {
+        let store = try writeRuns()
+        try tamper(store, "DELETE FROM receipts WHERE seq = 3")
+        let report = try Verifier.verify(store: store, replay: false)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.firstMismatch!.contains("#3"), report.firstMismatch!)
+    }
+
+    func testDeletedSummaryIsDetected() throws {
+        let store = try writeRuns()
+        try tamper(store, "DELETE FROM receipts WHERE seq = 7")
+        let report = try Verifier.verify(store: store, replay: false)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.firstMismatch!.contains("no summary"), report.firstMismatch!)
+    }
+
+    func testReorderedRowsAreDetected() throws {
+        let store = try writeRuns()
+        try tamper(store, """
+            UPDATE receipts SET seq = 100 WHERE seq = 2;
+            UPDATE receipts SET seq = 2 WHERE seq = 3;
+            UPDATE receipts SET seq = 3 WHERE seq = 100;
+            """)
+        let report = try Verifier.verify(store: store, replay: false)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.firstMismatch!.contains("#2"), report.firstMismatch!)
+    }
+
+    /// An attacker who edits a receipt and recomputes the whole chain is caught by replay.
+    func testRehashedForgeryIsCaughtByReplay() throws {
+        let store = try writeRuns()
+        var rows = try store.rows()
+        let original = try Verifier.decodeEvent(rows[1]).verdict.activationSHA256!
+        let forged = (original.first == "0" ? "1" : "0") + original.dropFirst()
+        rows[1].body = rows[1].body.replacingOccurrences(of: original, with: forged)
+        try rechain(store, rows)
+        XCTAssertNil(Verifier.checkChain(try store.rows()), "the forged chain is consistent")
+        let report = try Verifier.verify(store: store)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.firstMismatch!.contains("activation hash"), report.firstMismatch!)
+    }
+
+    func testReplayDetectsAForgedGeneratedToken() throws {
+        let store = try writeRuns()
+        var rows = try store.rows()
+        var summary = try Verifier.decodeSummary(rows[4])
+        summary.judgedTokens[1] = (summary.judgedTokens[1] + 1) % 200
+        // Re-encode the summary in its envelope and re-chain from there.
+        let env = try JSONDecoder().decode(ReceiptEnvelope<RunSummary>.self, from: Data(rows[4].body.utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        rows[4].body = String(decoding: try encoder.encode(ReceiptEnvelope(seq: env.seq, runID: env.runID, kind: env.kind, time: env.time,
+                                                                          signer: env.signer, payload: summary)), as: UTF8.self)
+        try rechain(store, rows)
+        let report = try Verifier.verify(store: store)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.firstMismatch!.contains("generated token 1"), report.firstMismatch!)
+    }
+
+    func testSignedReceipts() throws {
+        let keyURL = fx.folder.appendingPathComponent("key")
+        let key = Curve25519.Signing.PrivateKey()
+        try Data(key.rawRepresentation.map { String(format: "%02x", $0) }.joined().utf8).write(to: keyURL)
+        let signer = try ReceiptSigner(keyFile: keyURL)
+        let store = try writeRuns(signer: signer)
+        let rows = try store.rows()
+        XCTAssertTrue(rows.allSatisfy { $0.signature?.count == 128 })
+        XCTAssertTrue(rows[0].body.contains(signer.publicKeyHex))
+        XCTAssertTrue(try Verifier.verify(store: store, replay: false).ok)
+        let bad = String(rows[2].signature!.reversed())
+        try tamper(store, "UPDATE receipts SET signature = '\(bad)' WHERE seq = 3")
+        let report = try Verifier.verify(store: store, replay: false)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.firstMismatch!.contains("signature"), report.firstMismatch!)
+    }
+
+    func testMissingModelOrBundleIsReported() throws {
+        let store = try writeRuns()
+        try FileManager.default.removeItem(at: fx.folder.appendingPathComponent("flag.bundle"))
+        let report = try Verifier.verify(store: store)
+        XCTAssertFalse(report.ok)
+        XCTAssertTrue(report.firstMismatch!.contains("cannot replay"), report.firstMismatch!)
+    }
+}
