@@ -38,7 +38,11 @@ def main():
         if ref["kind"] == "chat":
             cmd.append("--chat")
         out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-        ours, theirs = out["generated_tokens"], ref["generated_ids"]
+        ours, theirs = out["generated_tokens"], list(ref["generated_ids"])
+        # The reference lists the end-of-generation token it stopped on; Overseer does not
+        # release it (finish_reason "eos"), so compare without it.
+        if ref.get("stop_reason") == "eog" and out["finish_reason"] == "eos" and theirs:
+            theirs = theirs[:-1]
         agree = 0
         while agree < min(len(ours), len(theirs)) and ours[agree] == theirs[agree]:
             agree += 1
