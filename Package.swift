@@ -60,7 +60,7 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: language),
-        .target(name: "Regions", swiftSettings: language + compute),
+        .target(name: "Regions", dependencies: ["Kernels"], swiftSettings: language + compute),
         .executableTarget(name: "overseer",
                           dependencies: ["Models", "Detectors", "Supervisor", "Regions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],

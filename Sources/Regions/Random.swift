@@ -6,20 +6,7 @@
 // frame never advances the training generator.
 
 import Foundation
-
-/// SplitMix64: a tiny generator used to expand one 64-bit seed into well-mixed state words.
-public struct SplitMix64 {
-    public private(set) var state: UInt64
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import Kernels
 
 /// xoshiro256**: the main generator, seeded through SplitMix64 so nearby seeds give unrelated streams.
 ///

@@ -229,19 +229,6 @@ final class GGUFReaderTests: XCTestCase {
 // MARK: - Helpers shared by the Formats tests
 
 /// Deterministic generator so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [-1, 1).
-    mutating func nextFloat() -> Float { Float.random(in: -1..<1, using: &self) }
-}
 
 extension XCTestCase {
     /// A fresh path in a per-test temporary directory, removed when the test ends.
@@ -252,4 +239,9 @@ extension XCTestCase {
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         return dir.appendingPathComponent(name)
     }
+}
+
+extension SplitMix64 {
+    /// Uniform in [-1, 1).
+    mutating func nextFloat() -> Float { Float.random(in: -1..<1, using: &self) }
 }

@@ -115,17 +115,11 @@ public enum TinyModel {
     }
 }
 
-/// A small seeded generator for test data (SplitMix64 with Box–Muller normals).
+/// Seeded test data: SplitMix64 with uniform and Box–Muller normal draws.
 public struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var base: SplitMix64
+    public init(seed: UInt64) { base = SplitMix64(seed: seed) }
+    public mutating func next() -> UInt64 { base.next() }
     public mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
     public mutating func normal() -> Float {
         let u1 = max(uniform(), 1e-7), u2 = uniform()
