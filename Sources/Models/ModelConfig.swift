@@ -25,6 +25,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case contextExceeded(limit: Int, requested: Int)
     case invalidToken(Int)
     case emptyInput
+    case invalidOption(String)
     case io(String)
 
     public var description: String {
@@ -40,6 +41,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
             return "context length exceeded: \(requested) tokens requested, the context holds \(limit)"
         case .invalidToken(let t): return "token id \(t) is outside the vocabulary"
         case .emptyInput: return "no input tokens"
+        case .invalidOption(let m): return m
         case .io(let m): return m
         }
     }

@@ -36,7 +36,7 @@ public struct SamplingOptions: Sendable, Codable, Equatable {
 
     /// Throws a message naming the first out-of-range setting.
     public func validate() throws {
-        func fail(_ m: String) -> ModelError { .invalidMetadata("sampling", m) }
+        func fail(_ m: String) -> ModelError { .invalidOption(m) }
         guard temperature >= 0, temperature.isFinite else { throw fail("temperature must be ≥ 0") }
         guard topK >= 0 else { throw fail("top-k must be ≥ 0") }
         guard topP > 0, topP <= 1 else { throw fail("top-p must be in (0, 1]") }

@@ -62,13 +62,13 @@ extension InferenceSession {
     /// `bos` replaces each chunk's first token when the model adds a BOS token.
     public func perplexity(_ tokens: [Int], context: Int, bos: Int?,
                            progress: ((Int, Int, Double) -> Void)? = nil) throws -> PerplexityResult {
-        guard context >= 4 else { throw ModelError.invalidMetadata("context", "must be at least 4") }
+        guard context >= 4 else { throw ModelError.invalidOption("the perplexity context must be at least 4 tokens") }
         guard context <= cache.capacity else {
             throw ModelError.contextExceeded(limit: cache.capacity, requested: context)
         }
         let chunks = tokens.count / context
         guard chunks >= 1 else {
-            throw ModelError.invalidMetadata("text", "\(tokens.count) tokens is less than one chunk of \(context)")
+            throw ModelError.invalidOption("the text has \(tokens.count) tokens, less than one chunk of \(context)")
         }
         let V = model.config.vocab
         let first = context / 2

@@ -32,7 +32,7 @@ struct InspectCommand: ParsableCommand {
                             eos: lm.tokenizer.specialTokens.eos, endOfGeneration: lm.endOfGeneration.sorted())
         if json { return try printJSON(report) }
         print("path:          \(report.path)")
-        for (k, v) in lm.formatSummary.sorted(by: { $0.key < $1.key }) { print("\(k + ":")\(String(repeating: " ", count: max(1, 15 - k.count)))\(v)") }
+        for (k, v) in lm.formatSummary.sorted(by: { $0.key < $1.key }) { print("\(k + ":")\(String(repeating: " ", count: max(1, 14 - k.count)))\(v)") }
         print("architecture:  \(c.architecture.rawValue)")
         print("parameters:    ~\(params / 1_000_000)M (\(tied ? "tied" : "separate") output matrix)")
         print("layers:        \(c.layers)   d_model: \(c.dModel)   d_ff: \(c.dFF)")
