@@ -38,20 +38,40 @@ public struct PerplexityResult: Sendable, Codable {
 }
 
 extension InferenceSession {
+    /// Runs `tokens` from the current position in batches of `maxBatch` and hands `body` the
+    /// logits [V] of every position from `first` on, one row at a time, so a long text never
+    /// holds more than one batch of logits. Batches before `first` skip the output matrix.
+    func forEachLogitRow(_ tokens: [Int], from first: Int,
+                         _ body: (Int, UnsafePointer<Float>) -> Void) throws {
+        let V = model.config.vocab
+        var start = 0
+        while start < tokens.count {
+            let end = min(tokens.count, start + maxBatch)
+            let batch = Array(tokens[start..<end])
+            if end <= first {
+                _ = try forward(batch, logits: .none)
+            } else {
+                let logits = try forward(batch, logits: .all)
+                logits.withUnsafeBufferPointer { l in
+                    for j in max(start, first)..<end { body(j, l.baseAddress! + (j - start) * V) }
+                }
+            }
+            start = end
+        }
+    }
+
     /// Scores `tokens` from an empty cache: log p(token i | tokens before it) for i ≥ 1.
     public func score(_ tokens: [Int]) throws -> SequenceScore {
         guard !tokens.isEmpty else { throw ModelError.emptyInput }
         rewind(to: 0)
         let V = model.config.vocab
-        let logits = try forward(tokens, logits: .all)
-        var logProbs: [Float?] = [nil]
+        var logProbs = [Float?](repeating: nil, count: tokens.count)
         var total = 0.0
-        logits.withUnsafeBufferPointer { l in
-            for i in 1..<tokens.count {
-                let lp = logProbability(l.baseAddress! + (i - 1) * V, vocab: V, target: tokens[i])
-                logProbs.append(lp)
-                total += Double(lp)
-            }
+        try forEachLogitRow(tokens, from: 0) { j, row in
+            guard j + 1 < tokens.count else { return }
+            let lp = logProbability(row, vocab: V, target: tokens[j + 1])
+            logProbs[j + 1] = lp
+            total += Double(lp)
         }
         let n = tokens.count - 1
         return SequenceScore(tokens: tokens, logProbs: logProbs, total: total,
@@ -79,13 +99,10 @@ extension InferenceSession {
             var chunk = Array(tokens[(c * context)..<((c + 1) * context)])
             if let bos { chunk[0] = bos }
             rewind(to: 0)
-            let logits = try forward(chunk, logits: .all)
-            logits.withUnsafeBufferPointer { l in
-                for j in first..<(context - 1) {
-                    let lp = logProbability(l.baseAddress! + j * V, vocab: V, target: tokens[c * context + j + 1])
-                    nll -= Double(lp)
-                    count += 1
-                }
+            try forEachLogitRow(chunk, from: first) { j, row in
+                guard j < context - 1 else { return }
+                nll -= Double(logProbability(row, vocab: V, target: tokens[c * context + j + 1]))
+                count += 1
             }
             let ppl = Foundation.exp(nll / Double(count))
             running.append(ppl)

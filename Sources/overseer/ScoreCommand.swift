@@ -78,7 +78,7 @@ struct ScoreCommand: ParsableCommand {
         if let context {
             let tokens = tok.encode(input, parseSpecialTokens: false, addBOS: tok.addBOS)
             let session = InferenceSession(model: lm.transformer, contextLength: context,
-                                           maxBatch: min(context, 512), threads: threads.threads)
+                                           maxBatch: max(1, min(context / 2, 256)), threads: threads.threads)
             let result = try session.perplexity(tokens, context: context, bos: tok.addBOS ? tok.specialTokens.bos : nil) { i, n, ppl in
                 if !json { log("[\(i)/\(n)] \(String(format: "%.4f", ppl))") }
             }
