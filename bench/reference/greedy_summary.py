@@ -58,7 +58,10 @@ for f in sorted(glob.glob(os.path.join(L, "*.fa0.kvf32.t1.all.npy"))):
         pr, px = lsm(ref), lsm(x)
         kl = (np.exp(pr) * (pr - px)).sum(axis=-1)
         agree = (x.argmax(-1) == ref.argmax(-1)).mean()
+        top = np.argsort(-ref, axis=-1)[:, :10]
+        dlp = np.abs(np.take_along_axis(px, top, -1) - np.take_along_axis(pr, top, -1))
         print(f"    {tag} vs fa0.kvf32.t1: max|dlogit| {d.max():.4f}, mean|dlogit| {d.mean():.4f}, "
-              f"max KL {kl.max():.2e}, mean KL {kl.mean():.2e}, top1 agreement {agree:.3f}")
+              f"max|dlogprob| on ref top-10 {dlp.max():.4f}, KL(ref||x) max {kl.max():.2e} mean {kl.mean():.2e}, "
+              f"top1 agreement {agree:.3f}")
     x1, x2 = np.load(f.replace("fa0.kvf32.t1", "fa1.kvf16.t1")), np.load(f.replace("fa0.kvf32.t1", "fa1.kvf16.t2"))
     print(f"    fa1.kvf16 t1 vs t2 bit-identical: {np.array_equal(x1, x2)}")

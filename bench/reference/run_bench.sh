@@ -14,4 +14,9 @@ RUN=${1:-run1}
   cat $D/$RUN.llama-bench.md
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
   grep -E "Maximum resident set size|Elapsed \(wall" $D/$RUN.llama-bench.time.txt
+  # peak RSS of a plain generation run (prompt + 64 greedy tokens, llama-simple defaults)
+  /usr/bin/time -v -o $D/$RUN.llama-simple.time.txt $B/llama-simple -m $M -n 64 "Once upon a time" \
+      > $D/$RUN.llama-simple.out 2> $D/$RUN.llama-simple.err
+  echo "llama-simple -n 64 'Once upon a time':"
+  grep -E "Maximum resident set size|Elapsed \(wall" $D/$RUN.llama-simple.time.txt
 } | tee -a $D/runs.log
