@@ -63,7 +63,7 @@ let package = Package(
                           dependencies: ["Models", "Detectors", "Supervisor", "Regions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: language),
-        .target(name: "TestSupport", dependencies: ["Kernels", "Formats"], path: "Tests/TestSupport",
+        .target(name: "TestSupport", dependencies: ["Kernels", "Formats", "Tokenizers"], path: "Tests/TestSupport",
                 swiftSettings: language),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], exclude: ["Fixtures"],
                     swiftSettings: language),

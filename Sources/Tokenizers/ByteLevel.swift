@@ -7,7 +7,7 @@
 // (0x00...0x20, 0x7F...0xA0, 0xAD), taken in increasing order, become U+0100, U+0101, ... U+0143.
 // So a space (0x20) is "Ġ" (U+0120) and a newline (0x0A) is "Ċ" (U+010A).
 
-enum ByteLevel {
+public enum ByteLevel {
     /// `scalarForByte[b]` is the stand-in scalar value for byte `b`.
     static let scalarForByte: [UInt32] = {
         var table = [UInt32](repeating: 0, count: 256)
@@ -35,7 +35,7 @@ enum ByteLevel {
     }
 
     /// The vocabulary string for a run of raw bytes.
-    static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    public static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         var out = String.UnicodeScalarView()
         for b in bytes { out.append(Unicode.Scalar(scalarForByte[Int(b)])!) }
         return String(out)
@@ -43,7 +43,7 @@ enum ByteLevel {
 
     /// The raw bytes of a vocabulary string. Characters outside the mapping (which a well-formed
     /// byte-level vocabulary never contains in normal tokens) contribute their own UTF-8 bytes.
-    static func decode(_ token: String) -> [UInt8] {
+    public static func decode(_ token: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(token.utf8.count)
         for scalar in token.unicodeScalars {

@@ -1,0 +1,224 @@
+import Foundation
+import Formats
+import Kernels
+import Models
+import TestSupport
+import XCTest
+
+/// Forward-pass properties on tiny random models: invariance to batching and thread count, and
+/// agreement with an independent double-precision implementation.
+final class TinyModelTests: XCTestCase {
+    func load(_ spec: TinyModelSpec) throws -> Transformer {
+        try Transformer.load(gguf: GGUFFile(bytes: TinyModel.gguf(spec)))
+    }
+
+    let prompt = [5, 72, 101, 108, 108, 111, 32, 256, 119, 3, 260, 33, 45, 99, 200, 17, 64, 2, 9, 80]
+
+    func testConfigurationFromMetadata() throws {
+        let m = try load(TinyModelSpec())
+        XCTAssertEqual(m.config.architecture, .llama)
+        XCTAssertEqual(m.config.dModel, 64)
+        XCTAssertEqual(m.config.layers, 2)
+        XCTAssertEqual(m.config.heads, 4)
+        XCTAssertEqual(m.config.kvHeads, 2)
+        XCTAssertEqual(m.config.headDim, 16)
+        XCTAssertEqual(m.config.vocab, TinyModel.vocabulary.count)
+        XCTAssertEqual(m.config.ropeStyle, .interleaved)
+    }
+
+    func testPrefillEqualsOneTokenAtATime() throws {
+        for type in [TensorType.f32, .q8_0, .q4_1] {
+            var spec = TinyModelSpec()
+            spec.weightType = type
+            let model = try load(spec)
+            let batched = InferenceSession(model: model, maxBatch: 7, threads: 2)
+            let all = try batched.forward(prompt, logits: .all)
+            let single = InferenceSession(model: model, maxBatch: 1, threads: 1)
+            var stepwise: [Float] = []
+            for t in prompt { stepwise += try single.forward([t], logits: .last) }
+            XCTAssertEqual(all.count, prompt.count * model.config.vocab)
+            XCTAssertTrue(all.elementsEqual(stepwise) { $0.bitPattern == $1.bitPattern }, "\(type): batched and stepwise logits differ")
+        }
+    }
+
+    func testLogitsIdenticalAcrossThreadCounts() throws {
+        var spec = TinyModelSpec()
+        spec.weightType = .q4_1
+        spec.dFF = 160
+        let model = try load(spec)
+        var results: [[Float]] = []
+        for threads in [1, 2, 3, 4] {
+            let s = InferenceSession(model: model, maxBatch: 16, threads: threads)
+            results.append(try s.forward(prompt, logits: .all))
+        }
+        for r in results.dropFirst() {
+            XCTAssertTrue(r.elementsEqual(results[0]) { $0.bitPattern == $1.bitPattern })
+        }
+    }
+
+    func testMatchesDoublePrecisionReference() throws {
+        for (bias, qkNorm, arch) in [(false, false, "llama"), (true, false, "qwen2"), (false, true, "qwen3")] {
+            var spec = TinyModelSpec()
+            spec.architecture = arch
+            spec.qkvBias = bias
+            spec.qkNorm = qkNorm
+            let bytes = TinyModel.gguf(spec)
+            let file = try GGUFFile(bytes: bytes)
+            let model = try Transformer.load(gguf: file)
+            let session = InferenceSession(model: model, threads: 2)
+            let ours = try session.forward(prompt, logits: .all)
+            let reference = try ReferenceLlama(file: file, config: model.config).logits(prompt)
+            var worst = 0.0
+            var scale = 0.0
+            for i in 0..<ours.count {
+                worst = max(worst, abs(Double(ours[i]) - reference[i]))
+                scale = max(scale, abs(reference[i]))
+            }
+            // Keys and values are cached as f16, so agreement is to about 1e-3 relative.
+            XCTAssertLessThan(worst, 5e-3 * max(1, scale), "\(arch): max |Δlogit| \(worst) (scale \(scale))")
+        }
+    }
+
+    func testContextLimitAndBadTokens() throws {
+        let model = try load(TinyModelSpec())
+        let s = InferenceSession(model: model, contextLength: 8, threads: 1)
+        XCTAssertThrowsError(try s.forward(Array(repeating: 1, count: 9), logits: .last)) { error in
+            XCTAssertEqual(error as? ModelError, .contextExceeded(limit: 8, requested: 9))
+        }
+        XCTAssertThrowsError(try s.forward([model.config.vocab], logits: .last)) { error in
+            XCTAssertEqual(error as? ModelError, .invalidToken(model.config.vocab))
+        }
+        XCTAssertThrowsError(try s.forward([], logits: .last)) { error in
+            XCTAssertEqual(error as? ModelError, .emptyInput)
+        }
+        _ = try s.forward(Array(repeating: 1, count: 8), logits: .last)
+        XCTAssertEqual(s.remaining, 0)
+        XCTAssertThrowsError(try s.forward([1], logits: .last))
+    }
+
+    func testScoresAreLogSoftmaxOfLogits() throws {
+        let model = try load(TinyModelSpec())
+        let s = InferenceSession(model: model, threads: 1)
+        let score = try s.score(prompt)
+        s.rewind(to: 0)
+        let fresh = try s.forward(prompt, logits: .all)
+        let V = model.config.vocab
+        XCTAssertNil(score.logProbs[0])
+        var total = 0.0
+        for i in 1..<prompt.count {
+            let row = fresh[((i - 1) * V)..<(i * V)].map(Double.init)
+            let m = row.max()!
+            let lse = m + log(row.map { exp($0 - m) }.reduce(0, +))
+            let expected = row[prompt[i]] - lse
+            XCTAssertEqual(Double(score.logProbs[i]!), expected, accuracy: 1e-4)
+            total += expected
+        }
+        XCTAssertEqual(score.total, total, accuracy: 1e-3)
+        XCTAssertEqual(score.perplexity, exp(-total / Double(prompt.count - 1)), accuracy: 1e-3 * score.perplexity)
+    }
+
+    func testPerplexityScoresSecondHalfOfEachChunk() throws {
+        let model = try load(TinyModelSpec())
+        let s = InferenceSession(model: model, contextLength: 16, threads: 2)
+        let tokens = (0..<70).map { ($0 * 37) % 250 }
+        let r = try s.perplexity(tokens, context: 16, bos: nil)
+        XCTAssertEqual(r.chunks, 4)
+        XCTAssertEqual(r.scoredTokens, 4 * (16 - 1 - 8))
+        XCTAssertEqual(r.runningPerplexity.count, 4)
+        // The first chunk's perplexity, recomputed from its own scores.
+        let first = try s.score(Array(tokens[0..<16]))
+        let nll = -first.logProbs[9...15].map { Double($0!) }.reduce(0, +)
+        XCTAssertEqual(r.runningPerplexity[0], exp(nll / 7), accuracy: 1e-3 * r.runningPerplexity[0])
+        XCTAssertThrowsError(try s.perplexity(Array(tokens[0..<10]), context: 16, bos: nil))
+    }
+}
+
+/// A direct double-precision implementation of the Llama-family forward pass, written
+/// independently of the engine: dequantized weights, no caching tricks, one position at a time.
+struct ReferenceLlama {
+    let file: GGUFFile
+    let config: ModelConfig
+
+    func w(_ name: String) -> [Double]? { file.tensor(named: name).map { dequantize($0).map(Double.init) } }
+
+    /// out[r] = Σ_c W[r, c] x[c] for W stored [cols, rows].
+    func mul(_ W: [Double], _ x: [Double], rows: Int) -> [Double] {
+        let cols = x.count
+        return (0..<rows).map { r in (0..<cols).reduce(0.0) { $0 + W[r * cols + $1] * x[$1] } }
+    }
+
+    func rms(_ x: [Double], _ g: [Double]) -> [Double] {
+        let s = 1 / (x.map { $0 * $0 }.reduce(0, +) / Double(x.count) + Double(config.normEps)).squareRoot()
+        return zip(x, g).map { $0 * s * $1 }
+    }
+
+    func rope(_ v: inout [Double], pos: Int) {
+        let hd = config.headDim
+        for i in 0..<(hd / 2) {
+            let theta = Double(pos) * pow(config.ropeBase, -Double(2 * i) / Double(hd))
+            let (a, b) = (v[2 * i], v[2 * i + 1])
+            if config.ropeStyle == .interleaved {
+                v[2 * i] = a * cos(theta) - b * sin(theta)
+                v[2 * i + 1] = a * sin(theta) + b * cos(theta)
+            } else {
+                let (c, e) = (v[i], v[i + hd / 2])
+                v[i] = c * cos(theta) - e * sin(theta)
+                v[i + hd / 2] = c * sin(theta) + e * cos(theta)
+            }
+        }
+    }
+
+    func logits(_ tokens: [Int]) throws -> [Double] {
+        let c = config, d = c.dModel, hd = c.headDim
+        let emb = w("token_embd.weight")!
+        var keys = [[[Double]]](repeating: [], count: c.layers)    // [layer][pos][kv*hd]
+        var values = [[[Double]]](repeating: [], count: c.layers)
+        var out: [Double] = []
+        for (pos, tok) in tokens.enumerated() {
+            var x = Array(emb[(tok * d)..<((tok + 1) * d)])
+            for l in 0..<c.layers {
+                let p = "blk.\(l)."
+                let h = rms(x, w(p + "attn_norm.weight")!)
+                var q = mul(w(p + "attn_q.weight")!, h, rows: c.heads * hd)
+                var k = mul(w(p + "attn_k.weight")!, h, rows: c.kvHeads * hd)
+                let v = zip(mul(w(p + "attn_v.weight")!, h, rows: c.kvHeads * hd), w(p + "attn_v.bias") ?? Array(repeating: 0, count: c.kvHeads * hd)).map(+)
+                if let b = w(p + "attn_q.bias") { q = zip(q, b).map(+) }
+                if let b = w(p + "attn_k.bias") { k = zip(k, b).map(+) }
+                for head in 0..<c.heads {
+                    var qh = Array(q[(head * hd)..<((head + 1) * hd)])
+                    if let g = w(p + "attn_q_norm.weight") { qh = rms(qh, g) }
+                    rope(&qh, pos: pos)
+                    q.replaceSubrange((head * hd)..<((head + 1) * hd), with: qh)
+                }
+                for head in 0..<c.kvHeads {
+                    var kh = Array(k[(head * hd)..<((head + 1) * hd)])
+                    if let g = w(p + "attn_k_norm.weight") { kh = rms(kh, g) }
+                    rope(&kh, pos: pos)
+                    k.replaceSubrange((head * hd)..<((head + 1) * hd), with: kh)
+                }
+                keys[l].append(k)
+                values[l].append(v)
+                var attn = [Double](repeating: 0, count: c.heads * hd)
+                for head in 0..<c.heads {
+                    let kv = head / (c.heads / c.kvHeads)
+                    var s = (0...pos).map { j in
+                        (0..<hd).reduce(0.0) { $0 + q[head * hd + $1] * keys[l][j][kv * hd + $1] } / Double(hd).squareRoot()
+                    }
+                    let m = s.max()!
+                    s = s.map { exp($0 - m) }
+                    let z = s.reduce(0, +)
+                    for j in 0...pos { for i in 0..<hd { attn[head * hd + i] += s[j] / z * values[l][j][kv * hd + i] } }
+                }
+                x = zip(x, mul(w(p + "attn_output.weight")!, attn, rows: d)).map(+)
+                let h2 = rms(x, w(p + "ffn_norm.weight")!)
+                let g = mul(w(p + "ffn_gate.weight")!, h2, rows: c.dFF)
+                let u = mul(w(p + "ffn_up.weight")!, h2, rows: c.dFF)
+                let a = zip(g, u).map { $0 / (1 + exp(-$0)) * $1 }
+                x = zip(x, mul(w(p + "ffn_down.weight")!, a, rows: d)).map(+)
+            }
+            let hf = rms(x, w("output_norm.weight")!)
+            out += mul(w("output.weight") ?? emb, hf, rows: c.vocab)
+        }
+        return out
+    }
+}

@@ -1,0 +1,134 @@
+// Tiny random-weight models written as GGUF files, for tests that need a whole model without
+// downloading one: a Llama-family network with a byte-level tokenizer (the 256 byte tokens,
+// a few merges, ChatML control tokens) and a ChatML chat template.
+
+import Foundation
+import Formats
+import Kernels
+import Tokenizers
+
+public struct TinyModelSpec {
+    public var architecture = "llama"
+    public var dModel = 64
+    public var layers = 2
+    public var heads = 4
+    public var kvHeads = 2
+    public var dFF = 96
+    public var contextLength = 128
+    public var weightType: TensorType = .f32
+    public var seed: UInt64 = 1
+    /// Adds Q/K/V biases (Qwen 2 style).
+    public var qkvBias = false
+    /// Adds per-head Q/K norms (Qwen 3 style).
+    public var qkNorm = false
+    public init() {}
+}
+
+public enum TinyModel {
+    /// Control tokens appended after the 256 byte tokens and the merges.
+    public static let controlTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    /// Merged tokens (each is one merge of two earlier tokens).
+    static let merges: [(String, String)] = [("Ġ", "t"), ("h", "e"), ("Ġt", "he"), ("i", "n"), ("a", "n")]
+
+    public static let chatTemplate = """
+        {% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}
+        """
+
+    /// The vocabulary: 256 byte tokens, the merge results, then the control tokens.
+    public static var vocabulary: [String] {
+        var tokens = (0..<256).map { ByteLevel.encode([UInt8($0)]) }
+        tokens += merges.map { $0.0 + $0.1 }
+        tokens += controlTokens
+        return tokens
+    }
+
+    /// A GGUF image of a random model described by `spec`.
+    public static func gguf(_ spec: TinyModelSpec = TinyModelSpec()) -> [UInt8] {
+        var rng = SeededGenerator(seed: spec.seed)
+        let tokens = vocabulary
+        let vocab = tokens.count
+        let d = spec.dModel, hd = d / spec.heads, kvw = spec.kvHeads * hd, f = spec.dFF
+        let arch = spec.architecture
+        var w = GGUFWriter()
+        w.add("general.architecture", .string(arch))
+        w.add("general.name", .string("tiny-test-model"))
+        w.add("\(arch).block_count", .uint32(UInt32(spec.layers)))
+        w.add("\(arch).context_length", .uint32(UInt32(spec.contextLength)))
+        w.add("\(arch).embedding_length", .uint32(UInt32(d)))
+        w.add("\(arch).feed_forward_length", .uint32(UInt32(f)))
+        w.add("\(arch).attention.head_count", .uint32(UInt32(spec.heads)))
+        w.add("\(arch).attention.head_count_kv", .uint32(UInt32(spec.kvHeads)))
+        w.add("\(arch).attention.layer_norm_rms_epsilon", .float32(1e-5))
+        w.add("\(arch).rope.freq_base", .float32(10000))
+        w.add("tokenizer.ggml.model", .string("gpt2"))
+        w.add("tokenizer.ggml.pre", .string("gpt2"))
+        w.add("tokenizer.ggml.tokens", .array(.string, tokens.map { .string($0) }))
+        let types = (0..<vocab).map { $0 >= vocab - controlTokens.count ? Int32(3) : Int32(1) }
+        w.add("tokenizer.ggml.token_type", .array(.int32, types.map { .int32($0) }))
+        w.add("tokenizer.ggml.merges", .array(.string, merges.map { .string("\($0.0) \($0.1)") }))
+        w.add("tokenizer.ggml.bos_token_id", .uint32(UInt32(vocab - 2)))
+        w.add("tokenizer.ggml.eos_token_id", .uint32(UInt32(vocab - 1)))
+        w.add("tokenizer.ggml.add_bos_token", .bool(false))
+        w.add("tokenizer.chat_template", .string(chatTemplate))
+
+        func matrix(_ name: String, cols: Int, rows: Int, type: TensorType? = nil) {
+            let scale = 1 / Float(cols).squareRoot()
+            let values = (0..<(cols * rows)).map { _ in rng.normal() * scale }
+            w.addTensor(name: name, type: type ?? spec.weightType, shape: [cols, rows], values: values)
+        }
+        func vector(_ name: String, _ n: Int, around: Float = 1) {
+            w.addTensor(name: name, type: .f32, shape: [n], values: (0..<n).map { _ in around + 0.1 * rng.normal() })
+        }
+        matrix("token_embd.weight", cols: d, rows: vocab, type: spec.weightType == .f32 ? .f32 : .q8_0)
+        for l in 0..<spec.layers {
+            let p = "blk.\(l)."
+            vector(p + "attn_norm.weight", d)
+            matrix(p + "attn_q.weight", cols: d, rows: d)
+            matrix(p + "attn_k.weight", cols: d, rows: kvw)
+            matrix(p + "attn_v.weight", cols: d, rows: kvw)
+            if spec.qkvBias {
+                vector(p + "attn_q.bias", d, around: 0)
+                vector(p + "attn_k.bias", kvw, around: 0)
+                vector(p + "attn_v.bias", kvw, around: 0)
+            }
+            if spec.qkNorm {
+                vector(p + "attn_q_norm.weight", hd)
+                vector(p + "attn_k_norm.weight", hd)
+            }
+            matrix(p + "attn_output.weight", cols: d, rows: d)
+            vector(p + "ffn_norm.weight", d)
+            matrix(p + "ffn_gate.weight", cols: d, rows: f)
+            matrix(p + "ffn_up.weight", cols: d, rows: f)
+            matrix(p + "ffn_down.weight", cols: f, rows: d)
+        }
+        vector("output_norm.weight", d)
+        return w.bytes()
+    }
+
+    /// Writes a tiny model to a fresh temporary file and returns its URL.
+    public static func write(_ spec: TinyModelSpec = TinyModelSpec()) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("tiny-\(spec.architecture)-\(spec.weightType).gguf")
+        try Data(gguf(spec)).write(to: url)
+        return url
+    }
+}
+
+/// A small seeded generator for test data (SplitMix64 with Box–Muller normals).
+public struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    public mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
+    public mutating func normal() -> Float {
+        let u1 = max(uniform(), 1e-7), u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    }
+}
