@@ -48,15 +48,29 @@ public func matmul(_ weight: TensorView, _ x: QuantizedRows, into out: UnsafeMut
     let chunks = (m + rowsPerChunk - 1) / rowsPerChunk
     let stride = weight.rowStride
     let type = weight.type
+    let aStride = x.rowBytes
     pool.parallelFor(chunks) { c in
         let r0 = c * rowsPerChunk, r1 = min(m, r0 + rowsPerChunk)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
-            for t in 0..<tokens {
+            let scratch = scratch.baseAddress!
+            // Tiles of four tokens: each weight row is unpacked once per tile.
+            var t = 0
+            while t + 4 <= tokens {
                 let a = x.row(t)
                 let o = out + t * m
                 for r in r0..<r1 {
-                    o[r] = dot(type, weight.data + r * stride, a, n: n, scratch: scratch.baseAddress!)
+                    let v = dot4(type, weight.data + r * stride, a, aStride: aStride, n: n, scratch: scratch)
+                    o[r] = v[0]; o[m + r] = v[1]; o[2 * m + r] = v[2]; o[3 * m + r] = v[3]
                 }
+                t += 4
+            }
+            while t < tokens {
+                let a = x.row(t)
+                let o = out + t * m
+                for r in r0..<r1 {
+                    o[r] = dot(type, weight.data + r * stride, a, n: n, scratch: scratch)
+                }
+                t += 1
             }
         }
     }

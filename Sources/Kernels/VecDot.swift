@@ -130,9 +130,10 @@ public func dotReference(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeR
 public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, n: Int,
                 scratch: UnsafeMutablePointer<Float>) -> Float {
     switch type {
-    case .q4_1: return dotQ4_1(w, a, blocks: n / 32)
-    case .q8_0: return dotQ8_0(w, a, blocks: n / 32)
-    case .q4_0, .q5_0, .q5_1:
+    case .q4_0: return dotRow(Q4_0Format.self, w, a, blocks: n / 32)
+    case .q4_1: return dotRow(Q4_1Format.self, w, a, blocks: n / 32)
+    case .q8_0: return dotRow(Q8_0Format.self, w, a, blocks: n / 32)
+    case .q5_0, .q5_1:
         var acc = SIMD8<Float>()
         for b in 0..<(n / 32) { acc[b % 8] += blockValue(type, w, a, b) }
         return reduceLanes(acc)
@@ -143,48 +144,20 @@ public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
     }
 }
 
-@inlinable func dotQ4_1(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = SIMD8<Float>()
-    var b = 0
-    while b + 8 <= blocks {
-        var v = SIMD8<Float>()
-        for l in 0..<8 {
-            let wb = w + (b + l) * 20, ab = a + (b + l) * 36
-            let s = Float(blockSumQ4(wb + 4, ab + 4, bias: 0))
-            v[l] = (f16(wb) * f16(ab)) * s + f16(wb, 2) * f16(ab, 2)
-        }
-        acc += v
-        b += 8
+/// One weight row against four activation rows `a` (row t at `a + t * aStride`): four `dot`s,
+/// sharing each unpacked weight block where the type has a tiled kernel. Same bits as `dot`.
+@inlinable
+public func dot4(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, aStride: Int, n: Int,
+                 scratch: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+    let a1 = a + aStride, a2 = a + 2 * aStride, a3 = a + 3 * aStride
+    switch type {
+    case .q4_0: return dotRow4(Q4_0Format.self, w, a, a1, a2, a3, blocks: n / 32)
+    case .q4_1: return dotRow4(Q4_1Format.self, w, a, a1, a2, a3, blocks: n / 32)
+    case .q8_0: return dotRow4(Q8_0Format.self, w, a, a1, a2, a3, blocks: n / 32)
+    default:
+        return SIMD4(dot(type, w, a, n: n, scratch: scratch), dot(type, w, a1, n: n, scratch: scratch),
+                     dot(type, w, a2, n: n, scratch: scratch), dot(type, w, a3, n: n, scratch: scratch))
     }
-    var l = 0
-    while b < blocks {
-        let wb = w + b * 20, ab = a + b * 36
-        let s = Float(blockSumQ4(wb + 4, ab + 4, bias: 0))
-        acc[l] += (f16(wb) * f16(ab)) * s + f16(wb, 2) * f16(ab, 2)
-        b += 1; l += 1
-    }
-    return reduceLanes(acc)
-}
-
-@inlinable func dotQ8_0(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = SIMD8<Float>()
-    var b = 0
-    while b + 8 <= blocks {
-        var v = SIMD8<Float>()
-        for l in 0..<8 {
-            let wb = w + (b + l) * 34, ab = a + (b + l) * 34
-            v[l] = (f16(wb) * f16(ab)) * Float(blockSumQ8(wb + 2, ab + 2))
-        }
-        acc += v
-        b += 8
-    }
-    var l = 0
-    while b < blocks {
-        let wb = w + b * 34, ab = a + b * 34
-        acc[l] += (f16(wb) * f16(ab)) * Float(blockSumQ8(wb + 2, ab + 2))
-        b += 1; l += 1
-    }
-    return reduceLanes(acc)
 }
 
 @inlinable func dotF32(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, n: Int) -> Float {

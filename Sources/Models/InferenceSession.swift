@@ -76,6 +76,7 @@ public final class InferenceSession {
     let up: Buffer       // [T, f]
     let scores: Buffer   // [H, C] attention weights, one row per head
     let logitsBuffer: Buffer  // [T, V]
+    let stepToken: UnsafeMutablePointer<Int>   // [1] the token `step` runs
 
     let normedInput: QuantizedInput   // quantized h for Q/K/V/gate/up
     let attnInput: QuantizedInput     // quantized attn for wo
@@ -104,6 +105,8 @@ public final class InferenceSession {
         up = Buffer(T * c.dFF)
         scores = Buffer(c.heads * capacity)
         logitsBuffer = Buffer(T * c.vocab)
+        stepToken = .allocate(capacity: 1)
+        stepToken.initialize(to: 0)
         let layers = model.weights.layers
         normedInput = QuantizedInput(count: c.dModel, capacity: T,
                                      weights: layers.flatMap { [$0.wq, $0.wk, $0.wv, $0.wqkv, $0.wGate, $0.wUp] })
@@ -111,6 +114,8 @@ public final class InferenceSession {
         mlpInput = QuantizedInput(count: c.dFF, capacity: T, weights: layers.map { $0.wDown })
         headInput = QuantizedInput(count: c.dModel, capacity: T, weights: [model.weights.output])
     }
+
+    deinit { stepToken.deallocate() }
 
     /// Positions already in the cache.
     public var position: Int { cache.length }
@@ -126,32 +131,55 @@ public final class InferenceSession {
     /// row-major. `sink` receives the tap points it asked for; the computation is identical
     /// with or without it.
     public func forward(_ tokens: [Int], logits selection: LogitsSelection, sink: TapSink? = nil) throws -> [Float] {
+        var result: [Float] = []
+        if selection == .all { result.reserveCapacity(tokens.count * model.config.vocab) }
+        try tokens.withUnsafeBufferPointer { ids in
+            try run(ids, logits: selection, sink: sink) { result.append(contentsOf: $0) }
+        }
+        return result
+    }
+
+    /// Runs `tokens` and returns the logits [V] of the last one as a view into the session's
+    /// buffer: no copy, valid until the next forward pass. The decode loop's entry point.
+    public func forwardLast(_ tokens: [Int], sink: TapSink? = nil) throws -> UnsafeBufferPointer<Float> {
+        try tokens.withUnsafeBufferPointer { try run($0, logits: .last, sink: sink, collect: nil) }
+        return UnsafeBufferPointer(start: logitsBuffer.pointer, count: model.config.vocab)
+    }
+
+    /// Runs one token; returns its logits [V] as a view valid until the next forward pass.
+    /// Allocates nothing.
+    public func step(_ token: Int, sink: TapSink? = nil) throws -> UnsafeBufferPointer<Float> {
+        stepToken.pointee = token
+        try run(UnsafeBufferPointer(start: stepToken, count: 1), logits: .last, sink: sink, collect: nil)
+        return UnsafeBufferPointer(start: logitsBuffer.pointer, count: model.config.vocab)
+    }
+
+    /// Checks `tokens`, then runs them in batches; `collect` receives each batch's logit rows.
+    func run(_ tokens: UnsafeBufferPointer<Int>, logits selection: LogitsSelection, sink: TapSink?,
+             collect: ((UnsafeBufferPointer<Float>) -> Void)?) throws {
         guard !tokens.isEmpty else { throw ModelError.emptyInput }
         let c = model.config
         if cache.length + tokens.count > cache.capacity {
             throw ModelError.contextExceeded(limit: cache.capacity, requested: cache.length + tokens.count)
         }
         for t in tokens where t < 0 || t >= c.vocab { throw ModelError.invalidToken(t) }
-        var result: [Float] = []
-        if selection == .all { result.reserveCapacity(tokens.count * c.vocab) }
         var start = 0
         while start < tokens.count {
             let end = min(tokens.count, start + maxBatch)
-            let batch = Array(tokens[start..<end])
+            let batch = UnsafeBufferPointer(rebasing: tokens[start..<end])
             let isLastBatch = end == tokens.count
             let want: LogitsSelection = selection == .all ? .all : (selection == .last && isLastBatch ? .last : .none)
             let rows = forwardBatch(batch, logits: want, sink: sink)
-            if rows > 0 {
-                result.append(contentsOf: UnsafeBufferPointer(start: logitsBuffer.pointer, count: rows * c.vocab))
+            if rows > 0, let collect {
+                collect(UnsafeBufferPointer(start: logitsBuffer.pointer, count: rows * c.vocab))
             }
             start = end
         }
-        return result
     }
 
     /// One batch through the architecture's forward pass; returns the number of logit rows
     /// written to `logitsBuffer`.
-    func forwardBatch(_ tokens: [Int], logits: LogitsSelection, sink: TapSink?) -> Int {
+    func forwardBatch(_ tokens: UnsafeBufferPointer<Int>, logits: LogitsSelection, sink: TapSink?) -> Int {
         switch model.config.architecture {
         case .llama, .qwen2, .qwen3: return llamaForward(tokens, logits: logits, sink: sink)
         case .gpt2: return gpt2Forward(tokens, logits: logits, sink: sink)
@@ -228,7 +256,7 @@ public final class InferenceSession {
     }
 
     /// Embedding rows for the batch → x [T, d].
-    func embed(_ tokens: [Int]) {
+    func embed(_ tokens: UnsafeBufferPointer<Int>) {
         let d = model.config.dModel
         let table = model.weights.tokenEmbedding
         for (t, id) in tokens.enumerated() {

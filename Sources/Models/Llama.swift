@@ -17,7 +17,7 @@ import Kernels
 import Taps
 
 extension InferenceSession {
-    func llamaForward(_ tokens: [Int], logits selection: LogitsSelection, sink: TapSink?) -> Int {
+    func llamaForward(_ tokens: UnsafeBufferPointer<Int>, logits selection: LogitsSelection, sink: TapSink?) -> Int {
         let c = model.config
         let W = model.weights
         let T = tokens.count, start = cache.length

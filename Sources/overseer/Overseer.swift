@@ -5,5 +5,6 @@ struct Overseer: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overseer",
         abstract: "Run a language model under a read-only supervisor that can stop it.",
-        subcommands: [ModelsCommand.self, InspectCommand.self, GenerateCommand.self, ScoreCommand.self])
+        subcommands: [ModelsCommand.self, InspectCommand.self, GenerateCommand.self, ScoreCommand.self,
+                      BenchCommand.self])
 }
