@@ -54,6 +54,38 @@ func halves8(_ p: UnsafeRawPointer, stride: Int, count: Int) -> SIMD8<Float> {
     #endif
 }
 
+/// Int32 lanes to Float (round to nearest even, as `Float(Int32)`).
+@inlinable @inline(__always)
+func floats(_ v: SIMD8<Int32>) -> SIMD8<Float> {
+    #if OVERSEER_HASWELL
+    return _mm256_cvtepi32_ps(unsafeBitCast(v, to: __m256i.self))
+    #else
+    var out = SIMD8<Float>()
+    for i in 0..<8 { out[i] = Float(v[i]) }
+    return out
+    #endif
+}
+
+/// Lane-wise a·b (IEEE, never fused).
+@inlinable @inline(__always)
+func mul8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    #if OVERSEER_HASWELL
+    return _mm256_mul_ps(a, b)
+    #else
+    return a * b
+    #endif
+}
+
+/// Lane-wise a + b.
+@inlinable @inline(__always)
+func add8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    #if OVERSEER_HASWELL
+    return _mm256_add_ps(a, b)
+    #else
+    return a + b
+    #endif
+}
+
 @usableFromInline enum Q4_0Format: Block32Format {
     @usableFromInline static var weightBytes: Int { 18 }
     @usableFromInline static var weightQuants: Int { 2 }
@@ -64,7 +96,7 @@ func halves8(_ p: UnsafeRawPointer, stride: Int, count: Int) -> SIMD8<Float> {
     @inlinable @inline(__always)
     static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
         let dw = halves8(w, stride: 18, count: count), da = halves8(a, stride: 34, count: count)
-        return (dw * da) * SIMD8<Float>(sums)
+        return mul8(mul8(dw, da), floats(sums))
     }
     #if OVERSEER_HASWELL
     @inlinable @inline(__always)
@@ -87,7 +119,7 @@ func halves8(_ p: UnsafeRawPointer, stride: Int, count: Int) -> SIMD8<Float> {
     static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
         let dw = halves8(w, stride: 20, count: count), da = halves8(a, stride: 36, count: count)
         let mw = halves8(w + 2, stride: 20, count: count), sa = halves8(a + 2, stride: 36, count: count)
-        return (dw * da) * SIMD8<Float>(sums) + mw * sa
+        return add8(mul8(mul8(dw, da), floats(sums)), mul8(mw, sa))
     }
     #if OVERSEER_HASWELL
     @inlinable @inline(__always)
@@ -116,7 +148,7 @@ func halves8(_ p: UnsafeRawPointer, stride: Int, count: Int) -> SIMD8<Float> {
     @inlinable @inline(__always)
     static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
         let dw = halves8(w, stride: 34, count: count), da = halves8(a, stride: 34, count: count)
-        return (dw * da) * SIMD8<Float>(sums)
+        return mul8(mul8(dw, da), floats(sums))
     }
     #if OVERSEER_HASWELL
     @inlinable @inline(__always)
@@ -193,13 +225,13 @@ func dotRow<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ a: Unsa
     var b = 0
     while b + 8 <= blocks {
         let wb = w + b * F.weightBytes, ab = a + b * F.activationBytes
-        acc += F.values(groupSums(format, wb, ab, count: 8), wb, ab, count: 8)
+        acc = add8(acc, F.values(groupSums(format, wb, ab, count: 8), wb, ab, count: 8))
         b += 8
     }
     if b < blocks {
         let k = blocks - b
         let wb = w + b * F.weightBytes, ab = a + b * F.activationBytes
-        acc += F.values(groupSums(format, wb, ab, count: k), wb, ab, count: k)
+        acc = add8(acc, F.values(groupSums(format, wb, ab, count: k), wb, ab, count: k))
     }
     return reduceLanes(acc)
 }
@@ -244,10 +276,10 @@ func dotRow4<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ a0: Un
     @inline(__always) func group(_ b: Int, _ k: Int) {
         let wb = w + b * F.weightBytes, o = b * F.activationBytes
         let s = groupSums4(format, wb, a0 + o, a1 + o, a2 + o, a3 + o, count: k)
-        c0 += F.values(s.0, wb, a0 + o, count: k)
-        c1 += F.values(s.1, wb, a1 + o, count: k)
-        c2 += F.values(s.2, wb, a2 + o, count: k)
-        c3 += F.values(s.3, wb, a3 + o, count: k)
+        c0 = add8(c0, F.values(s.0, wb, a0 + o, count: k))
+        c1 = add8(c1, F.values(s.1, wb, a1 + o, count: k))
+        c2 = add8(c2, F.values(s.2, wb, a2 + o, count: k))
+        c3 = add8(c3, F.values(s.3, wb, a3 + o, count: k))
     }
     var b = 0
     while b + 8 <= blocks { group(b, 8); b += 8 }

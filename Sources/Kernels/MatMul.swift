@@ -38,40 +38,78 @@ public final class QuantizedRows {
     @inline(__always) public func row(_ t: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + t * rowBytes) }
 }
 
+/// One matrix product of a group run as a single parallel loop: out [T, m] = x [T, n] · Wᵀ.
+public struct MatMulTask {
+    public var weight: TensorView
+    public var input: QuantizedRows
+    public var output: UnsafeMutablePointer<Float>
+    public init(_ weight: TensorView, _ input: QuantizedRows, into output: UnsafeMutablePointer<Float>) {
+        self.weight = weight
+        self.input = input
+        self.output = output
+    }
+}
+
 /// out [T, m] = x [T, n] · Wᵀ, with W [m, n] stored as `weight`.
 public func matmul(_ weight: TensorView, _ x: QuantizedRows, into out: UnsafeMutablePointer<Float>,
                    pool: ThreadPool) {
+    matmul(MatMulTask(weight, x, into: out), pool: pool)
+}
+
+/// Up to three independent products (e.g. Q, K and V from one input) in one parallel loop, so
+/// the threads meet once instead of once per product. Each output is the same as `matmul`'s.
+public func matmul(_ a: MatMulTask, _ b: MatMulTask? = nil, _ c: MatMulTask? = nil, pool: ThreadPool) {
+    for task in [a, b, c] {
+        guard let task else { continue }
+        precondition(task.input.count == task.weight.cols,
+                      "activation length \(task.input.count) != weight row length \(task.weight.cols)")
+        precondition(activationType(for: task.weight.type) == task.input.type)
+    }
+    let threads = pool.threadCount
+    let rowsA = chunkRows(a.weight.rows, threads: threads)
+    let rowsB = b.map { chunkRows($0.weight.rows, threads: threads) } ?? 1
+    let rowsC = c.map { chunkRows($0.weight.rows, threads: threads) } ?? 1
+    let chunksA = (a.weight.rows + rowsA - 1) / rowsA
+    let chunksB = b.map { ($0.weight.rows + rowsB - 1) / rowsB } ?? 0
+    let chunksC = c.map { ($0.weight.rows + rowsC - 1) / rowsC } ?? 0
+    pool.parallelFor(chunksA + chunksB + chunksC) { i in
+        if i < chunksA {
+            matmulRows(a, i * rowsA, min(a.weight.rows, (i + 1) * rowsA))
+        } else if i < chunksA + chunksB, let b {
+            let j = i - chunksA
+            matmulRows(b, j * rowsB, min(b.weight.rows, (j + 1) * rowsB))
+        } else if let c {
+            let j = i - chunksA - chunksB
+            matmulRows(c, j * rowsC, min(c.weight.rows, (j + 1) * rowsC))
+        }
+    }
+}
+
+/// Output rows r0..<r1 of one product, for every token.
+func matmulRows(_ task: MatMulTask, _ r0: Int, _ r1: Int) {
+    let weight = task.weight, x = task.input, out = task.output
     let m = weight.rows, n = weight.cols, tokens = x.tokens
-    precondition(x.count == n, "activation length \(x.count) != weight row length \(n)")
-    precondition(activationType(for: weight.type) == x.type)
-    let rowsPerChunk = chunkRows(m, threads: pool.threadCount)
-    let chunks = (m + rowsPerChunk - 1) / rowsPerChunk
-    let stride = weight.rowStride
-    let type = weight.type
-    let aStride = x.rowBytes
-    pool.parallelFor(chunks) { c in
-        let r0 = c * rowsPerChunk, r1 = min(m, r0 + rowsPerChunk)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
-            let scratch = scratch.baseAddress!
-            // Tiles of four tokens: each weight row is unpacked once per tile.
-            var t = 0
-            while t + 4 <= tokens {
-                let a = x.row(t)
-                let o = out + t * m
-                for r in r0..<r1 {
-                    let v = dot4(type, weight.data + r * stride, a, aStride: aStride, n: n, scratch: scratch)
-                    o[r] = v[0]; o[m + r] = v[1]; o[2 * m + r] = v[2]; o[3 * m + r] = v[3]
-                }
-                t += 4
+    let stride = weight.rowStride, type = weight.type, aStride = x.rowBytes
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
+        let scratch = scratch.baseAddress!
+        // Tiles of four tokens: each weight row is unpacked once per tile.
+        var t = 0
+        while t + 4 <= tokens {
+            let a = x.row(t)
+            let o = out + t * m
+            for r in r0..<r1 {
+                let v = dot4(type, weight.data + r * stride, a, aStride: aStride, n: n, scratch: scratch)
+                o[r] = v[0]; o[m + r] = v[1]; o[2 * m + r] = v[2]; o[3 * m + r] = v[3]
             }
-            while t < tokens {
-                let a = x.row(t)
-                let o = out + t * m
-                for r in r0..<r1 {
-                    o[r] = dot(type, weight.data + r * stride, a, n: n, scratch: scratch)
-                }
-                t += 1
+            t += 4
+        }
+        while t < tokens {
+            let a = x.row(t)
+            let o = out + t * m
+            for r in r0..<r1 {
+                o[r] = dot(type, weight.data + r * stride, a, n: n, scratch: scratch)
             }
+            t += 1
         }
     }
 }

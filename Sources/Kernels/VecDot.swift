@@ -10,14 +10,14 @@
 // multiplied in lanes of 16: element i goes to lane (i mod 16), combined by `reduceLanes16`.
 
 /// Sums eight partial sums in a fixed tree: ((0+4)+(2+6)) + ((1+5)+(3+7)).
-@inlinable public func reduceLanes(_ v: SIMD8<Float>) -> Float {
+@inlinable @inline(__always) public func reduceLanes(_ v: SIMD8<Float>) -> Float {
     let s4 = v.lowHalf + v.highHalf          // [0+4, 1+5, 2+6, 3+7]
     let s2 = s4.lowHalf + s4.highHalf        // [(0+4)+(2+6), (1+5)+(3+7)]
     return s2[0] + s2[1]
 }
 
 /// Sums sixteen partial sums in a fixed tree (halves first, then `reduceLanes`).
-@inlinable public func reduceLanes16(_ v: SIMD16<Float>) -> Float {
+@inlinable @inline(__always) public func reduceLanes16(_ v: SIMD16<Float>) -> Float {
     reduceLanes(v.lowHalf + v.highHalf)
 }
 

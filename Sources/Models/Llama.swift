@@ -39,9 +39,10 @@ extension InferenceSession {
             // Attention
             for t in 0..<T { rmsNorm(x + t * d, weight: L.attnNorm, eps: c.normEps, into: h + t * d, n: d) }
             normedInput.set(h, tokens: T)
-            matmul(L.wq!, normedInput.rows(for: L.wq!), into: q, pool: pool)  // [T, H*hd]
-            matmul(L.wk!, normedInput.rows(for: L.wk!), into: k, pool: pool)  // [T, Hkv*hd]
-            matmul(L.wv!, normedInput.rows(for: L.wv!), into: v, pool: pool)  // [T, Hkv*hd]
+            matmul(MatMulTask(L.wq!, normedInput.rows(for: L.wq!), into: q),   // [T, H*hd]
+                   MatMulTask(L.wk!, normedInput.rows(for: L.wk!), into: k),   // [T, Hkv*hd]
+                   MatMulTask(L.wv!, normedInput.rows(for: L.wv!), into: v),   // [T, Hkv*hd]
+                   pool: pool)
             if let b = L.bq { addBias(q, b, tokens: T) }
             if let b = L.bk { addBias(k, b, tokens: T) }
             if let b = L.bv { addBias(v, b, tokens: T) }
@@ -68,8 +69,9 @@ extension InferenceSession {
             // MLP
             for t in 0..<T { rmsNorm(x + t * d, weight: L.ffnNorm, eps: c.normEps, into: h + t * d, n: d) }
             normedInput.set(h, tokens: T)
-            matmul(L.wGate!, normedInput.rows(for: L.wGate!), into: gate, pool: pool)  // [T, f]
-            matmul(L.wUp, normedInput.rows(for: L.wUp), into: up, pool: pool)          // [T, f]
+            matmul(MatMulTask(L.wGate!, normedInput.rows(for: L.wGate!), into: gate),  // [T, f]
+                   MatMulTask(L.wUp, normedInput.rows(for: L.wUp), into: up),          // [T, f]
+                   pool: pool)
             emit(sink, .mlpPre(l), gate, width: f, tokens: T, start: start)
             for i in 0..<(T * f) { up[i] = fsilu(gate[i]) * up[i] }
             emit(sink, .mlpPost(l), up, width: f, tokens: T, start: start)
