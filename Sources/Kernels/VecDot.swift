@@ -6,6 +6,8 @@
 // one float v_b; v_b is added to lane (b mod 8) of eight partial sums, which are then combined
 // by `reduceLanes`. The scalar reference (`dotReference`) and the SIMD kernels (`dot`) follow
 // that order exactly, so they agree to the bit, on every CPU and for every thread count.
+// Q4_K and Q6_K do the same per 256-element super-block against Q8_K activations (KQuantDot.swift).
+// The fast kernels for the 32-element types live in IntegerDot.swift.
 // Float rows (F32/F16/BF16 weights, and any type without an integer kernel) are dequantized and
 // multiplied in lanes of 16: element i goes to lane (i mod 16), combined by `reduceLanes16`.
 
@@ -102,7 +104,7 @@ func blockValue(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
 /// Whether `type` has an integer block kernel (activations quantized to 8 bits).
 @inlinable public func hasIntegerKernel(_ type: TensorType) -> Bool {
     switch type {
-    case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0: return true
+    case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K: return true
     default: return false
     }
 }
@@ -111,10 +113,20 @@ func blockValue(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
 
 /// Scalar reference: one weight row of `n` elements against its quantized activation row.
 public func dotReference(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, n: Int) -> Float {
-    if hasIntegerKernel(type) {
+    switch type {
+    case .q4_K, .q6_K:
+        var lanes = [Float](repeating: 0, count: 8)
+        for s in 0..<(n / 256) {
+            let wb = w + s * type.bytesPerBlock, ab = a + s * TensorType.q8_K.bytesPerBlock
+            lanes[s % 8] += type == .q4_K ? superBlockValueQ4_K(wb, ab) : superBlockValueQ6_K(wb, ab)
+        }
+        return reduceLanes(SIMD8<Float>(lanes))
+    case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0:
         var lanes = [Float](repeating: 0, count: 8)
         for b in 0..<(n / 32) { lanes[b % 8] += blockValue(type, w, a, b) }
         return reduceLanes(SIMD8<Float>(lanes))
+    default:
+        break
     }
     var lanes = [Float](repeating: 0, count: 16)
     var buffer = [Float](repeating: 0, count: n)
@@ -133,6 +145,8 @@ public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
     case .q4_0: return dotRow(Q4_0Format.self, w, a, blocks: n / 32)
     case .q4_1: return dotRow(Q4_1Format.self, w, a, blocks: n / 32)
     case .q8_0: return dotRow(Q8_0Format.self, w, a, blocks: n / 32)
+    case .q4_K: return dotQ4_K(w, a, superBlocks: n / 256)
+    case .q6_K: return dotQ6_K(w, a, superBlocks: n / 256)
     case .q5_0, .q5_1:
         var acc = SIMD8<Float>()
         for b in 0..<(n / 32) { acc[b % 8] += blockValue(type, w, a, b) }
