@@ -29,9 +29,11 @@ import _Builtin_intrinsics.intel
     static var activationQuants: Int { get }
     /// Σ q_w·q_a of one block (portable path); pointers at the quants.
     static func blockSum(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> Int32
-    /// Float values of the blocks of a group from their integer sums; `w`, `a` at block b;
-    /// lanes at or past `count` must be +0.0.
-    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count: Int) -> SIMD8<Float>
+    /// Float values of the blocks of a group from their integer sums; `w` at block b, `scales`
+    /// (and `blockSums`, Q8_1 only) at the activation's float d (and s) of block b; lanes at or
+    /// past `count` must be +0.0.
+    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, scales: UnsafeRawPointer,
+                       blockSums: UnsafeRawPointer, count: Int) -> SIMD8<Float>
     #if OVERSEER_HASWELL
     /// The 32 weights of a block as bytes ready for `product` (pointer at the quants).
     static func weights(_ qs: UnsafeRawPointer) -> __m256i
@@ -53,6 +55,37 @@ func halves8(_ p: UnsafeRawPointer, stride: Int, count: Int) -> SIMD8<Float> {
     return out
     #endif
 }
+
+/// The two f16 values at `p + i * stride` and `p + i * stride + 2` (Q4_1's d and m) for
+/// i < count, else 0, as floats: one 32-bit load per block instead of two 16-bit ones.
+@inlinable @inline(__always)
+func halfPairs8(_ p: UnsafeRawPointer, stride: Int, count: Int) -> (SIMD8<Float>, SIMD8<Float>) {
+    var words = SIMD8<UInt32>()
+    for i in 0..<8 where i < count { words[i] = p.loadUnaligned(fromByteOffset: i * stride, as: UInt32.self) }
+    #if OVERSEER_HASWELL
+    // per 128-bit lane: bytes of the four low halves, then of the four high halves
+    let split = _mm256_shuffle_epi8(unsafeBitCast(words, to: __m256i.self),
+                                    _mm256_setr_epi8(0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15,
+                                                     0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15))
+    let lo = split.lowHalf, hi = split.highHalf
+    return (_mm256_cvtph_ps(_mm_unpacklo_epi64(lo, hi)), _mm256_cvtph_ps(_mm_unpackhi_epi64(lo, hi)))
+    #else
+    var d = SIMD8<Float>(), m = SIMD8<Float>()
+    for i in 0..<8 {
+        d[i] = floatFromHalf(UInt16(truncatingIfNeeded: words[i]))
+        m[i] = floatFromHalf(UInt16(truncatingIfNeeded: words[i] >> 16))
+    }
+    return (d, m)
+    #endif
+}
+
+/// Byte offset of the float block scales after `blocks` activation blocks (32-byte aligned).
+@inlinable @inline(__always)
+func activationScalesOffset(blocks: Int, blockBytes: Int) -> Int { (blocks * blockBytes + 31) & ~31 }
+
+/// `blocks` rounded up to a whole number of groups of eight.
+@inlinable @inline(__always)
+func paddedBlocks(_ blocks: Int) -> Int { (blocks + 7) & ~7 }
 
 /// Int32 lanes to Float (round to nearest even, as `Float(Int32)`).
 @inlinable @inline(__always)
@@ -94,8 +127,9 @@ func add8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
     @inlinable @inline(__always)
     static func blockSum(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> Int32 { scalarSumQ4(w, a, bias: 8) }
     @inlinable @inline(__always)
-    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
-        let dw = halves8(w, stride: 18, count: count), da = halves8(a, stride: 34, count: count)
+    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, scales: UnsafeRawPointer,
+                       blockSums: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
+        let dw = halves8(w, stride: 18, count: count), da = scales.loadUnaligned(as: SIMD8<Float>.self)
         return mul8(mul8(dw, da), floats(sums))
     }
     #if OVERSEER_HASWELL
@@ -116,9 +150,10 @@ func add8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
     @inlinable @inline(__always)
     static func blockSum(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> Int32 { scalarSumQ4(w, a, bias: 0) }
     @inlinable @inline(__always)
-    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
-        let dw = halves8(w, stride: 20, count: count), da = halves8(a, stride: 36, count: count)
-        let mw = halves8(w + 2, stride: 20, count: count), sa = halves8(a + 2, stride: 36, count: count)
+    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, scales: UnsafeRawPointer,
+                       blockSums: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
+        let (dw, mw) = halfPairs8(w, stride: 20, count: count)
+        let da = scales.loadUnaligned(as: SIMD8<Float>.self), sa = blockSums.loadUnaligned(as: SIMD8<Float>.self)
         return add8(mul8(mul8(dw, da), floats(sums)), mul8(mw, sa))
     }
     #if OVERSEER_HASWELL
@@ -146,8 +181,9 @@ func add8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
         return s
     }
     @inlinable @inline(__always)
-    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
-        let dw = halves8(w, stride: 34, count: count), da = halves8(a, stride: 34, count: count)
+    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, scales: UnsafeRawPointer,
+                       blockSums: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
+        let dw = halves8(w, stride: 34, count: count), da = scales.loadUnaligned(as: SIMD8<Float>.self)
         return mul8(mul8(dw, da), floats(sums))
     }
     #if OVERSEER_HASWELL
@@ -218,21 +254,21 @@ func groupSums<F: Block32Format>(_: F.Type, _ w: UnsafeRawPointer, _ a: UnsafeRa
     #endif
 }
 
-/// One weight row against one activation row; bit-identical to `dotReference`.
+/// One weight row against one prepared activation row (`QuantizedRows`); bit-identical to
+/// `dotReference`.
 @inlinable
 func dotRow<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
+    let scales = a + activationScalesOffset(blocks: blocks, blockBytes: F.activationBytes)
+    let blockSums = scales + 4 * paddedBlocks(blocks)
     var acc = SIMD8<Float>()
+    @inline(__always) func group(_ b: Int, _ k: Int) {
+        let wb = w + b * F.weightBytes, ab = a + b * F.activationBytes
+        acc = add8(acc, F.values(groupSums(format, wb, ab, count: k), wb, scales: scales + 4 * b,
+                                 blockSums: blockSums + 4 * b, count: k))
+    }
     var b = 0
-    while b + 8 <= blocks {
-        let wb = w + b * F.weightBytes, ab = a + b * F.activationBytes
-        acc = add8(acc, F.values(groupSums(format, wb, ab, count: 8), wb, ab, count: 8))
-        b += 8
-    }
-    if b < blocks {
-        let k = blocks - b
-        let wb = w + b * F.weightBytes, ab = a + b * F.activationBytes
-        acc = add8(acc, F.values(groupSums(format, wb, ab, count: k), wb, ab, count: k))
-    }
+    while b + 8 <= blocks { group(b, 8); b += 8 }
+    if b < blocks { group(b, blocks - b) }
     return reduceLanes(acc)
 }
 
@@ -268,18 +304,21 @@ func groupSums4<F: Block32Format>(_: F.Type, _ w: UnsafeRawPointer, _ a0: Unsafe
     #endif
 }
 
-/// One weight row against four activation rows; each result bit-identical to `dotReference`.
+/// One weight row against four prepared activation rows; each result bit-identical to
+/// `dotReference`.
 @inlinable
 func dotRow4<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ a0: UnsafeRawPointer, _ a1: UnsafeRawPointer,
                                _ a2: UnsafeRawPointer, _ a3: UnsafeRawPointer, blocks: Int) -> SIMD4<Float> {
+    let scales = activationScalesOffset(blocks: blocks, blockBytes: F.activationBytes)
+    let blockSums = scales + 4 * paddedBlocks(blocks)
     var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
     @inline(__always) func group(_ b: Int, _ k: Int) {
-        let wb = w + b * F.weightBytes, o = b * F.activationBytes
+        let wb = w + b * F.weightBytes, o = b * F.activationBytes, so = scales + 4 * b, bo = blockSums + 4 * b
         let s = groupSums4(format, wb, a0 + o, a1 + o, a2 + o, a3 + o, count: k)
-        c0 = add8(c0, F.values(s.0, wb, a0 + o, count: k))
-        c1 = add8(c1, F.values(s.1, wb, a1 + o, count: k))
-        c2 = add8(c2, F.values(s.2, wb, a2 + o, count: k))
-        c3 = add8(c3, F.values(s.3, wb, a3 + o, count: k))
+        c0 = add8(c0, F.values(s.0, wb, scales: a0 + so, blockSums: a0 + bo, count: k))
+        c1 = add8(c1, F.values(s.1, wb, scales: a1 + so, blockSums: a1 + bo, count: k))
+        c2 = add8(c2, F.values(s.2, wb, scales: a2 + so, blockSums: a2 + bo, count: k))
+        c3 = add8(c3, F.values(s.3, wb, scales: a3 + so, blockSums: a3 + bo, count: k))
     }
     var b = 0
     while b + 8 <= blocks { group(b, 8); b += 8 }

@@ -7,21 +7,32 @@
 // prefill over many tokens gives the same bits as decoding them one at a time.
 
 /// Activation rows quantized for a weight type: `tokens` rows of `count` elements each.
+///
+/// A row is the activation type's blocks (what `dotReference` reads) followed, for Q8_0 and
+/// Q8_1, by the block scales as floats — d for every block, then (Q8_1) s — each array padded
+/// with zeros to a multiple of eight blocks, so the SIMD kernels load eight scales at once
+/// instead of gathering and converting eight f16 fields (see `ActivationSideArrays`).
 public final class QuantizedRows {
     public let type: TensorType
     public let count: Int
     public let capacity: Int
     public private(set) var tokens = 0
+    /// Bytes from one row to the next (blocks and side arrays, a multiple of 32).
     public let rowBytes: Int
     public let storage: UnsafeMutableRawPointer
+    let side: ActivationSideArrays?
 
     /// Room for `capacity` rows of `count` elements in the activation type for `weight`.
     public init(for weight: TensorType, count: Int, capacity: Int) {
         type = activationType(for: weight)
         self.count = count
         self.capacity = capacity
-        rowBytes = type.rowBytes(count) ?? count * 4
-        storage = .allocate(byteCount: max(1, rowBytes * capacity), alignment: 64)
+        let blockBytes = type.rowBytes(count) ?? count * 4
+        side = ActivationSideArrays(type, count: count)
+        rowBytes = ((side?.rowBytes ?? blockBytes) + 31) & ~31
+        let total = max(1, rowBytes * capacity)
+        storage = .allocate(byteCount: total, alignment: 64)
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: total)
     }
 
     deinit { storage.deallocate() }
@@ -31,11 +42,43 @@ public final class QuantizedRows {
         precondition(tokens <= capacity)
         self.tokens = tokens
         for t in 0..<tokens {
-            quantizeActivationRow(type, x + t * count, storage + t * rowBytes, count: count)
+            let row = storage + t * rowBytes
+            quantizeActivationRow(type, x + t * count, row, count: count)
+            side?.fill(row)
         }
     }
 
     @inline(__always) public func row(_ t: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + t * rowBytes) }
+}
+
+/// Where the float copies of a Q8_0/Q8_1 row's block scales live, after its blocks.
+@usableFromInline struct ActivationSideArrays {
+    let type: TensorType
+    let blocks: Int
+    /// Offset of d[0..<padded] and, for Q8_1, of s[0..<padded].
+    let scales: Int, sums: Int?
+    let rowBytes: Int
+
+    init?(_ type: TensorType, count: Int) {
+        guard type == .q8_0 || type == .q8_1 else { return nil }
+        blocks = count / 32
+        self.type = type
+        scales = activationScalesOffset(blocks: blocks, blockBytes: type.bytesPerBlock)
+        let padded = paddedBlocks(blocks)
+        sums = type == .q8_1 ? scales + 4 * padded : nil
+        rowBytes = (sums ?? scales) + 4 * padded
+    }
+
+    /// Copies each block's f16 d (and s) into the float arrays; the padding stays zero.
+    func fill(_ row: UnsafeMutableRawPointer) {
+        let stride = type.bytesPerBlock
+        let d = (row + scales).assumingMemoryBound(to: Float.self)
+        for b in 0..<blocks { d[b] = floatFromHalf(row.load(fromByteOffset: b * stride, as: UInt16.self)) }
+        if let sums {
+            let s = (row + sums).assumingMemoryBound(to: Float.self)
+            for b in 0..<blocks { s[b] = floatFromHalf(row.load(fromByteOffset: b * stride + 2, as: UInt16.self)) }
+        }
+    }
 }
 
 /// One matrix product of a group run as a single parallel loop: out [T, m] = x [T, n] · Wᵀ.

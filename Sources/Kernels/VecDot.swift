@@ -136,8 +136,9 @@ public func dotReference(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeR
     return reduceLanes16(SIMD16<Float>(lanes))
 }
 
-/// Fast dot: same result as `dotReference`, to the bit. `scratch` holds at least 256 floats
-/// (used by types without an integer kernel).
+/// Fast dot: same result as `dotReference`, to the bit. `a` is a row of `QuantizedRows` (for
+/// Q8_0/Q8_1 activations the kernels also read the float block scales stored after the blocks).
+/// `scratch` holds at least 256 floats (used by types without an integer kernel).
 @inlinable
 public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, n: Int,
                 scratch: UnsafeMutablePointer<Float>) -> Float {
