@@ -76,6 +76,8 @@ public final class InferenceSession {
     let up: Buffer       // [T, f]
     let scores: Buffer   // [H, C] attention weights, one row per head
     let logitsBuffer: Buffer  // [T, V]
+    let ropeCos: Buffer       // [T, ropeDims/2] rotary angles of the batch's positions
+    let ropeSin: Buffer       // [T, ropeDims/2]
     let stepToken: UnsafeMutablePointer<Int>   // [1] the token `step` runs
 
     let normedInput: QuantizedInput   // quantized h for Q/K/V/gate/up
@@ -105,6 +107,8 @@ public final class InferenceSession {
         up = Buffer(T * c.dFF)
         scores = Buffer(c.heads * capacity)
         logitsBuffer = Buffer(T * c.vocab)
+        ropeCos = Buffer(T * c.ropeDims / 2)
+        ropeSin = Buffer(T * c.ropeDims / 2)
         stepToken = .allocate(capacity: 1)
         stepToken.initialize(to: 0)
         let layers = model.weights.layers

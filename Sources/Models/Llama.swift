@@ -26,7 +26,12 @@ extension InferenceSession {
         let x = self.x.pointer, h = self.h.pointer, q = self.q.pointer, k = self.k.pointer
         let v = self.v.pointer, attn = self.attn.pointer, proj = self.proj.pointer
         let gate = self.gate.pointer, up = self.up.pointer
-        let angles = (0..<T).map { RopeAngles(position: start + $0, rotaryDims: c.ropeDims, base: c.ropeBase) }
+        let half = c.ropeDims / 2
+        let ropeCos = self.ropeCos.pointer, ropeSin = self.ropeSin.pointer   // [T, ropeDims/2]
+        for t in 0..<T {
+            ropeAngles(position: start + t, rotaryDims: c.ropeDims, base: c.ropeBase,
+                       cos: ropeCos + t * half, sin: ropeSin + t * half)
+        }
         let scale = 1 / Float(hd).squareRoot()
 
         embed(tokens)                                                        // x [T, d]
@@ -50,12 +55,12 @@ extension InferenceSession {
                 for head in 0..<c.heads {
                     let qh = q + t * qWidth + head * hd
                     if let g = L.qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
-                    applyRope(qh, angles: angles[t], style: c.ropeStyle)
+                    applyRope(qh, cos: ropeCos + t * half, sin: ropeSin + t * half, half: half, style: c.ropeStyle)
                 }
                 for head in 0..<c.kvHeads {
                     let kh = k + t * kvWidth + head * hd
                     if let g = L.kNorm { rmsNorm(kh, weight: g, eps: c.normEps, into: kh, n: hd) }
-                    applyRope(kh, angles: angles[t], style: c.ropeStyle)
+                    applyRope(kh, cos: ropeCos + t * half, sin: ropeSin + t * half, half: half, style: c.ropeStyle)
                 }
             }
             storeKV(layer: l, tokens: T, start: start)
