@@ -37,15 +37,25 @@ public final class QuantizedRows {
 
     deinit { storage.deallocate() }
 
-    /// Quantizes `tokens` rows of floats `x` [tokens, count].
-    public func load(_ x: UnsafePointer<Float>, tokens: Int) {
+    /// Quantizes `tokens` rows of floats `x` [tokens, count]; with a pool, batches of 16 rows
+    /// or more are spread over its threads (each row is quantized the same way either way).
+    public func load(_ x: UnsafePointer<Float>, tokens: Int, pool: ThreadPool? = nil) {
         precondition(tokens <= capacity)
         self.tokens = tokens
-        for t in 0..<tokens {
-            let row = storage + t * rowBytes
-            quantizeActivationRow(type, x + t * count, row, count: count)
-            side?.fill(row)
+        let rowsPerChunk = 8
+        if let pool, pool.threadCount > 1, tokens >= 2 * rowsPerChunk {
+            pool.parallelFor((tokens + rowsPerChunk - 1) / rowsPerChunk) { c in
+                for t in (c * rowsPerChunk)..<min(tokens, (c + 1) * rowsPerChunk) { loadRow(x, t) }
+            }
+        } else {
+            for t in 0..<tokens { loadRow(x, t) }
         }
+    }
+
+    @inline(__always) private func loadRow(_ x: UnsafePointer<Float>, _ t: Int) {
+        let row = storage + t * rowBytes
+        quantizeActivationRow(type, x + t * count, row, count: count)
+        side?.fill(row)
     }
 
     @inline(__always) public func row(_ t: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + t * rowBytes) }

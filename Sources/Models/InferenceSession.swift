@@ -7,6 +7,11 @@
 
 import Kernels
 import Taps
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Activation rows quantized lazily, once per activation type, for every weight read from the
 /// same input (Q, K and V share one quantized copy of the normalised residual).
@@ -18,7 +23,10 @@ final class QuantizedInput {
     private(set) var source: UnsafePointer<Float>?
     private(set) var tokens = 0
 
-    init(count: Int, capacity: Int, weights: [TensorView?]) {
+    let pool: ThreadPool
+
+    init(count: Int, capacity: Int, weights: [TensorView?], pool: ThreadPool) {
+        self.pool = pool
         self.count = count
         self.capacity = capacity
         for w in weights.compactMap({ $0 }) {
@@ -38,23 +46,25 @@ final class QuantizedInput {
         let t = activationType(for: weight.type)
         let r = rows[t]!
         if !fresh.contains(t) {
-            r.load(source!, tokens: tokens)
+            r.load(source!, tokens: tokens, pool: pool)
             fresh.insert(t)
         }
         return r
     }
 }
 
-/// A float buffer [rows, width] allocated once.
+/// A float buffer [rows, width] allocated once, zero-filled by `calloc`: large buffers come
+/// from fresh zero pages, which count toward resident memory only once written (a [maxBatch, V]
+/// logits buffer costs nothing beyond its first row when only last-position logits are asked).
 final class Buffer {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
     init(_ count: Int) {
         self.count = max(1, count)
-        pointer = .allocate(capacity: self.count)
-        pointer.initialize(repeating: 0, count: self.count)
+        guard let raw = calloc(self.count, MemoryLayout<Float>.stride) else { fatalError("out of memory") }
+        pointer = raw.bindMemory(to: Float.self, capacity: self.count)
     }
-    deinit { pointer.deallocate() }
+    deinit { free(pointer) }
 }
 
 public final class InferenceSession {
@@ -74,7 +84,8 @@ public final class InferenceSession {
     let proj: Buffer     // [T, d] attention or MLP output
     let gate: Buffer     // [T, f]
     let up: Buffer       // [T, f]
-    let scores: Buffer   // [H, C] attention weights, one row per head
+    let scores: Buffer   // [H * groups, C] attention weights, one row per (head, token group)
+    static let attentionTokenGroups = 4
     let logitsBuffer: Buffer  // [T, V]
     let ropeCos: Buffer       // [T, ropeDims/2] rotary angles of the batch's positions
     let ropeSin: Buffer       // [T, ropeDims/2]
@@ -105,7 +116,7 @@ public final class InferenceSession {
         proj = Buffer(T * c.dModel)
         gate = Buffer(T * c.dFF)
         up = Buffer(T * c.dFF)
-        scores = Buffer(c.heads * capacity)
+        scores = Buffer(c.heads * Self.attentionTokenGroups * capacity)
         logitsBuffer = Buffer(T * c.vocab)
         ropeCos = Buffer(T * c.ropeDims / 2)
         ropeSin = Buffer(T * c.ropeDims / 2)
@@ -113,10 +124,11 @@ public final class InferenceSession {
         stepToken.initialize(to: 0)
         let layers = model.weights.layers
         normedInput = QuantizedInput(count: c.dModel, capacity: T,
-                                     weights: layers.flatMap { [$0.wq, $0.wk, $0.wv, $0.wqkv, $0.wGate, $0.wUp] })
-        attnInput = QuantizedInput(count: c.heads * c.headDim, capacity: T, weights: layers.map { $0.wo })
-        mlpInput = QuantizedInput(count: c.dFF, capacity: T, weights: layers.map { $0.wDown })
-        headInput = QuantizedInput(count: c.dModel, capacity: T, weights: [model.weights.output])
+                                     weights: layers.flatMap { [$0.wq, $0.wk, $0.wv, $0.wqkv, $0.wGate, $0.wUp] },
+                                     pool: pool)
+        attnInput = QuantizedInput(count: c.heads * c.headDim, capacity: T, weights: layers.map { $0.wo }, pool: pool)
+        mlpInput = QuantizedInput(count: c.dFF, capacity: T, weights: layers.map { $0.wDown }, pool: pool)
+        headInput = QuantizedInput(count: c.dModel, capacity: T, weights: [model.weights.output], pool: pool)
     }
 
     deinit { stepToken.deallocate() }
@@ -208,10 +220,14 @@ public final class InferenceSession {
         let hd = c.headDim, H = c.heads, group = c.heads / c.kvHeads
         let q = self.q.pointer, out = attn.pointer, cache = self.cache
         let scoresBase = scores.pointer, capacity = cache.capacity
-        pool.parallelFor(H) { head in
+        // Chunks are (head, token group): group g takes tokens g, g+G, g+2G, ..., so under the
+        // causal mask every chunk of a head has about the same work.
+        let G = min(tokens, Self.attentionTokenGroups)
+        pool.parallelFor(H * G) { chunk in
+            let head = chunk / G, g = chunk % G
             let kvHead = head / group
-            let s = scoresBase + head * capacity
-            for t in 0..<tokens {
+            let s = scoresBase + chunk * capacity
+            for t in stride(from: g, to: tokens, by: G) {
                 let qv = q + t * H * hd + head * hd
                 let span = start + t + 1
                 for j in 0..<span {
