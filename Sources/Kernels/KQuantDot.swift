@@ -47,6 +47,16 @@ func superBlockValueQ4_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> Float 
     return (da * f16(w)) * Float(q) - (da * f16(w, 2)) * Float(m)
 }
 
+/// The unsigned 6-bit quant (0..<64) of element e of a Q6_K super-block (see Dequantize.swift).
+@inlinable @inline(__always)
+func quantQ6_K(_ w: UnsafeRawPointer, _ e: Int) -> Int32 {
+    let h = e / 128, k = (e % 128) / 32, l = e % 32
+    let lowByte = w.load(fromByteOffset: 64 * h + l + 32 * (k % 2), as: UInt8.self)
+    let low = k < 2 ? lowByte & 0x0F : lowByte >> 4
+    let high = (w.load(fromByteOffset: 128 + 32 * h + l, as: UInt8.self) >> UInt8(2 * k)) & 3
+    return Int32(low | high << 4)
+}
+
 /// v_s of one Q6_K super-block against one Q8_K block, element by element.
 func superBlockValueQ6_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> Float {
     var q: Int32 = 0
@@ -54,11 +64,7 @@ func superBlockValueQ6_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> Float 
         let sc = Int32(w.load(fromByteOffset: 192 + j, as: Int8.self))
         var qa: Int32 = 0
         for e in (16 * j)..<(16 * j + 16) {
-            let h = e / 128, k = (e % 128) / 32, l = e % 32
-            let lowByte = w.load(fromByteOffset: 64 * h + l + 32 * (k % 2), as: UInt8.self)
-            let low = k < 2 ? lowByte & 0x0F : lowByte >> 4
-            let high = (w.load(fromByteOffset: 128 + 32 * h + l, as: UInt8.self) >> UInt8(2 * k)) & 3
-            qa += (Int32(low | high << 4) - 32) * Int32(a.load(fromByteOffset: 4 + e, as: Int8.self))
+            qa += (quantQ6_K(w, e) - 32) * Int32(a.load(fromByteOffset: 4 + e, as: Int8.self))
         }
         q += sc * qa
     }
@@ -144,11 +150,7 @@ func sumQ6_K(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> Int32 {
     for j in 0..<16 {
         var s: Int32 = 0
         for e in (16 * j)..<(16 * j + 16) {
-            let h = e / 128, k = (e % 128) / 32, l = e % 32
-            let lowByte = w.load(fromByteOffset: 64 * h + l + 32 * (k % 2), as: UInt8.self)
-            let low = k < 2 ? lowByte & 0x0F : lowByte >> 4
-            let high = (w.load(fromByteOffset: 128 + 32 * h + l, as: UInt8.self) >> UInt8(2 * k)) & 3
-            s &+= Int32(low | high << 4) &* Int32(a.load(fromByteOffset: 4 + e, as: Int8.self))
+            s &+= quantQ6_K(w, e) &* Int32(a.load(fromByteOffset: 4 + e, as: Int8.self))
         }
         q &+= Int32(w.load(fromByteOffset: 192 + j, as: Int8.self)) &* s
     }

@@ -2,6 +2,7 @@
 // against `dotReference`, and the threaded `matmul` (one product or a fused group) against
 // `matmulReference`, for every weight type, odd row counts, several token counts (tiles of four
 // and remainders) and 1, 2 and 3 threads.
+import TestSupport
 import XCTest
 @testable import Kernels
 
@@ -9,18 +10,7 @@ final class VecDotTests: XCTestCase {
     /// Types with an integer kernel plus float and dequantized paths.
     static let types: [TensorType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K, .q5_K, .q2_K, .q3_K, .f16, .bf16, .f32]
 
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-        mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
-    }
+    typealias Rng = SeededGenerator
 
     /// Offsets of the f16 scale fields in a block, which must hold finite values.
     static func halfFields(_ type: TensorType) -> [Int] {
@@ -42,22 +32,22 @@ final class VecDotTests: XCTestCase {
         switch type {
         case .f32:
             for i in 0..<(rows * n) {
-                let v = (rng.unit() - 0.5) * 2
+                let v = (rng.uniform() - 0.5) * 2
                 withUnsafeBytes(of: v.bitPattern.littleEndian) { for k in 0..<4 { bytes[4 * i + k] = $0[k] } }
             }
         case .f16, .bf16:
             for i in 0..<(rows * n) {
-                let v = (rng.unit() - 0.5) * 2
+                let v = (rng.uniform() - 0.5) * 2
                 let bits = type == .f16 ? Float16(v).bitPattern : UInt16(v.bitPattern >> 16)
                 bytes[2 * i] = UInt8(bits & 0xFF)
                 bytes[2 * i + 1] = UInt8(bits >> 8)
             }
         default:
-            for i in bytes.indices { bytes[i] = rng.byte() }
+            for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: rng.next()) }
             let blocks = rows * n / type.blockSize
             for b in 0..<blocks {
                 for f in halfFields(type) {
-                    var v = 0.001 + rng.unit() * 0.05
+                    var v = 0.001 + rng.uniform() * 0.05
                     if f == 2 && (type == .q4_1 || type == .q5_1) && rng.next() % 2 == 0 { v = -v }
                     let bits = Float16(v).bitPattern
                     bytes[b * type.bytesPerBlock + f] = UInt8(bits & 0xFF)
@@ -71,7 +61,7 @@ final class VecDotTests: XCTestCase {
     /// Random activations [tokens, n]; one block of token 0 is all zeros (scale 0), one value is
     /// much larger than the rest (so a block saturates at ±127).
     static func randomActivations(tokens: Int, n: Int, rng: inout Rng) -> [Float] {
-        var x = (0..<(tokens * n)).map { _ in (rng.unit() - 0.5) * 4 }
+        var x = (0..<(tokens * n)).map { _ in (rng.uniform() - 0.5) * 4 }
         for i in 0..<min(32, n) { x[i] = 0 }
         if n > 40 { x[40] = 50 }
         return x
@@ -79,7 +69,7 @@ final class VecDotTests: XCTestCase {
 
     func withWeights<R>(_ type: TensorType, rows: Int, n: Int, seed: UInt64,
                         _ body: (TensorView) throws -> R) rethrows -> R {
-        var rng = Rng(state: seed)
+        var rng = Rng(seed: seed)
         let bytes = Self.randomWeights(type, rows: rows, n: n, rng: &rng)
         return try bytes.withUnsafeBytes { raw in
             try body(TensorView(name: "w", type: type, shape: [n, rows], data: raw.baseAddress!, byteCount: raw.count))
@@ -87,7 +77,7 @@ final class VecDotTests: XCTestCase {
     }
 
     func quantized(_ type: TensorType, tokens: Int, n: Int, seed: UInt64) -> QuantizedRows {
-        var rng = Rng(state: seed ^ 0xABCD)
+        var rng = Rng(seed: seed ^ 0xABCD)
         let x = Self.randomActivations(tokens: tokens, n: n, rng: &rng)
         let rows = QuantizedRows(for: type, count: n, capacity: tokens)
         x.withUnsafeBufferPointer { rows.load($0.baseAddress!, tokens: tokens) }
