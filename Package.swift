@@ -9,6 +9,8 @@ import PackageDescription
 // fixed operations run: on a CPU with AVX2 and FMA we compile the compute modules for `haswell`
 // (also on AVX-512 machines, so the emitted code is the same everywhere); elsewhere, or with
 // OVERSEER_PORTABLE=1, we build for baseline x86-64 and the same operations run in software.
+// OVERSEER_HASWELL is defined with the haswell target: the kernels then use AVX2 integer
+// instructions for the exact (integer) part of the quantized dot products; `KernelBuild` reports it.
 func computeFlags() -> [SwiftSetting] {
     let env = ProcessInfo.processInfo.environment
     if env["OVERSEER_PORTABLE"] == "1" { return [] }
@@ -17,7 +19,7 @@ func computeFlags() -> [SwiftSetting] {
     let flags = cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
     let words = Set(flags.split(separator: " ").map(String.init))
     if words.contains("avx2") && words.contains("fma") && words.contains("f16c") {
-        return [.unsafeFlags(["-target-cpu", "haswell"])]
+        return [.unsafeFlags(["-target-cpu", "haswell"]), .define("OVERSEER_HASWELL")]
     }
     #endif
     return []

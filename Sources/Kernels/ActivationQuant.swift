@@ -85,7 +85,9 @@ public func activationType(for weight: TensorType) -> TensorType {
     switch weight {
     case .q4_0, .q5_0, .q8_0: return .q8_0
     case .q4_1, .q5_1: return .q8_1
-    case .q2_K, .q3_K, .q4_K, .q5_K, .q6_K: return .q8_K
+    case .q4_K, .q6_K: return .q8_K
+    // Q2_K, Q3_K, Q5_K have no integer kernel yet: their rows are dequantized and multiplied
+    // with float activations.
     default: return .f32
     }
 }

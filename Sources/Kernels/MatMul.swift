@@ -7,57 +7,162 @@
 // prefill over many tokens gives the same bits as decoding them one at a time.
 
 /// Activation rows quantized for a weight type: `tokens` rows of `count` elements each.
+///
+/// A row is the activation type's blocks (what `dotReference` reads) followed, for Q8_0 and
+/// Q8_1, by the block scales as floats — d for every block, then (Q8_1) s — each array padded
+/// with zeros to a multiple of eight blocks, so the SIMD kernels load eight scales at once
+/// instead of gathering and converting eight f16 fields (see `ActivationSideArrays`).
 public final class QuantizedRows {
     public let type: TensorType
     public let count: Int
     public let capacity: Int
     public private(set) var tokens = 0
+    /// Bytes from one row to the next (blocks and side arrays, a multiple of 32).
     public let rowBytes: Int
     public let storage: UnsafeMutableRawPointer
+    let side: ActivationSideArrays?
 
     /// Room for `capacity` rows of `count` elements in the activation type for `weight`.
     public init(for weight: TensorType, count: Int, capacity: Int) {
         type = activationType(for: weight)
         self.count = count
         self.capacity = capacity
-        rowBytes = type.rowBytes(count) ?? count * 4
-        storage = .allocate(byteCount: max(1, rowBytes * capacity), alignment: 64)
+        let blockBytes = type.rowBytes(count) ?? count * 4
+        side = ActivationSideArrays(type, count: count)
+        rowBytes = ((side?.rowBytes ?? blockBytes) + 31) & ~31
+        let total = max(1, rowBytes * capacity)
+        storage = .allocate(byteCount: total, alignment: 64)
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: total)
     }
 
     deinit { storage.deallocate() }
 
-    /// Quantizes `tokens` rows of floats `x` [tokens, count].
-    public func load(_ x: UnsafePointer<Float>, tokens: Int) {
+    /// Quantizes `tokens` rows of floats `x` [tokens, count]; with a pool, batches of 16 rows
+    /// or more are spread over its threads (each row is quantized the same way either way).
+    public func load(_ x: UnsafePointer<Float>, tokens: Int, pool: ThreadPool? = nil) {
         precondition(tokens <= capacity)
         self.tokens = tokens
-        for t in 0..<tokens {
-            quantizeActivationRow(type, x + t * count, storage + t * rowBytes, count: count)
+        let rowsPerChunk = 8
+        if let pool, pool.threadCount > 1, tokens >= 2 * rowsPerChunk {
+            pool.parallelFor((tokens + rowsPerChunk - 1) / rowsPerChunk) { c in
+                for t in (c * rowsPerChunk)..<min(tokens, (c + 1) * rowsPerChunk) { loadRow(x, t) }
+            }
+        } else {
+            for t in 0..<tokens { loadRow(x, t) }
         }
+    }
+
+    @inline(__always) private func loadRow(_ x: UnsafePointer<Float>, _ t: Int) {
+        let row = storage + t * rowBytes
+        quantizeActivationRow(type, x + t * count, row, count: count)
+        side?.fill(row)
     }
 
     @inline(__always) public func row(_ t: Int) -> UnsafeRawPointer { UnsafeRawPointer(storage + t * rowBytes) }
 }
 
+/// Where the float copies of a Q8_0/Q8_1 row's block scales live, after its blocks.
+@usableFromInline struct ActivationSideArrays {
+    let type: TensorType
+    let blocks: Int
+    /// Offset of d[0..<padded] and, for Q8_1, of s[0..<padded].
+    let scales: Int, sums: Int?
+    let rowBytes: Int
+
+    init?(_ type: TensorType, count: Int) {
+        guard type == .q8_0 || type == .q8_1 else { return nil }
+        blocks = count / 32
+        self.type = type
+        scales = activationScalesOffset(blocks: blocks, blockBytes: type.bytesPerBlock)
+        let padded = paddedBlocks(blocks)
+        sums = type == .q8_1 ? scales + 4 * padded : nil
+        rowBytes = (sums ?? scales) + 4 * padded
+    }
+
+    /// Copies each block's f16 d (and s) into the float arrays; the padding stays zero.
+    func fill(_ row: UnsafeMutableRawPointer) {
+        let stride = type.bytesPerBlock
+        let d = (row + scales).assumingMemoryBound(to: Float.self)
+        for b in 0..<blocks { d[b] = floatFromHalf(row.load(fromByteOffset: b * stride, as: UInt16.self)) }
+        if let sums {
+            let s = (row + sums).assumingMemoryBound(to: Float.self)
+            for b in 0..<blocks { s[b] = floatFromHalf(row.load(fromByteOffset: b * stride + 2, as: UInt16.self)) }
+        }
+    }
+}
+
+/// One matrix product of a group run as a single parallel loop: out [T, m] = x [T, n] · Wᵀ.
+public struct MatMulTask {
+    public var weight: TensorView
+    public var input: QuantizedRows
+    public var output: UnsafeMutablePointer<Float>
+    public init(_ weight: TensorView, _ input: QuantizedRows, into output: UnsafeMutablePointer<Float>) {
+        self.weight = weight
+        self.input = input
+        self.output = output
+    }
+}
+
 /// out [T, m] = x [T, n] · Wᵀ, with W [m, n] stored as `weight`.
 public func matmul(_ weight: TensorView, _ x: QuantizedRows, into out: UnsafeMutablePointer<Float>,
                    pool: ThreadPool) {
+    matmul(MatMulTask(weight, x, into: out), pool: pool)
+}
+
+/// Up to three independent products (e.g. Q, K and V from one input) in one parallel loop, so
+/// the threads meet once instead of once per product. Each output is the same as `matmul`'s.
+public func matmul(_ a: MatMulTask, _ b: MatMulTask? = nil, _ c: MatMulTask? = nil, pool: ThreadPool) {
+    for task in [a, b, c] {
+        guard let task else { continue }
+        precondition(task.input.count == task.weight.cols,
+                      "activation length \(task.input.count) != weight row length \(task.weight.cols)")
+        precondition(activationType(for: task.weight.type) == task.input.type)
+    }
+    let threads = pool.threadCount
+    let rowsA = chunkRows(a.weight.rows, threads: threads)
+    let rowsB = b.map { chunkRows($0.weight.rows, threads: threads) } ?? 1
+    let rowsC = c.map { chunkRows($0.weight.rows, threads: threads) } ?? 1
+    let chunksA = (a.weight.rows + rowsA - 1) / rowsA
+    let chunksB = b.map { ($0.weight.rows + rowsB - 1) / rowsB } ?? 0
+    let chunksC = c.map { ($0.weight.rows + rowsC - 1) / rowsC } ?? 0
+    pool.parallelFor(chunksA + chunksB + chunksC) { i in
+        if i < chunksA {
+            matmulRows(a, i * rowsA, min(a.weight.rows, (i + 1) * rowsA))
+        } else if i < chunksA + chunksB, let b {
+            let j = i - chunksA
+            matmulRows(b, j * rowsB, min(b.weight.rows, (j + 1) * rowsB))
+        } else if let c {
+            let j = i - chunksA - chunksB
+            matmulRows(c, j * rowsC, min(c.weight.rows, (j + 1) * rowsC))
+        }
+    }
+}
+
+/// Output rows r0..<r1 of one product, for every token.
+func matmulRows(_ task: MatMulTask, _ r0: Int, _ r1: Int) {
+    let weight = task.weight, x = task.input, out = task.output
     let m = weight.rows, n = weight.cols, tokens = x.tokens
-    precondition(x.count == n, "activation length \(x.count) != weight row length \(n)")
-    precondition(activationType(for: weight.type) == x.type)
-    let rowsPerChunk = chunkRows(m, threads: pool.threadCount)
-    let chunks = (m + rowsPerChunk - 1) / rowsPerChunk
-    let stride = weight.rowStride
-    let type = weight.type
-    pool.parallelFor(chunks) { c in
-        let r0 = c * rowsPerChunk, r1 = min(m, r0 + rowsPerChunk)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
-            for t in 0..<tokens {
-                let a = x.row(t)
-                let o = out + t * m
-                for r in r0..<r1 {
-                    o[r] = dot(type, weight.data + r * stride, a, n: n, scratch: scratch.baseAddress!)
-                }
+    let stride = weight.rowStride, type = weight.type, aStride = x.rowBytes
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
+        let scratch = scratch.baseAddress!
+        // Tiles of four tokens: each weight row is unpacked once per tile.
+        var t = 0
+        while t + 4 <= tokens {
+            let a = x.row(t)
+            let o = out + t * m
+            for r in r0..<r1 {
+                let v = dot4(type, weight.data + r * stride, a, aStride: aStride, n: n, scratch: scratch)
+                o[r] = v[0]; o[m + r] = v[1]; o[2 * m + r] = v[2]; o[3 * m + r] = v[3]
             }
+            t += 4
+        }
+        while t < tokens {
+            let a = x.row(t)
+            let o = out + t * m
+            for r in r0..<r1 {
+                o[r] = dot(type, weight.data + r * stride, a, n: n, scratch: scratch)
+            }
+            t += 1
         }
     }
 }

@@ -52,37 +52,57 @@ public struct RopeAngles {
     /// θ_i = position · base^(-2i / rotaryDims), computed in Double and rounded once.
     public init(position: Int, rotaryDims: Int, base: Double, scale: Double = 1) {
         let half = rotaryDims / 2
-        cos = [Float](repeating: 0, count: half)
-        sin = [Float](repeating: 0, count: half)
-        for i in 0..<half {
-            let freq = 1.0 / pow(base, Double(2 * i) / Double(rotaryDims))
-            let theta = Double(position) * freq / scale
-            cos[i] = Float(Foundation.cos(theta))
-            sin[i] = Float(Foundation.sin(theta))
+        var c = [Float](repeating: 0, count: half), s = [Float](repeating: 0, count: half)
+        c.withUnsafeMutableBufferPointer { c in
+            s.withUnsafeMutableBufferPointer { s in
+                ropeAngles(position: position, rotaryDims: rotaryDims, base: base, scale: scale,
+                           cos: c.baseAddress!, sin: s.baseAddress!)
+            }
         }
+        cos = c
+        sin = s
+    }
+}
+
+/// Writes the `rotaryDims / 2` cosines and sines of `RopeAngles` into caller-owned buffers
+/// (the decode loop's allocation-free form).
+@inlinable
+public func ropeAngles(position: Int, rotaryDims: Int, base: Double, scale: Double = 1,
+                       cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>) {
+    for i in 0..<(rotaryDims / 2) {
+        let freq = 1.0 / pow(base, Double(2 * i) / Double(rotaryDims))
+        let theta = Double(position) * freq / scale
+        cos[i] = Float(Foundation.cos(theta))
+        sin[i] = Float(Foundation.sin(theta))
     }
 }
 
 /// Rotates the first `rotaryDims` dimensions of one head vector in place.
 @inlinable
 public func applyRope(_ x: UnsafeMutablePointer<Float>, angles: RopeAngles, style: RopeStyle) {
-    let half = angles.cos.count
     angles.cos.withUnsafeBufferPointer { c in
         angles.sin.withUnsafeBufferPointer { s in
-            switch style {
-            case .interleaved:
-                for i in 0..<half {
-                    let a = x[2 * i], b = x[2 * i + 1]
-                    x[2 * i] = a * c[i] - b * s[i]
-                    x[2 * i + 1] = a * s[i] + b * c[i]
-                }
-            case .neox:
-                for i in 0..<half {
-                    let a = x[i], b = x[i + half]
-                    x[i] = a * c[i] - b * s[i]
-                    x[i + half] = a * s[i] + b * c[i]
-                }
-            }
+            applyRope(x, cos: c.baseAddress!, sin: s.baseAddress!, half: c.count, style: style)
+        }
+    }
+}
+
+/// Rotates the first `2 * half` dimensions of one head vector in place by the given angles.
+@inlinable
+public func applyRope(_ x: UnsafeMutablePointer<Float>, cos c: UnsafePointer<Float>, sin s: UnsafePointer<Float>,
+                      half: Int, style: RopeStyle) {
+    switch style {
+    case .interleaved:
+        for i in 0..<half {
+            let a = x[2 * i], b = x[2 * i + 1]
+            x[2 * i] = a * c[i] - b * s[i]
+            x[2 * i + 1] = a * s[i] + b * c[i]
+        }
+    case .neox:
+        for i in 0..<half {
+            let a = x[i], b = x[i + half]
+            x[i] = a * c[i] - b * s[i]
+            x[i + half] = a * s[i] + b * c[i]
         }
     }
 }

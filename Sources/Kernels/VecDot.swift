@@ -6,18 +6,20 @@
 // one float v_b; v_b is added to lane (b mod 8) of eight partial sums, which are then combined
 // by `reduceLanes`. The scalar reference (`dotReference`) and the SIMD kernels (`dot`) follow
 // that order exactly, so they agree to the bit, on every CPU and for every thread count.
+// Q4_K and Q6_K do the same per 256-element super-block against Q8_K activations (KQuantDot.swift).
+// The fast kernels for the 32-element types live in IntegerDot.swift.
 // Float rows (F32/F16/BF16 weights, and any type without an integer kernel) are dequantized and
 // multiplied in lanes of 16: element i goes to lane (i mod 16), combined by `reduceLanes16`.
 
 /// Sums eight partial sums in a fixed tree: ((0+4)+(2+6)) + ((1+5)+(3+7)).
-@inlinable public func reduceLanes(_ v: SIMD8<Float>) -> Float {
+@inlinable @inline(__always) public func reduceLanes(_ v: SIMD8<Float>) -> Float {
     let s4 = v.lowHalf + v.highHalf          // [0+4, 1+5, 2+6, 3+7]
     let s2 = s4.lowHalf + s4.highHalf        // [(0+4)+(2+6), (1+5)+(3+7)]
     return s2[0] + s2[1]
 }
 
 /// Sums sixteen partial sums in a fixed tree (halves first, then `reduceLanes`).
-@inlinable public func reduceLanes16(_ v: SIMD16<Float>) -> Float {
+@inlinable @inline(__always) public func reduceLanes16(_ v: SIMD16<Float>) -> Float {
     reduceLanes(v.lowHalf + v.highHalf)
 }
 
@@ -102,7 +104,7 @@ func blockValue(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
 /// Whether `type` has an integer block kernel (activations quantized to 8 bits).
 @inlinable public func hasIntegerKernel(_ type: TensorType) -> Bool {
     switch type {
-    case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0: return true
+    case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q6_K: return true
     default: return false
     }
 }
@@ -111,10 +113,20 @@ func blockValue(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
 
 /// Scalar reference: one weight row of `n` elements against its quantized activation row.
 public func dotReference(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, n: Int) -> Float {
-    if hasIntegerKernel(type) {
+    switch type {
+    case .q4_K, .q6_K:
+        var lanes = [Float](repeating: 0, count: 8)
+        for s in 0..<(n / 256) {
+            let wb = w + s * type.bytesPerBlock, ab = a + s * TensorType.q8_K.bytesPerBlock
+            lanes[s % 8] += type == .q4_K ? superBlockValueQ4_K(wb, ab) : superBlockValueQ6_K(wb, ab)
+        }
+        return reduceLanes(SIMD8<Float>(lanes))
+    case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0:
         var lanes = [Float](repeating: 0, count: 8)
         for b in 0..<(n / 32) { lanes[b % 8] += blockValue(type, w, a, b) }
         return reduceLanes(SIMD8<Float>(lanes))
+    default:
+        break
     }
     var lanes = [Float](repeating: 0, count: 16)
     var buffer = [Float](repeating: 0, count: n)
@@ -124,15 +136,19 @@ public func dotReference(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeR
     return reduceLanes16(SIMD16<Float>(lanes))
 }
 
-/// Fast dot: same result as `dotReference`, to the bit. `scratch` holds at least 256 floats
-/// (used by types without an integer kernel).
+/// Fast dot: same result as `dotReference`, to the bit. `a` is a row of `QuantizedRows` (for
+/// Q8_0/Q8_1 activations the kernels also read the float block scales stored after the blocks).
+/// `scratch` holds at least 256 floats (used by types without an integer kernel).
 @inlinable
 public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, n: Int,
                 scratch: UnsafeMutablePointer<Float>) -> Float {
     switch type {
-    case .q4_1: return dotQ4_1(w, a, blocks: n / 32)
-    case .q8_0: return dotQ8_0(w, a, blocks: n / 32)
-    case .q4_0, .q5_0, .q5_1:
+    case .q4_0: return dotRow(Q4_0Format.self, w, a, blocks: n / 32)
+    case .q4_1: return dotRow(Q4_1Format.self, w, a, blocks: n / 32)
+    case .q8_0: return dotRow(Q8_0Format.self, w, a, blocks: n / 32)
+    case .q4_K: return dotQ4_K(w, a, superBlocks: n / 256)
+    case .q6_K: return dotQ6_K(w, a, superBlocks: n / 256)
+    case .q5_0, .q5_1:
         var acc = SIMD8<Float>()
         for b in 0..<(n / 32) { acc[b % 8] += blockValue(type, w, a, b) }
         return reduceLanes(acc)
@@ -143,48 +159,20 @@ public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
     }
 }
 
-@inlinable func dotQ4_1(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = SIMD8<Float>()
-    var b = 0
-    while b + 8 <= blocks {
-        var v = SIMD8<Float>()
-        for l in 0..<8 {
-            let wb = w + (b + l) * 20, ab = a + (b + l) * 36
-            let s = Float(blockSumQ4(wb + 4, ab + 4, bias: 0))
-            v[l] = (f16(wb) * f16(ab)) * s + f16(wb, 2) * f16(ab, 2)
-        }
-        acc += v
-        b += 8
+/// One weight row against four activation rows `a` (row t at `a + t * aStride`): four `dot`s,
+/// sharing each unpacked weight block where the type has a tiled kernel. Same bits as `dot`.
+@inlinable
+public func dot4(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, aStride: Int, n: Int,
+                 scratch: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+    let a1 = a + aStride, a2 = a + 2 * aStride, a3 = a + 3 * aStride
+    switch type {
+    case .q4_0: return dotRow4(Q4_0Format.self, w, a, a1, a2, a3, blocks: n / 32)
+    case .q4_1: return dotRow4(Q4_1Format.self, w, a, a1, a2, a3, blocks: n / 32)
+    case .q8_0: return dotRow4(Q8_0Format.self, w, a, a1, a2, a3, blocks: n / 32)
+    default:
+        return SIMD4(dot(type, w, a, n: n, scratch: scratch), dot(type, w, a1, n: n, scratch: scratch),
+                     dot(type, w, a2, n: n, scratch: scratch), dot(type, w, a3, n: n, scratch: scratch))
     }
-    var l = 0
-    while b < blocks {
-        let wb = w + b * 20, ab = a + b * 36
-        let s = Float(blockSumQ4(wb + 4, ab + 4, bias: 0))
-        acc[l] += (f16(wb) * f16(ab)) * s + f16(wb, 2) * f16(ab, 2)
-        b += 1; l += 1
-    }
-    return reduceLanes(acc)
-}
-
-@inlinable func dotQ8_0(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
-    var acc = SIMD8<Float>()
-    var b = 0
-    while b + 8 <= blocks {
-        var v = SIMD8<Float>()
-        for l in 0..<8 {
-            let wb = w + (b + l) * 34, ab = a + (b + l) * 34
-            v[l] = (f16(wb) * f16(ab)) * Float(blockSumQ8(wb + 2, ab + 2))
-        }
-        acc += v
-        b += 8
-    }
-    var l = 0
-    while b < blocks {
-        let wb = w + b * 34, ab = a + b * 34
-        acc[l] += (f16(wb) * f16(ab)) * Float(blockSumQ8(wb + 2, ab + 2))
-        b += 1; l += 1
-    }
-    return reduceLanes(acc)
 }
 
 /// Σ w_i x_i over F32 rows in lanes of 16 with the fixed `reduceLanes16` order.

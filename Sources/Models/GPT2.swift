@@ -15,7 +15,7 @@ import Kernels
 import Taps
 
 extension InferenceSession {
-    func gpt2Forward(_ tokens: [Int], logits selection: LogitsSelection, sink: TapSink?) -> Int {
+    func gpt2Forward(_ tokens: UnsafeBufferPointer<Int>, logits selection: LogitsSelection, sink: TapSink?) -> Int {
         let c = model.config
         let W = model.weights
         let T = tokens.count, start = cache.length

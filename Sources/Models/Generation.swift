@@ -119,7 +119,8 @@ extension LanguageModel {
             }
         }
 
-        var logits = try session.forward(prompt, logits: .last, sink: sink)
+        // `logits` views the session's buffer: no copy per token.
+        var logits = try session.forwardLast(prompt, sink: sink)
         if !admitted(nil, nil) {
             return GenerationResult(promptTokens: prompt, tokens: [], text: "", finishReason: .halted, gateError: gateError)
         }
@@ -127,7 +128,7 @@ extension LanguageModel {
             let token = sampler.sample(logits, history: history)
             if endOfGeneration.contains(token) { finish = .eos; break }
             if session.remaining < 1 { finish = .context; break }
-            logits = try session.forward([token], logits: .last, sink: sink)
+            logits = try session.step(token, sink: sink)
             if !admitted(token, generated.count) { finish = .halted; break }
             generated.append(token)
             history.append(token)

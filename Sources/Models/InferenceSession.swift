@@ -7,6 +7,11 @@
 
 import Kernels
 import Taps
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Activation rows quantized lazily, once per activation type, for every weight read from the
 /// same input (Q, K and V share one quantized copy of the normalised residual).
@@ -18,7 +23,10 @@ final class QuantizedInput {
     private(set) var source: UnsafePointer<Float>?
     private(set) var tokens = 0
 
-    init(count: Int, capacity: Int, weights: [TensorView?]) {
+    let pool: ThreadPool
+
+    init(count: Int, capacity: Int, weights: [TensorView?], pool: ThreadPool) {
+        self.pool = pool
         self.count = count
         self.capacity = capacity
         for w in weights.compactMap({ $0 }) {
@@ -38,23 +46,25 @@ final class QuantizedInput {
         let t = activationType(for: weight.type)
         let r = rows[t]!
         if !fresh.contains(t) {
-            r.load(source!, tokens: tokens)
+            r.load(source!, tokens: tokens, pool: pool)
             fresh.insert(t)
         }
         return r
     }
 }
 
-/// A float buffer [rows, width] allocated once.
+/// A float buffer [rows, width] allocated once, zero-filled by `calloc`: large buffers come
+/// from fresh zero pages, which count toward resident memory only once written (a [maxBatch, V]
+/// logits buffer costs nothing beyond its first row when only last-position logits are asked).
 final class Buffer {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
     init(_ count: Int) {
         self.count = max(1, count)
-        pointer = .allocate(capacity: self.count)
-        pointer.initialize(repeating: 0, count: self.count)
+        guard let raw = calloc(self.count, MemoryLayout<Float>.stride) else { fatalError("out of memory") }
+        pointer = raw.bindMemory(to: Float.self, capacity: self.count)
     }
-    deinit { pointer.deallocate() }
+    deinit { free(pointer) }
 }
 
 public final class InferenceSession {
@@ -74,8 +84,12 @@ public final class InferenceSession {
     let proj: Buffer     // [T, d] attention or MLP output
     let gate: Buffer     // [T, f]
     let up: Buffer       // [T, f]
-    let scores: Buffer   // [H, C] attention weights, one row per head
+    let scores: Buffer   // [H * groups, C] attention weights, one row per (head, token group)
+    static let attentionTokenGroups = 4
     let logitsBuffer: Buffer  // [T, V]
+    let ropeCos: Buffer       // [T, ropeDims/2] rotary angles of the batch's positions
+    let ropeSin: Buffer       // [T, ropeDims/2]
+    let stepToken: UnsafeMutablePointer<Int>   // [1] the token `step` runs
 
     let normedInput: QuantizedInput   // quantized h for Q/K/V/gate/up
     let attnInput: QuantizedInput     // quantized attn for wo
@@ -102,15 +116,22 @@ public final class InferenceSession {
         proj = Buffer(T * c.dModel)
         gate = Buffer(T * c.dFF)
         up = Buffer(T * c.dFF)
-        scores = Buffer(c.heads * capacity)
+        scores = Buffer(c.heads * Self.attentionTokenGroups * capacity)
         logitsBuffer = Buffer(T * c.vocab)
+        ropeCos = Buffer(T * c.ropeDims / 2)
+        ropeSin = Buffer(T * c.ropeDims / 2)
+        stepToken = .allocate(capacity: 1)
+        stepToken.initialize(to: 0)
         let layers = model.weights.layers
         normedInput = QuantizedInput(count: c.dModel, capacity: T,
-                                     weights: layers.flatMap { [$0.wq, $0.wk, $0.wv, $0.wqkv, $0.wGate, $0.wUp] })
-        attnInput = QuantizedInput(count: c.heads * c.headDim, capacity: T, weights: layers.map { $0.wo })
-        mlpInput = QuantizedInput(count: c.dFF, capacity: T, weights: layers.map { $0.wDown })
-        headInput = QuantizedInput(count: c.dModel, capacity: T, weights: [model.weights.output])
+                                     weights: layers.flatMap { [$0.wq, $0.wk, $0.wv, $0.wqkv, $0.wGate, $0.wUp] },
+                                     pool: pool)
+        attnInput = QuantizedInput(count: c.heads * c.headDim, capacity: T, weights: layers.map { $0.wo }, pool: pool)
+        mlpInput = QuantizedInput(count: c.dFF, capacity: T, weights: layers.map { $0.wDown }, pool: pool)
+        headInput = QuantizedInput(count: c.dModel, capacity: T, weights: [model.weights.output], pool: pool)
     }
+
+    deinit { stepToken.deallocate() }
 
     /// Positions already in the cache.
     public var position: Int { cache.length }
@@ -126,32 +147,55 @@ public final class InferenceSession {
     /// row-major. `sink` receives the tap points it asked for; the computation is identical
     /// with or without it.
     public func forward(_ tokens: [Int], logits selection: LogitsSelection, sink: TapSink? = nil) throws -> [Float] {
+        var result: [Float] = []
+        if selection == .all { result.reserveCapacity(tokens.count * model.config.vocab) }
+        try tokens.withUnsafeBufferPointer { ids in
+            try run(ids, logits: selection, sink: sink) { result.append(contentsOf: $0) }
+        }
+        return result
+    }
+
+    /// Runs `tokens` and returns the logits [V] of the last one as a view into the session's
+    /// buffer: no copy, valid until the next forward pass. The decode loop's entry point.
+    public func forwardLast(_ tokens: [Int], sink: TapSink? = nil) throws -> UnsafeBufferPointer<Float> {
+        try tokens.withUnsafeBufferPointer { try run($0, logits: .last, sink: sink, collect: nil) }
+        return UnsafeBufferPointer(start: logitsBuffer.pointer, count: model.config.vocab)
+    }
+
+    /// Runs one token; returns its logits [V] as a view valid until the next forward pass.
+    /// Allocates nothing.
+    public func step(_ token: Int, sink: TapSink? = nil) throws -> UnsafeBufferPointer<Float> {
+        stepToken.pointee = token
+        try run(UnsafeBufferPointer(start: stepToken, count: 1), logits: .last, sink: sink, collect: nil)
+        return UnsafeBufferPointer(start: logitsBuffer.pointer, count: model.config.vocab)
+    }
+
+    /// Checks `tokens`, then runs them in batches; `collect` receives each batch's logit rows.
+    func run(_ tokens: UnsafeBufferPointer<Int>, logits selection: LogitsSelection, sink: TapSink?,
+             collect: ((UnsafeBufferPointer<Float>) -> Void)?) throws {
         guard !tokens.isEmpty else { throw ModelError.emptyInput }
         let c = model.config
         if cache.length + tokens.count > cache.capacity {
             throw ModelError.contextExceeded(limit: cache.capacity, requested: cache.length + tokens.count)
         }
         for t in tokens where t < 0 || t >= c.vocab { throw ModelError.invalidToken(t) }
-        var result: [Float] = []
-        if selection == .all { result.reserveCapacity(tokens.count * c.vocab) }
         var start = 0
         while start < tokens.count {
             let end = min(tokens.count, start + maxBatch)
-            let batch = Array(tokens[start..<end])
+            let batch = UnsafeBufferPointer(rebasing: tokens[start..<end])
             let isLastBatch = end == tokens.count
             let want: LogitsSelection = selection == .all ? .all : (selection == .last && isLastBatch ? .last : .none)
             let rows = forwardBatch(batch, logits: want, sink: sink)
-            if rows > 0 {
-                result.append(contentsOf: UnsafeBufferPointer(start: logitsBuffer.pointer, count: rows * c.vocab))
+            if rows > 0, let collect {
+                collect(UnsafeBufferPointer(start: logitsBuffer.pointer, count: rows * c.vocab))
             }
             start = end
         }
-        return result
     }
 
     /// One batch through the architecture's forward pass; returns the number of logit rows
     /// written to `logitsBuffer`.
-    func forwardBatch(_ tokens: [Int], logits: LogitsSelection, sink: TapSink?) -> Int {
+    func forwardBatch(_ tokens: UnsafeBufferPointer<Int>, logits: LogitsSelection, sink: TapSink?) -> Int {
         switch model.config.architecture {
         case .llama, .qwen2, .qwen3: return llamaForward(tokens, logits: logits, sink: sink)
         case .gpt2: return gpt2Forward(tokens, logits: logits, sink: sink)
@@ -176,10 +220,14 @@ public final class InferenceSession {
         let hd = c.headDim, H = c.heads, group = c.heads / c.kvHeads
         let q = self.q.pointer, out = attn.pointer, cache = self.cache
         let scoresBase = scores.pointer, capacity = cache.capacity
-        pool.parallelFor(H) { head in
+        // Chunks are (head, token group): group g takes tokens g, g+G, g+2G, ..., so under the
+        // causal mask every chunk of a head has about the same work.
+        let G = min(tokens, Self.attentionTokenGroups)
+        pool.parallelFor(H * G) { chunk in
+            let head = chunk / G, g = chunk % G
             let kvHead = head / group
-            let s = scoresBase + head * capacity
-            for t in 0..<tokens {
+            let s = scoresBase + chunk * capacity
+            for t in stride(from: g, to: tokens, by: G) {
                 let qv = q + t * H * hd + head * hd
                 let span = start + t + 1
                 for j in 0..<span {
@@ -228,7 +276,7 @@ public final class InferenceSession {
     }
 
     /// Embedding rows for the batch → x [T, d].
-    func embed(_ tokens: [Int]) {
+    func embed(_ tokens: UnsafeBufferPointer<Int>) {
         let d = model.config.dModel
         let table = model.weights.tokenEmbedding
         for (t, id) in tokens.enumerated() {

@@ -17,7 +17,7 @@ import Kernels
 import Taps
 
 extension InferenceSession {
-    func llamaForward(_ tokens: [Int], logits selection: LogitsSelection, sink: TapSink?) -> Int {
+    func llamaForward(_ tokens: UnsafeBufferPointer<Int>, logits selection: LogitsSelection, sink: TapSink?) -> Int {
         let c = model.config
         let W = model.weights
         let T = tokens.count, start = cache.length
@@ -26,7 +26,12 @@ extension InferenceSession {
         let x = self.x.pointer, h = self.h.pointer, q = self.q.pointer, k = self.k.pointer
         let v = self.v.pointer, attn = self.attn.pointer, proj = self.proj.pointer
         let gate = self.gate.pointer, up = self.up.pointer
-        let angles = (0..<T).map { RopeAngles(position: start + $0, rotaryDims: c.ropeDims, base: c.ropeBase) }
+        let half = c.ropeDims / 2
+        let ropeCos = self.ropeCos.pointer, ropeSin = self.ropeSin.pointer   // [T, ropeDims/2]
+        for t in 0..<T {
+            ropeAngles(position: start + t, rotaryDims: c.ropeDims, base: c.ropeBase,
+                       cos: ropeCos + t * half, sin: ropeSin + t * half)
+        }
         let scale = 1 / Float(hd).squareRoot()
 
         embed(tokens)                                                        // x [T, d]
@@ -39,9 +44,10 @@ extension InferenceSession {
             // Attention
             for t in 0..<T { rmsNorm(x + t * d, weight: L.attnNorm, eps: c.normEps, into: h + t * d, n: d) }
             normedInput.set(h, tokens: T)
-            matmul(L.wq!, normedInput.rows(for: L.wq!), into: q, pool: pool)  // [T, H*hd]
-            matmul(L.wk!, normedInput.rows(for: L.wk!), into: k, pool: pool)  // [T, Hkv*hd]
-            matmul(L.wv!, normedInput.rows(for: L.wv!), into: v, pool: pool)  // [T, Hkv*hd]
+            matmul(MatMulTask(L.wq!, normedInput.rows(for: L.wq!), into: q),   // [T, H*hd]
+                   MatMulTask(L.wk!, normedInput.rows(for: L.wk!), into: k),   // [T, Hkv*hd]
+                   MatMulTask(L.wv!, normedInput.rows(for: L.wv!), into: v),   // [T, Hkv*hd]
+                   pool: pool)
             if let b = L.bq { addBias(q, b, tokens: T) }
             if let b = L.bk { addBias(k, b, tokens: T) }
             if let b = L.bv { addBias(v, b, tokens: T) }
@@ -49,12 +55,12 @@ extension InferenceSession {
                 for head in 0..<c.heads {
                     let qh = q + t * qWidth + head * hd
                     if let g = L.qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
-                    applyRope(qh, angles: angles[t], style: c.ropeStyle)
+                    applyRope(qh, cos: ropeCos + t * half, sin: ropeSin + t * half, half: half, style: c.ropeStyle)
                 }
                 for head in 0..<c.kvHeads {
                     let kh = k + t * kvWidth + head * hd
                     if let g = L.kNorm { rmsNorm(kh, weight: g, eps: c.normEps, into: kh, n: hd) }
-                    applyRope(kh, angles: angles[t], style: c.ropeStyle)
+                    applyRope(kh, cos: ropeCos + t * half, sin: ropeSin + t * half, half: half, style: c.ropeStyle)
                 }
             }
             storeKV(layer: l, tokens: T, start: start)
@@ -68,8 +74,9 @@ extension InferenceSession {
             // MLP
             for t in 0..<T { rmsNorm(x + t * d, weight: L.ffnNorm, eps: c.normEps, into: h + t * d, n: d) }
             normedInput.set(h, tokens: T)
-            matmul(L.wGate!, normedInput.rows(for: L.wGate!), into: gate, pool: pool)  // [T, f]
-            matmul(L.wUp, normedInput.rows(for: L.wUp), into: up, pool: pool)          // [T, f]
+            matmul(MatMulTask(L.wGate!, normedInput.rows(for: L.wGate!), into: gate),  // [T, f]
+                   MatMulTask(L.wUp, normedInput.rows(for: L.wUp), into: up),          // [T, f]
+                   pool: pool)
             emit(sink, .mlpPre(l), gate, width: f, tokens: T, start: start)
             for i in 0..<(T * f) { up[i] = fsilu(gate[i]) * up[i] }
             emit(sink, .mlpPost(l), up, width: f, tokens: T, start: start)

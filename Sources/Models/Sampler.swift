@@ -51,6 +51,7 @@ public struct Sampler {
     public let options: SamplingOptions
     private var rng: SplitMix64
     private var candidates: [(id: Int, logit: Float)] = []
+    private var work: [Float] = []
 
     public init(options: SamplingOptions) {
         self.options = options
@@ -70,18 +71,32 @@ public struct Sampler {
 
     /// Chooses the next token from `logits` [V], given the tokens seen so far.
     public mutating func sample(_ logits: [Float], history: [Int]) -> Int {
-        var logits = logits
+        logits.withUnsafeBufferPointer { sample($0, history: history) }
+    }
+
+    /// Chooses the next token from a view of logits [V] (e.g. `InferenceSession.step`'s), given
+    /// the tokens seen so far. Greedy choice without a penalty reads the view in place; otherwise
+    /// the logits are copied into a buffer the sampler keeps, so decoding allocates nothing.
+    public mutating func sample(_ view: UnsafeBufferPointer<Float>, history: [Int]) -> Int {
+        if options.temperature == 0 && options.repetitionPenalty == 1 { return Sampler.argmax(view) }
+        work.removeAll(keepingCapacity: true)
+        work.append(contentsOf: view)
+        defer { work.removeAll(keepingCapacity: true) }
+        return sampleWork(history: history)
+    }
+
+    private mutating func sampleWork(history: [Int]) -> Int {
         if options.repetitionPenalty != 1 {
-            for id in Set(history.suffix(options.repetitionWindow)) where id >= 0 && id < logits.count {
-                let v = logits[id]
-                logits[id] = v > 0 ? v / options.repetitionPenalty : v * options.repetitionPenalty
+            for id in Set(history.suffix(options.repetitionWindow)) where id >= 0 && id < work.count {
+                let v = work[id]
+                work[id] = v > 0 ? v / options.repetitionPenalty : v * options.repetitionPenalty
             }
         }
         if options.temperature == 0 {
-            return logits.withUnsafeBufferPointer { Sampler.argmax($0) }
+            return work.withUnsafeBufferPointer { Sampler.argmax($0) }
         }
         candidates.removeAll(keepingCapacity: true)
-        for (i, v) in logits.enumerated() { candidates.append((i, v / options.temperature)) }
+        for (i, v) in work.enumerated() { candidates.append((i, v / options.temperature)) }
         // Sort by logit, ties by id, so the order is total and reproducible.
         candidates.sort { $0.logit != $1.logit ? $0.logit > $1.logit : $0.id < $1.id }
         if options.topK > 0 && options.topK < candidates.count {

@@ -1,0 +1,229 @@
+// `overseer bench`: prefill and decode speed and peak memory, in the shape llama.cpp's
+// llama-bench measures them, so bench/compare.sh can print the two side by side.
+//
+// pp (prefill): one forward pass over a `--prompt-tokens` prompt on an empty cache, logits of the
+//               last position only (what generation needs).
+// tg (decode):  `--gen-tokens` single-token forward passes from an empty cache, each token the
+//               greedy choice of the previous step (llama-bench's tg also starts on an empty cache).
+// Each test runs once untimed (page faults of the mapped weights, thread start-up), then
+// `--repetitions` times; we report the median and the spread (min, max, standard deviation).
+
+import ArgumentParser
+import Foundation
+import Kernels
+import Models
+import Taps
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Measure prefill and decode tokens per second and peak memory.")
+
+    @OptionGroup var modelOption: ModelOption
+    @Option(name: .customLong("prompt-tokens"), help: "Prompt length for the prefill test.") var promptTokens = 128
+    @Option(name: .customLong("gen-tokens"), help: "Tokens generated one at a time in the decode test.") var genTokens = 128
+    @OptionGroup var threads: ThreadsOption
+    @Option(name: [.customShort("r"), .long], help: "Timed repetitions of each test.") var repetitions = 5
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard promptTokens >= 1 else { throw ValidationError("--prompt-tokens must be ≥ 1") }
+        guard genTokens >= 1 else { throw ValidationError("--gen-tokens must be ≥ 1") }
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be ≥ 1") }
+    }
+
+    func run() throws {
+        let lm = try modelOption.load()
+        let c = lm.config
+        let context = promptTokens + genTokens
+        guard context <= c.contextLength else {
+            throw ValidationError("--prompt-tokens + --gen-tokens = \(context) exceeds the model's context \(c.contextLength)")
+        }
+        let session = InferenceSession(model: lm.transformer, contextLength: context,
+                                       maxBatch: promptTokens, threads: threads.threads)
+        let bench = Benchmark(session: session, vocab: c.vocab)
+        let prompt = bench.promptTokens(promptTokens)
+
+        // Without a supervisor. `--supervisor` (added with the supervisor) runs `decode` a second
+        // time with its `Attachment` and reports both, so the cost of oversight is one number.
+        let attachment = Benchmark.Attachment.none
+        let prefill = try bench.measure(repetitions: repetitions, tokens: promptTokens) { try bench.prefill(prompt) }
+        let decode = try bench.measure(repetitions: repetitions, tokens: genTokens) {
+            try bench.decode(count: genTokens, attachment: attachment)
+        }
+
+        let report = Report(model: lm.url.path, threads: threads.threads, promptTokens: promptTokens,
+                            genTokens: genTokens, repetitions: repetitions, prefill: prefill, decode: decode,
+                            peakRSSBytes: peakResidentBytes(), supervisor: attachment.name, build: BuildInfo.current)
+        if json { return try printJSON(report) }
+        print("model:    \(report.model)")
+        print("build:    \(report.build.summary), threads \(report.threads)")
+        print(String(format: "prefill:  %8.2f tokens/s  (pp%d, median of %d; min %.2f, max %.2f, sd %.2f)",
+                     prefill.median, promptTokens, repetitions, prefill.min, prefill.max, prefill.standardDeviation))
+        print(String(format: "decode:   %8.2f tokens/s  (tg%d, median of %d; min %.2f, max %.2f, sd %.2f)",
+                     decode.median, genTokens, repetitions, decode.min, decode.max, decode.standardDeviation))
+        print(String(format: "peak RSS: %8.1f MiB", Double(report.peakRSSBytes) / 1_048_576))
+    }
+
+    struct Report: Encodable {
+        var model: String
+        var threads: Int
+        var promptTokens: Int
+        var genTokens: Int
+        var repetitions: Int
+        var prefill: Rate
+        var decode: Rate
+        var peakRSSBytes: Int
+        var supervisor: String?
+        var build: BuildInfo
+
+        enum CodingKeys: String, CodingKey {
+            case model, threads, repetitions, prefill, decode, supervisor, build
+            case promptTokens = "prompt_tokens", genTokens = "gen_tokens"
+            case prefillMedian = "prefill_tokens_per_s", decodeMedian = "decode_tokens_per_s"
+            case peakRSSBytes = "peak_rss_bytes"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(model, forKey: .model)
+            try c.encode(threads, forKey: .threads)
+            try c.encode(promptTokens, forKey: .promptTokens)
+            try c.encode(genTokens, forKey: .genTokens)
+            try c.encode(repetitions, forKey: .repetitions)
+            try c.encode(prefill.median, forKey: .prefillMedian)
+            try c.encode(decode.median, forKey: .decodeMedian)
+            try c.encode(prefill, forKey: .prefill)
+            try c.encode(decode, forKey: .decode)
+            try c.encode(peakRSSBytes, forKey: .peakRSSBytes)
+            try c.encode(supervisor, forKey: .supervisor)
+            try c.encode(build, forKey: .build)
+        }
+    }
+}
+
+/// Tokens per second over repetitions.
+struct Rate: Encodable {
+    var samples: [Double]
+    var median: Double
+    var min: Double
+    var max: Double
+    var mean: Double
+    var standardDeviation: Double
+
+    init(_ samples: [Double]) {
+        self.samples = samples
+        let s = samples.sorted()
+        median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        min = s.first ?? 0
+        max = s.last ?? 0
+        mean = s.reduce(0, +) / Double(Swift.max(1, s.count))
+        let m = mean
+        standardDeviation = s.count > 1 ? (s.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(s.count - 1)).squareRoot() : 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case samples, median, min, max, mean
+        case standardDeviation = "stddev"
+    }
+}
+
+/// How the binary was built, so numbers are never compared across builds by accident.
+struct BuildInfo: Encodable {
+    var configuration: String
+    var cpuTarget: String
+    var arch: String
+    var swiftVersion: String
+
+    var summary: String { "\(configuration), \(cpuTarget), \(arch), Swift \(swiftVersion)" }
+
+    static var current: BuildInfo {
+        #if DEBUG
+        let configuration = "debug"
+        #else
+        let configuration = "release"
+        #endif
+        #if arch(x86_64)
+        let arch = "x86_64"
+        #elseif arch(arm64)
+        let arch = "arm64"
+        #else
+        let arch = "other"
+        #endif
+        #if compiler(>=6.3)
+        let swift = "6.3+"
+        #elseif compiler(>=6.0)
+        let swift = "6.x"
+        #else
+        let swift = "<6"
+        #endif
+        return BuildInfo(configuration: configuration, cpuTarget: KernelBuild.cpuTarget, arch: arch, swiftVersion: swift)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case configuration, arch
+        case cpuTarget = "cpu_target", swiftVersion = "swift"
+    }
+}
+
+/// The timed loops, separate from argument parsing.
+struct Benchmark {
+    /// What runs alongside the model during decode: nothing, or a supervisor's tap sink and gate.
+    struct Attachment {
+        var name: String?
+        var sink: TapSink?
+        var gate: TokenGate?
+        static let none = Attachment(name: nil, sink: nil, gate: nil)
+    }
+
+    let session: InferenceSession
+    let vocab: Int
+
+    /// A fixed pseudo-random prompt (speed does not depend on which tokens they are).
+    func promptTokens(_ count: Int) -> [Int] {
+        var rng = SplitMix64(seed: 42)
+        return (0..<count).map { _ in Int(rng.next() % UInt64(vocab)) }
+    }
+
+    /// One prefill of `prompt` on an empty cache.
+    func prefill(_ prompt: [Int]) throws {
+        session.rewind(to: 0)
+        _ = try session.forwardLast(prompt)
+    }
+
+    /// `count` greedy single-token steps on an empty cache.
+    func decode(count: Int, attachment: Attachment) throws {
+        session.rewind(to: 0)
+        var token = 1
+        for i in 0..<count {
+            let logits = try session.step(token, sink: attachment.sink)
+            if let gate = attachment.gate, try !gate.admit(token: token, position: session.position - 1, generatedIndex: i) {
+                break
+            }
+            token = Sampler.argmax(logits)
+        }
+    }
+
+    /// Runs `body` once untimed, then `repetitions` times; returns tokens per second.
+    func measure(repetitions: Int, tokens: Int, _ body: () throws -> Void) throws -> Rate {
+        try body()
+        var rates: [Double] = []
+        for _ in 0..<repetitions {
+            let start = ContinuousClock.now
+            try body()
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            rates.append(Double(tokens) / seconds)
+        }
+        return Rate(rates)
+    }
+}
+
+/// The process's peak resident set (VmHWM in /proc/self/status), in bytes; 0 when unavailable.
+func peakResidentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        if fields.count >= 2, let kb = Int(fields[1]) { return kb * 1024 }
+    }
+    return 0
+}
