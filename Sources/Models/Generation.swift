@@ -51,6 +51,14 @@ public struct GenerationResult: Sendable {
     public var finishReason: FinishReason
     /// Error message when a gate threw (generation halted, fail closed).
     public var gateError: String?
+
+    public init(promptTokens: [Int], tokens: [Int], text: String, finishReason: FinishReason, gateError: String? = nil) {
+        self.promptTokens = promptTokens
+        self.tokens = tokens
+        self.text = text
+        self.finishReason = finishReason
+        self.gateError = gateError
+    }
 }
 
 /// Holds back text that might be the start of a stop string.

@@ -12,6 +12,7 @@ import ArgumentParser
 import Foundation
 import Kernels
 import Models
+import Supervisor
 import Taps
 
 struct BenchCommand: ParsableCommand {
@@ -24,11 +25,13 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
     @Option(name: [.customShort("r"), .long], help: "Timed repetitions of each test.") var repetitions = 5
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var supervision: SupervisionOptions
 
     func validate() throws {
         guard promptTokens >= 1 else { throw ValidationError("--prompt-tokens must be ≥ 1") }
         guard genTokens >= 1 else { throw ValidationError("--gen-tokens must be ≥ 1") }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be ≥ 1") }
+        try supervision.check()
     }
 
     func run() throws {
@@ -43,17 +46,36 @@ struct BenchCommand: ParsableCommand {
         let bench = Benchmark(session: session, vocab: c.vocab)
         let prompt = bench.promptTokens(promptTokens)
 
-        // Without a supervisor. `--supervisor` (added with the supervisor) runs `decode` a second
-        // time with its `Attachment` and reports both, so the cost of oversight is one number.
-        let attachment = Benchmark.Attachment.none
+        // With --supervisor, decode runs twice in the same process — plain, then with S attached
+        // (a fresh run per repetition, receipts written when --receipts is given) — interleaved
+        // repetition by repetition so both see the same machine load.
+        let supervisor = try supervision.makeSupervisor(model: lm)
         let prefill = try bench.measure(repetitions: repetitions, tokens: promptTokens) { try bench.prefill(prompt) }
-        let decode = try bench.measure(repetitions: repetitions, tokens: genTokens) {
-            try bench.decode(count: genTokens, attachment: attachment)
+        var decode: Rate
+        var supervised: Rate?
+        if let supervisor {
+            let genOptions = GenerationOptions(maxTokens: genTokens)
+            let (plain, watched) = try bench.measurePair(repetitions: repetitions, tokens: genTokens,
+                { try bench.decode(count: genTokens, attachment: .none) },
+                {
+                    let run = supervisor.attach(promptTokens: [Benchmark.firstToken], options: genOptions, session: session)
+                    let tokens = try bench.decode(count: genTokens,
+                                                  attachment: .init(name: "supervisor", sink: run, gate: run))
+                    _ = try run.finish(GenerationResult(promptTokens: [Benchmark.firstToken], tokens: tokens,
+                                                        text: "", finishReason: .length))
+                })
+            decode = plain
+            supervised = watched
+        } else {
+            decode = try bench.measure(repetitions: repetitions, tokens: genTokens) {
+                _ = try bench.decode(count: genTokens, attachment: .none)
+            }
         }
 
         let report = Report(model: lm.url.path, threads: threads.threads, promptTokens: promptTokens,
                             genTokens: genTokens, repetitions: repetitions, prefill: prefill, decode: decode,
-                            peakRSSBytes: peakResidentBytes(), supervisor: attachment.name, build: BuildInfo.current)
+                            peakRSSBytes: peakResidentBytes(), supervisor: supervision.supervisor,
+                            supervisedDecode: supervised, build: BuildInfo.current)
         if json { return try printJSON(report) }
         print("model:    \(report.model)")
         print("build:    \(report.build.summary), threads \(report.threads)")
@@ -61,6 +83,10 @@ struct BenchCommand: ParsableCommand {
                      prefill.median, promptTokens, repetitions, prefill.min, prefill.max, prefill.standardDeviation))
         print(String(format: "decode:   %8.2f tokens/s  (tg%d, median of %d; min %.2f, max %.2f, sd %.2f)",
                      decode.median, genTokens, repetitions, decode.min, decode.max, decode.standardDeviation))
+        if let s = supervised {
+            print(String(format: "decode+S: %8.2f tokens/s  (median of %d; min %.2f, max %.2f)  ratio with/without S %.4f",
+                         s.median, repetitions, s.min, s.max, s.median / decode.median))
+        }
         print(String(format: "peak RSS: %8.1f MiB", Double(report.peakRSSBytes) / 1_048_576))
     }
 
@@ -74,6 +100,7 @@ struct BenchCommand: ParsableCommand {
         var decode: Rate
         var peakRSSBytes: Int
         var supervisor: String?
+        var supervisedDecode: Rate?
         var build: BuildInfo
 
         enum CodingKeys: String, CodingKey {
@@ -81,6 +108,8 @@ struct BenchCommand: ParsableCommand {
             case promptTokens = "prompt_tokens", genTokens = "gen_tokens"
             case prefillMedian = "prefill_tokens_per_s", decodeMedian = "decode_tokens_per_s"
             case peakRSSBytes = "peak_rss_bytes"
+            case supervisedDecode = "supervised_decode", supervisedMedian = "supervised_decode_tokens_per_s"
+            case supervisedRatio = "supervised_decode_ratio"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -96,6 +125,11 @@ struct BenchCommand: ParsableCommand {
             try c.encode(decode, forKey: .decode)
             try c.encode(peakRSSBytes, forKey: .peakRSSBytes)
             try c.encode(supervisor, forKey: .supervisor)
+            if let s = supervisedDecode {
+                try c.encode(s, forKey: .supervisedDecode)
+                try c.encode(s.median, forKey: .supervisedMedian)
+                try c.encode(s.median / decode.median, forKey: .supervisedRatio)
+            }
             try c.encode(build, forKey: .build)
         }
     }
@@ -190,30 +224,54 @@ struct Benchmark {
         _ = try session.forwardLast(prompt)
     }
 
-    /// `count` greedy single-token steps on an empty cache.
-    func decode(count: Int, attachment: Attachment) throws {
+    /// The one-token "prompt" decode starts from.
+    static let firstToken = 1
+
+    /// `count` greedy single-token steps on an empty cache; returns the generated tokens. With a
+    /// gate, the first step is admitted as the prompt and each later one as a generated token,
+    /// as in generation.
+    @discardableResult
+    func decode(count: Int, attachment: Attachment) throws -> [Int] {
         session.rewind(to: 0)
-        var token = 1
+        var token = Benchmark.firstToken
+        var generated: [Int] = []
         for i in 0..<count {
             let logits = try session.step(token, sink: attachment.sink)
-            if let gate = attachment.gate, try !gate.admit(token: token, position: session.position - 1, generatedIndex: i) {
-                break
+            if let gate = attachment.gate {
+                let admitted = try gate.admit(token: i == 0 ? nil : token, position: session.position - 1,
+                                              generatedIndex: i == 0 ? nil : i - 1)
+                if !admitted { break }
             }
+            if i > 0 { generated.append(token) }
             token = Sampler.argmax(logits)
         }
+        return generated
+    }
+
+    /// Times `a` and `b` alternately, each once untimed and then `repetitions` times.
+    func measurePair(repetitions: Int, tokens: Int, _ a: () throws -> Void, _ b: () throws -> Void) throws -> (Rate, Rate) {
+        try a()
+        try b()
+        var ra: [Double] = [], rb: [Double] = []
+        for _ in 0..<repetitions {
+            ra.append(Double(tokens) / (try seconds(a)))
+            rb.append(Double(tokens) / (try seconds(b)))
+        }
+        return (Rate(ra), Rate(rb))
+    }
+
+    func seconds(_ body: () throws -> Void) throws -> Double {
+        let start = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 
     /// Runs `body` once untimed, then `repetitions` times; returns tokens per second.
     func measure(repetitions: Int, tokens: Int, _ body: () throws -> Void) throws -> Rate {
         try body()
         var rates: [Double] = []
-        for _ in 0..<repetitions {
-            let start = ContinuousClock.now
-            try body()
-            let elapsed = ContinuousClock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            rates.append(Double(tokens) / seconds)
-        }
+        for _ in 0..<repetitions { rates.append(Double(tokens) / (try seconds(body))) }
         return Rate(rates)
     }
 }
