@@ -44,46 +44,17 @@ public enum RopeStyle: String, Sendable, Codable {
     case neox
 }
 
-/// Cosines and sines for rotary embedding at one position: `rotaryDims / 2` of each.
-public struct RopeAngles {
-    public var cos: [Float]
-    public var sin: [Float]
-
-    /// θ_i = position · base^(-2i / rotaryDims), computed in Double and rounded once.
-    public init(position: Int, rotaryDims: Int, base: Double, scale: Double = 1) {
-        let half = rotaryDims / 2
-        var c = [Float](repeating: 0, count: half), s = [Float](repeating: 0, count: half)
-        c.withUnsafeMutableBufferPointer { c in
-            s.withUnsafeMutableBufferPointer { s in
-                ropeAngles(position: position, rotaryDims: rotaryDims, base: base, scale: scale,
-                           cos: c.baseAddress!, sin: s.baseAddress!)
-            }
-        }
-        cos = c
-        sin = s
-    }
-}
-
-/// Writes the `rotaryDims / 2` cosines and sines of `RopeAngles` into caller-owned buffers
-/// (the decode loop's allocation-free form).
+/// Writes the `rotaryDims / 2` cosines and sines of the rotary angles at `position` into
+/// caller-owned buffers: θ_i = position · base^(-2i / rotaryDims) / factor_i, computed in Double
+/// and rounded once. `freqFactors` (Llama 3.1's long-context scaling) divides each frequency.
 @inlinable
-public func ropeAngles(position: Int, rotaryDims: Int, base: Double, scale: Double = 1,
+public func ropeAngles(position: Int, rotaryDims: Int, base: Double, freqFactors: UnsafePointer<Float>? = nil,
                        cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>) {
     for i in 0..<(rotaryDims / 2) {
         let freq = 1.0 / pow(base, Double(2 * i) / Double(rotaryDims))
-        let theta = Double(position) * freq / scale
+        let theta = Double(position) * freq / Double(freqFactors?[i] ?? 1)
         cos[i] = Float(Foundation.cos(theta))
         sin[i] = Float(Foundation.sin(theta))
-    }
-}
-
-/// Rotates the first `rotaryDims` dimensions of one head vector in place.
-@inlinable
-public func applyRope(_ x: UnsafeMutablePointer<Float>, angles: RopeAngles, style: RopeStyle) {
-    angles.cos.withUnsafeBufferPointer { c in
-        angles.sin.withUnsafeBufferPointer { s in
-            applyRope(x, cos: c.baseAddress!, sin: s.baseAddress!, half: c.count, style: style)
-        }
     }
 }
 

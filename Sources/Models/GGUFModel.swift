@@ -127,6 +127,7 @@ extension TransformerWeights {
             layers: layers,
             finalNorm: try src.vector("output_norm.weight", count: d),
             finalNormBias: try src.optionalVector("output_norm.bias", count: d),
-            output: try src.optionalMatrix("output.weight", cols: d, rows: c.vocab) ?? embedding)
+            output: try src.optionalMatrix("output.weight", cols: d, rows: c.vocab) ?? embedding,
+            ropeFreqFactors: c.architecture == .gpt2 ? nil : try src.optionalVector("rope_freqs.weight", count: c.ropeDims / 2))
     }
 }

@@ -28,9 +28,11 @@ extension InferenceSession {
         let gate = self.gate.pointer, up = self.up.pointer
         let half = c.ropeDims / 2
         let ropeCos = self.ropeCos.pointer, ropeSin = self.ropeSin.pointer   // [T, ropeDims/2]
-        for t in 0..<T {
-            ropeAngles(position: start + t, rotaryDims: c.ropeDims, base: c.ropeBase,
-                       cos: ropeCos + t * half, sin: ropeSin + t * half)
+        W.ropeFreqFactors.withOptionalPointer { factors in
+            for t in 0..<T {
+                ropeAngles(position: start + t, rotaryDims: c.ropeDims, base: c.ropeBase, freqFactors: factors,
+                           cos: ropeCos + t * half, sin: ropeSin + t * half)
+            }
         }
         let scale = 1 / Float(hd).squareRoot()
 

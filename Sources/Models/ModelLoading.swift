@@ -78,7 +78,10 @@ extension LanguageModel {
             ropeStyle: .neox)
         try modelConfig.validate()
         let source = HFTensorNames(collection: tensors, architecture: architecture, tied: config.tieWordEmbeddings)
-        let weights = try TransformerWeights.fromGGUFNames(source, config: modelConfig)
+        var weights = try TransformerWeights.fromGGUFNames(source, config: modelConfig)
+        if let scaling = config.ropeScaling, scaling.ropeType == "llama3" {
+            weights.ropeFreqFactors = try llama3FrequencyFactors(scaling, config: modelConfig)
+        }
         let transformer = try Transformer(config: modelConfig, weights: weights, owner: tensors)
 
         let tokenizerData: Data
@@ -110,6 +113,26 @@ extension LanguageModel {
                        "tokenizer": "tokenizer.json, \(tokenizer.vocabularySize) tokens"]
         return try LanguageModel(transformer: transformer, tokenizer: tokenizer, chatTemplate: template,
                                  url: folder, formatSummary: summary)
+    }
+}
+
+/// Llama 3.1's frequency divisors from `rope_scaling` {factor, low_freq_factor, high_freq_factor,
+/// original_max_position_embeddings}: wavelengths shorter than original/high keep their frequency,
+/// longer than original/low are divided by `factor`, and those between are blended linearly.
+func llama3FrequencyFactors(_ s: HFConfig.RopeScaling, config c: ModelConfig) throws -> [Float] {
+    guard let factor = s.factor, let low = s.lowFreqFactor, let high = s.highFreqFactor,
+          let original = s.originalMaxPositionEmbeddings, factor > 0, high > low, original > 0 else {
+        throw ModelError.invalidMetadata("rope_scaling", "llama3 scaling needs factor, low_freq_factor, high_freq_factor and original_max_position_embeddings")
+    }
+    let lowWavelength = Double(original) / low, highWavelength = Double(original) / high
+    return (0..<(c.ropeDims / 2)).map { i in
+        let freq = 1.0 / pow(c.ropeBase, Double(2 * i) / Double(c.ropeDims))
+        let wavelength = 2 * Double.pi / freq
+        if wavelength < highWavelength { return 1 }
+        if wavelength > lowWavelength { return Float(factor) }
+        let smooth = (Double(original) / wavelength - low) / (high - low)
+        let scaled = (1 - smooth) * freq / factor + smooth * freq
+        return Float(freq / scaled)
     }
 }
 

@@ -40,6 +40,18 @@ public struct TransformerWeights: @unchecked Sendable {
     public var finalNorm: [Float]              // [d]
     public var finalNormBias: [Float]?         // [d]
     public var output: TensorView              // [d, V] (the embedding itself when tied)
+    /// [ropeDims/2] divisors of the rotary frequencies (Llama 3.1 long-context scaling), or nil.
+    public var ropeFreqFactors: [Float]? = nil
+}
+
+extension Optional where Wrapped == [Float] {
+    /// Calls `body` with a pointer to the array's elements, or nil.
+    func withOptionalPointer<R>(_ body: (UnsafePointer<Float>?) throws -> R) rethrows -> R {
+        switch self {
+        case .some(let a): return try a.withUnsafeBufferPointer { try body($0.baseAddress) }
+        case .none: return try body(nil)
+        }
+    }
 }
 
 /// Where a loader finds tensors: by name, with nil for an absent tensor.

@@ -57,11 +57,14 @@ final class TinyModelTests: XCTestCase {
     }
 
     func testMatchesDoublePrecisionReference() throws {
-        for (bias, qkNorm, arch) in [(false, false, "llama"), (true, false, "qwen2"), (false, true, "qwen3")] {
+        let factors: [Float] = (0..<8).map { 1 + Float($0) * 0.75 }
+        for (bias, qkNorm, arch, freqs) in [(false, false, "llama", nil), (true, false, "qwen2", nil),
+                                            (false, true, "qwen3", nil), (false, false, "llama", factors)] {
             var spec = TinyModelSpec()
             spec.architecture = arch
             spec.qkvBias = bias
             spec.qkNorm = qkNorm
+            spec.ropeFreqFactors = freqs
             let bytes = TinyModel.gguf(spec)
             let file = try GGUFFile(bytes: bytes)
             let model = try Transformer.load(gguf: file)
@@ -155,7 +158,8 @@ struct ReferenceLlama {
     func rope(_ v: inout [Double], pos: Int) {
         let hd = config.headDim
         for i in 0..<(hd / 2) {
-            let theta = Double(pos) * pow(config.ropeBase, -Double(2 * i) / Double(hd))
+            let divisor = w("rope_freqs.weight")?[i] ?? 1
+            let theta = Double(pos) * pow(config.ropeBase, -Double(2 * i) / Double(hd)) / divisor
             let (a, b) = (v[2 * i], v[2 * i + 1])
             if config.ropeStyle == .interleaved {
                 v[2 * i] = a * cos(theta) - b * sin(theta)

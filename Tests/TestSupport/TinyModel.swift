@@ -21,6 +21,8 @@ public struct TinyModelSpec {
     public var qkvBias = false
     /// Adds per-head Q/K norms (Qwen 3 style).
     public var qkNorm = false
+    /// Adds `rope_freqs.weight` (Llama 3.1 style frequency divisors), [headDim/2].
+    public var ropeFreqFactors: [Float]? = nil
     public init() {}
 }
 
@@ -102,6 +104,9 @@ public enum TinyModel {
             matrix(p + "ffn_down.weight", cols: f, rows: d)
         }
         vector("output_norm.weight", d)
+        if let factors = spec.ropeFreqFactors {
+            w.addTensor(name: "rope_freqs.weight", type: .f32, shape: [factors.count], values: factors)
+        }
         return w.bytes()
     }
 
