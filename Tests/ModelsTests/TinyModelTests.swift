@@ -82,6 +82,24 @@ final class TinyModelTests: XCTestCase {
         }
     }
 
+    func testGPT2MatchesDoublePrecisionReference() throws {
+        var spec = TinyModelSpec()
+        spec.architecture = "gpt2"
+        spec.heads = 4
+        spec.kvHeads = 4
+        let file = try GGUFFile(bytes: TinyModel.gguf(spec))
+        let model = try Transformer.load(gguf: file)
+        XCTAssertEqual(model.config.architecture, .gpt2)
+        let ours = try InferenceSession(model: model, maxBatch: 8, threads: 2).forward(prompt, logits: .all)
+        let reference = ReferenceGPT2(file: file, config: model.config).logits(prompt)
+        var worst = 0.0, scale = 0.0
+        for i in 0..<ours.count {
+            worst = max(worst, abs(Double(ours[i]) - reference[i]))
+            scale = max(scale, abs(reference[i]))
+        }
+        XCTAssertLessThan(worst, 5e-3 * max(1, scale), "gpt2: max |Δlogit| \(worst) (scale \(scale))")
+    }
+
     func testContextLimitAndBadTokens() throws {
         let model = try load(TinyModelSpec())
         let s = InferenceSession(model: model, contextLength: 8, threads: 1)
@@ -222,6 +240,65 @@ struct ReferenceLlama {
             }
             let hf = rms(x, w("output_norm.weight")!)
             out += mul(w("output.weight") ?? emb, hf, rows: c.vocab)
+        }
+        return out
+    }
+}
+
+/// GPT-2 in double precision, written directly from the architecture's definition.
+struct ReferenceGPT2 {
+    let file: GGUFFile
+    let config: ModelConfig
+
+    func w(_ name: String) -> [Double] { dequantize(file.tensor(named: name)!).map(Double.init) }
+
+    func mul(_ W: [Double], _ x: [Double], rows: Int) -> [Double] {
+        let cols = x.count
+        return (0..<rows).map { r in (0..<cols).reduce(0.0) { $0 + W[r * cols + $1] * x[$1] } }
+    }
+
+    func layerNorm(_ x: [Double], _ g: [Double], _ b: [Double]) -> [Double] {
+        let mean = x.reduce(0, +) / Double(x.count)
+        let variance = x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count)
+        let s = 1 / (variance + Double(config.normEps)).squareRoot()
+        return (0..<x.count).map { (x[$0] - mean) * s * g[$0] + b[$0] }
+    }
+
+    func gelu(_ x: Double) -> Double { 0.5 * x * (1 + tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x))) }
+
+    func logits(_ tokens: [Int]) -> [Double] {
+        let c = config, d = c.dModel, hd = c.headDim, H = c.heads
+        let emb = w("token_embd.weight"), pos = w("position_embd.weight")
+        var keys = [[[Double]]](repeating: [], count: c.layers), values = keys
+        var out: [Double] = []
+        for (p, tok) in tokens.enumerated() {
+            var x = (0..<d).map { emb[tok * d + $0] + pos[p * d + $0] }
+            for l in 0..<c.layers {
+                let b = "blk.\(l)."
+                let h = layerNorm(x, w(b + "attn_norm.weight"), w(b + "attn_norm.bias"))
+                let qkv = zip(mul(w(b + "attn_qkv.weight"), h, rows: 3 * d), w(b + "attn_qkv.bias")).map(+)
+                let q = Array(qkv[0..<d]), k = Array(qkv[d..<(2 * d)]), v = Array(qkv[(2 * d)...])
+                keys[l].append(k)
+                values[l].append(v)
+                var attn = [Double](repeating: 0, count: d)
+                for head in 0..<H {
+                    var s = (0...p).map { j in
+                        (0..<hd).reduce(0.0) { $0 + q[head * hd + $1] * keys[l][j][head * hd + $1] } / Double(hd).squareRoot()
+                    }
+                    let m = s.max()!
+                    s = s.map { exp($0 - m) }
+                    let z = s.reduce(0, +)
+                    for j in 0...p { for i in 0..<hd { attn[head * hd + i] += s[j] / z * values[l][j][head * hd + i] } }
+                }
+                let o = zip(mul(w(b + "attn_output.weight"), attn, rows: d), w(b + "attn_output.bias")).map(+)
+                x = zip(x, o).map(+)
+                let h2 = layerNorm(x, w(b + "ffn_norm.weight"), w(b + "ffn_norm.bias"))
+                let u = zip(mul(w(b + "ffn_up.weight"), h2, rows: c.dFF), w(b + "ffn_up.bias")).map { gelu($0 + $1) }
+                let down = zip(mul(w(b + "ffn_down.weight"), u, rows: d), w(b + "ffn_down.bias")).map(+)
+                x = zip(x, down).map(+)
+            }
+            let hf = layerNorm(x, w("output_norm.weight"), w("output_norm.bias"))
+            out += mul(emb, hf, rows: c.vocab)
         }
         return out
     }

@@ -61,6 +61,7 @@ public enum TinyModel {
         w.add("\(arch).attention.head_count", .uint32(UInt32(spec.heads)))
         w.add("\(arch).attention.head_count_kv", .uint32(UInt32(spec.kvHeads)))
         w.add("\(arch).attention.layer_norm_rms_epsilon", .float32(1e-5))
+        w.add("\(arch).attention.layer_norm_epsilon", .float32(1e-5))
         w.add("\(arch).rope.freq_base", .float32(10000))
         w.add("tokenizer.ggml.model", .string("gpt2"))
         w.add("tokenizer.ggml.pre", .string("gpt2"))
@@ -82,6 +83,28 @@ public enum TinyModel {
             w.addTensor(name: name, type: .f32, shape: [n], values: (0..<n).map { _ in around + 0.1 * rng.normal() })
         }
         matrix("token_embd.weight", cols: d, rows: vocab, type: spec.weightType == .f32 ? .f32 : .q8_0)
+        if arch == "gpt2" {
+            // GPT-2: learned positions, LayerNorm with biases, fused QKV, GELU MLP, biases everywhere.
+            matrix("position_embd.weight", cols: d, rows: spec.contextLength, type: .f32)
+            for l in 0..<spec.layers {
+                let p = "blk.\(l)."
+                vector(p + "attn_norm.weight", d)
+                vector(p + "attn_norm.bias", d, around: 0)
+                matrix(p + "attn_qkv.weight", cols: d, rows: 3 * d)
+                vector(p + "attn_qkv.bias", 3 * d, around: 0)
+                matrix(p + "attn_output.weight", cols: d, rows: d)
+                vector(p + "attn_output.bias", d, around: 0)
+                vector(p + "ffn_norm.weight", d)
+                vector(p + "ffn_norm.bias", d, around: 0)
+                matrix(p + "ffn_up.weight", cols: d, rows: f)
+                vector(p + "ffn_up.bias", f, around: 0)
+                matrix(p + "ffn_down.weight", cols: f, rows: d)
+                vector(p + "ffn_down.bias", d, around: 0)
+            }
+            vector("output_norm.weight", d)
+            vector("output_norm.bias", d, around: 0)
+            return w.bytes()
+        }
         for l in 0..<spec.layers {
             let p = "blk.\(l)."
             vector(p + "attn_norm.weight", d)
