@@ -37,7 +37,7 @@ let package = Package(
     products: [
         .executable(name: "overseer", targets: ["overseer"]),
         .library(name: "OverseerKit", targets: ["Kernels", "Formats", "Tokenizers", "Templates", "Taps", "Models",
-                                                  "Detectors", "Supervisor", "Regions"]),
+                                                  "Detectors", "Supervisor", "Training", "Regions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,9 +62,13 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: language),
+        .target(name: "Training",
+                dependencies: ["Kernels", "Formats", "Taps", "Models", "Detectors",
+                               .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: language + compute),
         .target(name: "Regions", dependencies: ["Kernels"], swiftSettings: language + compute),
         .executableTarget(name: "overseer",
-                          dependencies: ["Models", "Detectors", "Supervisor", "Regions",
+                          dependencies: ["Models", "Detectors", "Supervisor", "Training", "Regions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: language),
         .target(name: "TestSupport", dependencies: ["Kernels", "Formats", "Tokenizers"], path: "Tests/TestSupport",
@@ -78,6 +82,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"], swiftSettings: language),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "TestSupport"], swiftSettings: language),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: language),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"], swiftSettings: language),
         .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
     ]

@@ -7,7 +7,7 @@
 //     "weights": { "file": "weights.safetensors", "sha256": "<64 hex>" },
 //     "detectors": [ { "id", "kind", "tap", "dimension", "tensors": {role: tensor name}, ... } ],
 //     "rules":     [ { "id", "detectors": [ids], "aggregation": {"kind","window","alpha"?},
-//                      "threshold", "action": "log"|"flag"|"halt", "scope": "prompt"|"prompt_end"|"generation" } ],
+//                      "threshold", "action": "log"|"flag"|"halt", "scope": "prompt"|"prompt_end"|"generation"|"request" } ],
 //     "training":  { free-form JSON: data hashes, metrics, solver settings }
 //   }
 //
@@ -144,6 +144,9 @@ public enum RuleScope: String, Sendable, Codable {
     case promptEnd = "prompt_end"
     /// Generated tokens only.
     case generation
+    /// The last prompt token only: judges the request before any output, and costs nothing
+    /// while the answer is generated.
+    case request
 }
 
 /// detector(s) × aggregation × threshold → action. With several detectors (one per tap, say)

@@ -51,9 +51,21 @@ public struct SafetensorsBuilder: Sendable {
 
     /// Adds F32 values with a math-order `shape` (`[]` for a scalar).
     public mutating func add(_ name: String, shape: [Int], values: [Float]) throws {
-        var data = Data(capacity: values.count * 4)
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        try add(name, dtype: .f32, shape: shape, bytes: data)
+        try add(name, dtype: .f32, shape: shape, bytes: Self.littleEndianBytes(values.map(\.bitPattern)))
+    }
+
+    /// Adds F32 values rounded to F16.
+    public mutating func add(_ name: String, shape: [Int], f16Values values: [Float]) throws {
+        try add(name, dtype: .f16, shape: shape, bytes: Self.littleEndianBytes(values.map { Float16($0).bitPattern }))
+    }
+
+    /// Adds I32 values.
+    public mutating func add(_ name: String, shape: [Int], int32Values values: [Int32]) throws {
+        try add(name, dtype: .i32, shape: shape, bytes: Self.littleEndianBytes(values))
+    }
+
+    static func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> Data {
+        values.map(\.littleEndian).withUnsafeBytes { Data($0) }
     }
 
     /// Adds raw little-endian bytes of `dtype`.

@@ -255,7 +255,12 @@ func groupSums<F: Block32Format>(_: F.Type, _ w: UnsafeRawPointer, _ a: UnsafeRa
 }
 
 /// One weight row against one prepared activation row (`QuantizedRows`); bit-identical to
-/// `dotReference`.
+/// `dotReference`. Specialised here, where the generic body lives: a caller in another file of
+/// an incremental (debug) build cannot specialise it and would go through protocol witnesses on
+/// every block (ten times slower).
+@_specialize(exported: false, where F == Q4_0Format)
+@_specialize(exported: false, where F == Q4_1Format)
+@_specialize(exported: false, where F == Q8_0Format)
 @inlinable
 func dotRow<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
     let scales = a + activationScalesOffset(blocks: blocks, blockBytes: F.activationBytes)
@@ -306,6 +311,9 @@ func groupSums4<F: Block32Format>(_: F.Type, _ w: UnsafeRawPointer, _ a0: Unsafe
 
 /// One weight row against four prepared activation rows; each result bit-identical to
 /// `dotReference`.
+@_specialize(exported: false, where F == Q4_0Format)
+@_specialize(exported: false, where F == Q4_1Format)
+@_specialize(exported: false, where F == Q8_0Format)
 @inlinable
 func dotRow4<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ a0: UnsafeRawPointer, _ a1: UnsafeRawPointer,
                                _ a2: UnsafeRawPointer, _ a3: UnsafeRawPointer, blocks: Int) -> SIMD4<Float> {

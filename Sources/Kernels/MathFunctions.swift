@@ -94,3 +94,83 @@
     let inner = c * x.addingProduct(0.044715 * x * x, x)
     return 0.5 * x * (1 + ftanh(inner))
 }
+
+// Double versions, for training (solvers, optimisers), where a fit must be the same bytes on
+// every machine too. Within 2 ulp of the correctly rounded result over the ranges training uses.
+
+@usableFromInline let ln2HiD: Double = 6.931_471_803_691_238_164_90e-01   // high 32 bits of ln 2
+@usableFromInline let ln2LoD: Double = 1.908_214_929_270_587_700_02e-10   // ln 2 - ln2HiD
+
+/// e^x for a Double, deterministic across CPUs. 0 below −745, +inf above 709.78.
+@inlinable public func dexp(_ x: Double) -> Double {
+    if x.isNaN { return x }
+    if x > 709.782_712_893_383_9 { return .infinity }
+    if x < -745.133_219_101_941_1 { return 0 }
+    let k = (x * 1.442_695_040_888_963_4).rounded(.toNearestOrEven)
+    var r = x.addingProduct(-k, ln2HiD)
+    r = r.addingProduct(-k, ln2LoD)
+    // Taylor to degree 13 on |r| ≤ ln2/2 (truncation below 2⁻⁵⁶ relative).
+    var p = 1.0 / 6_227_020_800.0
+    p = (1.0 / 479_001_600.0).addingProduct(r, p)
+    p = (1.0 / 39_916_800.0).addingProduct(r, p)
+    p = (1.0 / 3_628_800.0).addingProduct(r, p)
+    p = (1.0 / 362_880.0).addingProduct(r, p)
+    p = (1.0 / 40_320.0).addingProduct(r, p)
+    p = (1.0 / 5_040.0).addingProduct(r, p)
+    p = (1.0 / 720.0).addingProduct(r, p)
+    p = (1.0 / 120.0).addingProduct(r, p)
+    p = (1.0 / 24.0).addingProduct(r, p)
+    p = (1.0 / 6.0).addingProduct(r, p)
+    p = (0.5 as Double).addingProduct(r, p)
+    p = (1.0 as Double).addingProduct(r, p)
+    p = (1.0 as Double).addingProduct(r, p)
+    // p · 2^k in two exact steps so subnormal results round once.
+    let ki = Int(k)
+    if ki < -1022 {
+        return (p * Double(sign: .plus, exponent: -1022, significand: 1)) * Double(sign: .plus, exponent: ki + 1022, significand: 1)
+    }
+    if ki > 1023 { return p * 2 * Double(sign: .plus, exponent: ki - 1, significand: 1) }
+    return p * Double(sign: .plus, exponent: ki, significand: 1)
+}
+
+/// Natural logarithm for a Double, deterministic across CPUs.
+@inlinable public func dlog(_ x: Double) -> Double {
+    if x.isNaN || x < 0 { return .nan }
+    if x == 0 { return -.infinity }
+    if x == .infinity { return x }
+    var e = Int(x.exponent)
+    var m = x.significand                      // [1, 2), also for subnormals
+    if m > 1.414_213_562_373_095_1 { m *= 0.5; e += 1 }
+    // log m = 2 atanh(s), s = (m − 1)/(m + 1), |s| < 0.1716: odd series to s^25.
+    let s = (m - 1) / (m + 1)
+    let s2 = s * s
+    var p = 2.0 / 25.0
+    p = (2.0 / 23.0).addingProduct(s2, p)
+    p = (2.0 / 21.0).addingProduct(s2, p)
+    p = (2.0 / 19.0).addingProduct(s2, p)
+    p = (2.0 / 17.0).addingProduct(s2, p)
+    p = (2.0 / 15.0).addingProduct(s2, p)
+    p = (2.0 / 13.0).addingProduct(s2, p)
+    p = (2.0 / 11.0).addingProduct(s2, p)
+    p = (2.0 / 9.0).addingProduct(s2, p)
+    p = (2.0 / 7.0).addingProduct(s2, p)
+    p = (2.0 / 5.0).addingProduct(s2, p)
+    p = (2.0 / 3.0).addingProduct(s2, p)
+    p = (2.0 as Double).addingProduct(s2, p)
+    let fe = Double(e)
+    return (s * p).addingProduct(fe, ln2LoD) + fe * ln2HiD
+}
+
+/// log(1 + e^x) without overflow, deterministic.
+@inlinable public func dsoftplus(_ x: Double) -> Double {
+    if x > 36 { return x + dexp(-x) }
+    if x < -36 { return dexp(x) }
+    return x > 0 ? x + dlog(1 + dexp(-x)) : dlog(1 + dexp(x))
+}
+
+/// Logistic sigmoid for a Double, deterministic.
+@inlinable public func dsigmoid(_ x: Double) -> Double {
+    if x >= 0 { return 1 / (1 + dexp(-x)) }
+    let e = dexp(x)
+    return e / (1 + e)
+}

@@ -25,10 +25,15 @@ final class Judge {
     /// Detector indices per tap.
     let detectorsOfTap: [[Int]]
     let tapWidth: [Int]
-    /// First position each tap / detector / rule is needed at.
+    /// First and last position each tap / detector / rule is needed at (Int.max: no end).
     let tapStart: [Int]
     let detectorStart: [Int]
     let ruleStart: [Int]
+    let tapEnd: [Int]
+    let detectorEnd: [Int]
+    let ruleEnd: [Int]
+    /// The last position anything is judged at; positions after it count as judged.
+    let lastPosition: Int
     let ruleDetectors: [[Int]]
     /// The first position anything is judged at; positions before it count as judged.
     let firstPosition: Int
@@ -66,16 +71,25 @@ final class Judge {
         func start(_ scope: RuleScope) -> Int {
             switch scope {
             case .prompt: return 0
-            case .promptEnd: return max(0, P - 1)
+            case .promptEnd, .request: return max(0, P - 1)
             case .generation: return P
             }
         }
+        func end(_ scope: RuleScope) -> Int { scope == .request ? max(0, P - 1) : Int.max }
         let ids = Dictionary(policy.detectors.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         ruleDetectors = policy.rules.map { $0.detectors.compactMap { ids[$0] } }
         ruleStart = policy.rules.map { start($0.scope) }
+        ruleEnd = policy.rules.map { end($0.scope) }
         var dStart = [Int](repeating: Int.max, count: policy.detectors.count)
-        for (r, ds) in ruleDetectors.enumerated() { for d in ds { dStart[d] = min(dStart[d], ruleStart[r]) } }
+        var dEnd = [Int](repeating: Int.min, count: policy.detectors.count)
+        for (r, ds) in ruleDetectors.enumerated() {
+            for d in ds {
+                dStart[d] = min(dStart[d], ruleStart[r])
+                dEnd[d] = max(dEnd[d], ruleEnd[r])
+            }
+        }
         detectorStart = dStart
+        detectorEnd = dEnd
         // Only detectors some rule uses are read.
         let used = policy.detectors.indices.filter { dStart[$0] != Int.max }
         taps = Array(Set(used.map { policy.detectors[$0].tap })).sorted()
@@ -83,22 +97,30 @@ final class Judge {
         detectorsOfTap = taps.map { t in used.filter { policy.detectors[$0].tap == t } }
         tapWidth = detectorsOfTap.map { policy.detectors[$0[0]].dimension }
         tapStart = detectorsOfTap.map { $0.map { dStart[$0] }.min()! }
+        tapEnd = detectorsOfTap.map { $0.map { dEnd[$0] }.max()! }
+        lastPosition = tapEnd.max() ?? Int.max
         firstPosition = tapStart.min() ?? Int.max
         evaluatedThrough = (tapStart.min() ?? P) - 1
         aggregators = policy.rules.map { WindowAggregator($0.aggregation) }
     }
 
+    /// Whether S has judged `position`, given that it has judged every position ≤ `through`:
+    /// positions after the last one any rule reads need nothing.
+    func covers(_ position: Int, through: Int) -> Bool {
+        through >= position || through >= lastPosition
+    }
+
     /// Whether a vector of `point` at `position` is needed; returns its tap index.
     @inline(__always)
     func wants(_ point: TapPoint, _ position: Int) -> Int? {
-        guard let t = tapIndex[point], position >= tapStart[t] else { return nil }
+        guard let t = tapIndex[point], position >= tapStart[t], position <= tapEnd[t] else { return nil }
         return t
     }
 
     /// Taps needed at `position`.
     private func expected(_ position: Int) -> Int {
         var n = 0
-        for s in tapStart where s <= position { n += 1 }
+        for t in tapStart.indices where tapStart[t] <= position && position <= tapEnd[t] { n += 1 }
         return n
     }
 
@@ -122,7 +144,7 @@ final class Judge {
         p.vectors[t].withUnsafeMutableBufferPointer { dst in
             _ = dst.initialize(from: values)
         }
-        for d in detectorsOfTap[t] where position >= detectorStart[d] {
+        for d in detectorsOfTap[t] where position >= detectorStart[d] && position <= detectorEnd[d] {
             let detector = policy.detectors[d]
             do {
                 let s = try detector.score(values)
@@ -148,7 +170,7 @@ final class Judge {
     /// Applies every rule in scope at `position`, in manifest order.
     private func evaluate(position: Int, _ p: Pending) {
         scoreRows.append(p.scores)
-        for (r, rule) in policy.rules.enumerated() where position >= ruleStart[r] {
+        for (r, rule) in policy.rules.enumerated() where position >= ruleStart[r] && position <= ruleEnd[r] {
             var best = -Float.infinity, bestDetector = ruleDetectors[r][0]
             for d in ruleDetectors[r] where p.scores[d] > best {
                 best = p.scores[d]

@@ -127,7 +127,7 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
                 return false
             }
             if judge.halted { stopped = true; return false }
-            if judge.evaluatedThrough < position {
+            if !judge.covers(position, through: judge.evaluatedThrough) {
                 failClosed(position: judge.evaluatedThrough + 1, cause: .incomplete,
                            reason: "position \(judge.evaluatedThrough + 1) was not fully delivered to S")
                 return false
@@ -139,13 +139,16 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
             let deadline = Date(timeIntervalSinceNow: Double(deadlineNanos) / 1e9)
             lock.lock()
             var timedOut = false
-            while publishedThrough < need && !publishedHalted && !workerDone {
-                if !lock.wait(until: deadline) { timedOut = publishedThrough < need && !publishedHalted; break }
+            while !judge.covers(need, through: publishedThrough) && !publishedHalted && !workerDone {
+                if !lock.wait(until: deadline) {
+                    timedOut = !judge.covers(need, through: publishedThrough) && !publishedHalted
+                    break
+                }
             }
             let halted = publishedHalted, through = publishedThrough
             lock.unlock()
             if halted { stopped = true; return false }
-            if timedOut || through < need {
+            if timedOut || !judge.covers(need, through: through) {
                 failClosed(position: through + 1, cause: .deadline,
                            reason: String(format: "S had judged through position %d, not %d, after the %.3f ms deadline",
                                           through, need, Double(deadlineNanos) / 1e6))

@@ -130,6 +130,26 @@ final class SupervisionTests: XCTestCase {
         XCTAssertEqual(out.report.haltVerdict?.tokenID, fx.prompt.last)
     }
 
+    func testRequestScopeJudgesOnlyTheLastPromptToken() throws {
+        for mode in [SupervisionMode.sync, .async(lag: 0), .async(lag: 2)] {
+            // A log rule that fires everywhere it looks: exactly one verdict, at the prompt's end,
+            // and generation runs to its length without S failing closed for lack of scores.
+            let logAll = try fx.bundle(threshold: -1000, action: .log, scope: .request)
+            let s = try Supervisor(bundle: logAll, model: fx.model, options: SupervisorOptions(mode: mode))
+            let out = try s.generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 6), session: fx.session())
+            XCTAssertEqual(out.result.finishReason, .length, "\(mode)")
+            XCTAssertEqual(out.result.tokens.count, 6)
+            XCTAssertEqual(out.report.verdicts.map(\.position), [fx.prompt.count - 1], "\(mode)")
+            XCTAssertEqual(out.report.summary.scores.rows?.count, 1)
+            // The same rule as a halt stops before any output.
+            let halt = try fx.bundle(threshold: -1000, action: .halt, scope: .request)
+            let h = try Supervisor(bundle: halt, model: fx.model, options: SupervisorOptions(mode: mode))
+            let stopped = try h.generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 6), session: fx.session())
+            XCTAssertEqual(stopped.result.finishReason, .halted, "\(mode)")
+            XCTAssertLessThanOrEqual(stopped.result.tokens.count, mode.lag, "\(mode): the halt lands within the lag")
+        }
+    }
+
     // MARK: Fail closed
 
     func runWith(_ behaviour: MisbehavingDetector.Behaviour, mode: SupervisionMode, deadline: Double = 1000) throws -> SupervisedGeneration {

@@ -1,0 +1,115 @@
+// `overseer train`: fit detectors on collected activations and write a calibrated bundle.
+
+import ArgumentParser
+import Detectors
+import Foundation
+import Taps
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Fit probes on collected activations and write a supervisor bundle.",
+        discussion: """
+        Every candidate tap is fitted on the training rows and scored on validation rows (--val-acts, \
+        or a hash split of --acts); the best tap (or --pick N / all) goes into the bundle with the \
+        threshold that keeps the false-positive rate on validation at --target-fpr.
+        """)
+
+    @Option(help: "Folder written by `overseer collect`.") var acts: String
+    @Option(name: .customLong("val-acts"), help: "Validation folder (default: a hash split of --acts).") var valActs: String?
+    @Option(help: "logistic, diffmean or mlp.") var kind = "logistic"
+    @Option(help: "Candidate taps among the collected ones (names or KIND[:LAYERS]; default: all collected).") var taps: String?
+    @Option(help: "Candidate layers: all, N, A-B or N+M (filters the taps).") var layers = "all"
+    @Option(help: "best (one tap), N (the N best), or all candidates in one rule.") var pick = "best"
+    @Option(name: .customLong("target-fpr"), help: "False-positive rate on validation that sets the threshold.") var targetFPR = 0.01
+    @Option(name: .customLong("val-fraction"), help: "Share of examples held out when there is no --val-acts.") var valFraction = 0.2
+    @Option(help: "Seed for the split and the MLP.") var seed: UInt64 = 0
+    @Option(help: "L2 strengths to try, comma-separated (logistic).") var l2 = "1,0.1,0.01,0.001,0.0001"
+    @Option(help: "Logistic solver: auto, newton or lbfgs.") var solver = "auto"
+    @Option(help: "diffmean input normalisation: none or unit.") var normalize = "none"
+    @Option(help: "MLP hidden width.") var hidden = 64
+    @Option(help: "MLP epochs.") var epochs = 60
+    @Option(name: .customLong("learning-rate"), help: "MLP Adam learning rate.") var learningRate = 1e-3
+    @Option(help: "Bundle and rule name.") var name = "supervisor"
+    @Option(help: "Rule action: halt, flag or log.") var action = "halt"
+    @Option(help: "Rule scope: prompt, prompt_end, generation or request (the last prompt token only).") var scope = "prompt_end"
+    @Option(help: "Rule aggregation: last, max:N, mean:N or ema:N.") var aggregation = "last"
+    @Option(name: [.customShort("o"), .long], help: "Output bundle folder.") var output: String
+    @Option(help: "Write the per-layer validation AUROC plot (SVG).") var plot: String?
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func options(layers count: Int, store: ActivationStore) throws -> TrainOptions {
+        var o = TrainOptions()
+        guard let k = TrainOptions.Kind(rawValue: kind) else { throw ValidationError("--kind must be logistic, diffmean or mlp") }
+        o.kind = k
+        var candidates = try taps.map { try TapSelection.taps($0, layers: count) } ?? store.taps
+        let allowed = Set(try TapSelection.layers(layers, layers: count))
+        candidates = candidates.filter { $0.layer.map(allowed.contains) ?? (layers == "all") }
+        guard !candidates.isEmpty else { throw ValidationError("--taps/--layers select none of the collected taps") }
+        o.taps = candidates
+        o.l2Grid = try l2.split(separator: ",").map {
+            guard let v = Double($0.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("bad --l2 value '\($0)'") }
+            return v
+        }
+        guard let s = LogisticOptions.Solver(rawValue: solver) else { throw ValidationError("--solver must be auto, newton or lbfgs") }
+        o.solver = s
+        guard let n = DirectionDetector.Normalization(rawValue: normalize) else { throw ValidationError("--normalize must be none or unit") }
+        o.normalization = n
+        o.mlp = MLPOptions(hidden: hidden, epochs: epochs, learningRate: learningRate, seed: seed)
+        o.targetFPR = targetFPR
+        o.validationFraction = valFraction
+        o.seed = seed
+        o.pick = try TrainOptions.Pick(parsing: pick)
+        o.name = name
+        guard let a = RuleAction(rawValue: action) else { throw ValidationError("--action must be halt, flag or log") }
+        o.action = a
+        guard let sc = RuleScope(rawValue: scope) else { throw ValidationError("--scope must be prompt, prompt_end, generation or request") }
+        o.scope = sc
+        o.aggregation = try Aggregation(parsing: aggregation)
+        return o
+    }
+
+    func run() throws {
+        let store = try ActivationStore(URL(fileURLWithPath: acts))
+        let validation = try valActs.map { try ActivationStore(URL(fileURLWithPath: $0)) }
+        let layerCount = store.index.model.layers ?? (store.taps.compactMap(\.layer).max() ?? 0) + 1
+        let o = try options(layers: layerCount, store: store)
+        log("training \(o.kind.rawValue) on \(o.taps!.count) taps of \(acts) (\(store.rowCount) rows)")
+        let (bundle, report) = try ProbeTrainer.train(store, validation: validation, options: o) { r in
+            log(String(format: "  %@  train AUROC %.4f  val AUROC %.4f  val TPR@1%%FPR %.3f%@", r.tap, r.trainAUROC,
+                       r.validationAUROC, r.validationTPRAt1, r.l2.map { String(format: "  l2 %g", $0) } ?? ""))
+        }
+        try bundle.write(to: URL(fileURLWithPath: output))
+        if let plot {
+            let points = report.taps.enumerated().map { (x: Double(TapPoint(name: $1.tap)?.layer ?? $0), y: $1.validationAUROC) }
+            let train = report.taps.enumerated().map { (x: Double(TapPoint(name: $1.tap)?.layer ?? $0), y: $1.trainAUROC) }
+            let lo = min(0.5, (points + train).map(\.y).min() ?? 0.5)
+            let svg = SVGPlot.lineChart(title: "\(name): AUROC per layer (\(o.kind.rawValue))", xLabel: "layer", yLabel: "AUROC",
+                                        series: [PlotSeries(name: "validation", points: points, markers: true),
+                                                 PlotSeries(name: "train", points: train, markers: true)],
+                                        x: 0...Double(max(1, layerCount - 1)), y: lo...1)
+            try Data(svg.utf8).write(to: URL(fileURLWithPath: plot))
+        }
+        if json { return try printJSON(report) }
+        let m = report.validation
+        print("\(output): \(report.chosen.joined(separator: ", ")), threshold \(report.threshold), bundle \(bundle.sha256.prefix(16))…")
+        print(String(format: "validation: AUROC %.4f, TPR@1%%FPR %.3f, at the threshold TPR %.3f FPR %.3f (target %.3f), %d rows",
+                     m.auroc, m.tprAt1, m.tprAtThreshold ?? .nan, m.fprAtThreshold ?? .nan, report.targetFPR,
+                     report.validationRows))
+    }
+}
+
+extension Aggregation {
+    /// last | max:N | mean:N | ema:N
+    init(parsing s: String) throws {
+        let parts = s.split(separator: ":").map(String.init)
+        guard let kind = Aggregation.Kind(rawValue: parts[0]) else {
+            throw ValidationError("--aggregation must be last, max:N, mean:N or ema:N")
+        }
+        let window = parts.count > 1 ? Int(parts[1]) : 1
+        guard let window, window >= 1, window <= Aggregation.maxWindow else {
+            throw ValidationError("aggregation window must be in 1...\(Aggregation.maxWindow)")
+        }
+        self.init(kind: kind, window: window)
+    }
+}

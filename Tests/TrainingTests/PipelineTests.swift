@@ -1,0 +1,200 @@
+import Detectors
+import Foundation
+import Models
+import Taps
+import TestSupport
+import XCTest
+@testable import Training
+
+/// collect → store → train → bundle → eval on a tiny random model.
+final class PipelineTests: XCTestCase {
+    var folder: URL!
+    var model: LanguageModel!
+    var sha = ""
+    var dataURL: URL!
+
+    override func setUpWithError() throws {
+        var spec = TinyModelSpec()
+        spec.layers = 3
+        let url = try TinyModel.write(spec)
+        folder = url.deletingLastPathComponent()
+        model = try LanguageModel.load(url.path)
+        sha = try ModelFingerprint.sha256(of: url)
+        // Examples end in "!", counterexamples in "."; the words vary.
+        var lines: [String] = []
+        let words = ["the cat", "a dog", "in the sun", "on the mat", "then", "and more", "ran off", "sat down"]
+        for i in 0..<60 {
+            let text = (0..<(1 + i % 4)).map { words[(i * 3 + $0 * 5) % words.count] }.joined(separator: " ")
+            lines.append(#"{"text": "\#(text) \#(i)\#(i % 2 == 0 ? "!" : ".")", "label": \#(i % 2 == 0 ? 1 : 0)}"#)
+        }
+        dataURL = folder.appendingPathComponent("data.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: dataURL)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
+
+    func plan(_ positions: PositionSelection = .last, taps: [TapPoint]? = nil, shard: Int = 16) -> CollectionPlan {
+        let t = taps ?? (0..<3).map { TapPoint.residPost($0) } + [.mlpPost(1)]
+        return CollectionPlan(settings: CollectionSettings(modelSHA256: sha, taps: t, positions: positions, chat: false,
+                                                           maxTokens: 64),
+                              sources: [DataSource(path: dataURL.path)], examplesPerShard: shard)
+    }
+
+    /// Activations of `point` for `tokens` straight from the model.
+    final class Recorder: TapSink {
+        let points: Set<TapPoint>
+        var rows: [Int: [Float]] = [:]
+        init(_ p: TapPoint) { points = [p] }
+        func receive(_ point: TapPoint, position: Int, values: UnsafeBufferPointer<Float>) { rows[position] = Array(values) }
+    }
+
+    func direct(_ point: TapPoint, _ tokens: [Int]) throws -> [Int: [Float]] {
+        let r = Recorder(point)
+        let s = InferenceSession(model: model.transformer, contextLength: 64, threads: 1)
+        _ = try s.forward(tokens, logits: .none, sink: r)
+        return r.rows
+    }
+
+    func testStoredRowsAreTheModelsActivations() throws {
+        for positions in [PositionSelection.last, .lastN(2), .all, .mean] {
+            let out = folder.appendingPathComponent("acts-\(positions)")
+            let index = try Collector(model: model, plan: plan(positions)).run(into: out, threads: 2)
+            XCTAssertTrue(index.complete)
+            let store = try ActivationStore(out)
+            XCTAssertEqual(store.examples.count, 60)
+            XCTAssertEqual(store.index.dims["blocks.1.mlp.hook_post"], 96)
+            let m = try store.matrix(.residPost(2))
+            for row in [0, store.rowCount / 2, store.rowCount - 1] {
+                let e = store.examples[store.rowExamples[row]]
+                let acts = try direct(.residPost(2), e.tokens)
+                let stored = Array(m[(row * 64)..<((row + 1) * 64)])
+                switch positions {
+                case .mean:
+                    let mean = (0..<64).map { i in Float((0..<e.tokens.count).map { Double(acts[$0]![i]) }.reduce(0, +) / Double(e.tokens.count)) }
+                    XCTAssertEqual(stored, mean, "\(positions)")
+                default:
+                    XCTAssertEqual(stored, acts[store.rowPositions[row]]!, "\(positions)")
+                    XCTAssertEqual(store.rowTokens[row], e.tokens[store.rowPositions[row]])
+                }
+            }
+            switch positions {
+            case .last: XCTAssertEqual(store.rowCount, 60)
+            case .all: XCTAssertEqual(store.rowCount, store.index.tokens)
+            default: break
+            }
+        }
+    }
+
+    func testInterruptedCollectionResumesToTheSameFiles() throws {
+        let full = folder.appendingPathComponent("full"), cut = folder.appendingPathComponent("cut")
+        try Collector(model: model, plan: plan()).run(into: full)
+        try Collector(model: model, plan: plan()).run(into: cut)
+        // Simulate a crash after the first shard: the index lists one shard, a half-written
+        // second shard lies around.
+        let indexURL = cut.appendingPathComponent("index.json")
+        var index = try JSONDecoder().decode(ActivationIndex.self, from: Data(contentsOf: indexURL))
+        let first = index.shards[0]
+        index.shards = [first]
+        index.examples = first.examples
+        index.rows = first.rows
+        index.tokens = 0
+        index.complete = false
+        try JSONEncoder().encode(index).write(to: indexURL)
+        try Data("garbage".utf8).write(to: cut.appendingPathComponent("shard-00001.safetensors"))
+        var resumedAt = -1
+        try Collector(model: model, plan: plan()).run(into: cut) { resumedAt = $0.resumedAt }
+        XCTAssertEqual(resumedAt, first.examples)
+        for name in try FileManager.default.contentsOfDirectory(atPath: full.path) where name.hasPrefix("shard-") {
+            XCTAssertEqual(try Data(contentsOf: full.appendingPathComponent(name)),
+                           try Data(contentsOf: cut.appendingPathComponent(name)), name)
+        }
+        XCTAssertEqual(try ActivationStore(cut).matrix(.residPost(1)), try ActivationStore(full).matrix(.residPost(1)))
+    }
+
+    func testOtherSettingsIntoTheSameFolderAreRefusedUnlessOverwritten() throws {
+        let out = folder.appendingPathComponent("acts")
+        try Collector(model: model, plan: plan()).run(into: out)
+        XCTAssertThrowsError(try Collector(model: model, plan: plan(.all)).run(into: out)) {
+            guard case ActivationStoreError.incompatible = $0 else { return XCTFail("\($0)") }
+        }
+        try Collector(model: model, plan: plan(.all)).run(into: out, overwrite: true)
+        XCTAssertEqual(try ActivationStore(out).index.settings.positions, .all)
+    }
+
+    func testDamagedStoresGiveTypedErrors() throws {
+        let out = folder.appendingPathComponent("acts")
+        try Collector(model: model, plan: plan()).run(into: out)
+        XCTAssertThrowsError(try ActivationStore(folder.appendingPathComponent("missing")))
+        let shard = out.appendingPathComponent("shard-00000.safetensors")
+        let bytes = try Data(contentsOf: shard)
+        try bytes.prefix(bytes.count / 2).write(to: shard)
+        XCTAssertThrowsError(try ActivationStore(out)) {
+            guard case ActivationStoreError.invalid = $0 else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try ActivationStore(out).matrix(.residPre(0)))
+    }
+
+    func testTrainingGivesACalibratedBundleAndTheSameBytesTwice() throws {
+        let out = folder.appendingPathComponent("acts")
+        try Collector(model: model, plan: plan()).run(into: out)
+        let store = try ActivationStore(out)
+        for kind in TrainOptions.Kind.allCases {
+            var o = TrainOptions()
+            o.kind = kind
+            o.name = "t"
+            o.targetFPR = 0.05
+            o.validationFraction = 0.3
+            o.mlp = MLPOptions(hidden: 8, epochs: 20)
+            let (bundle, report) = try ProbeTrainer.train(store, options: o)
+            let (again, _) = try ProbeTrainer.train(store, options: o)
+            XCTAssertEqual(bundle.manifestBytes, again.manifestBytes, "\(kind)")
+            XCTAssertEqual(bundle.weightsBytes, again.weightsBytes, "\(kind)")
+            XCTAssertEqual(report.taps.count, 4)
+            XCTAssertEqual(bundle.detectors.count, 1)
+            XCTAssertEqual(bundle.manifest.rules[0].threshold, report.threshold)
+            XCTAssertLessThanOrEqual(report.validation.fprAtThreshold!, 0.05, "\(kind)")
+            XCTAssertGreaterThan(report.validation.auroc, 0.9, "\(kind)")
+            // Every example sits on one side of the split.
+            XCTAssertEqual(report.trainRows + report.validationRows, 60)
+            // The bundle loads back and evaluates to the same validation scores it was calibrated on.
+            let written = folder.appendingPathComponent("b-\(kind)")
+            try bundle.write(to: written)
+            XCTAssertEqual(try SupervisorBundle.load(written).sha256, bundle.sha256)
+        }
+        var all = TrainOptions()
+        all.pick = .all
+        let (multi, _) = try ProbeTrainer.train(store, options: all)
+        XCTAssertEqual(multi.detectors.count, 4)
+        XCTAssertEqual(multi.manifest.rules[0].detectors.count, 4)
+    }
+
+    func testEvaluationUsesTheBundlesSettingsAndDetectors() throws {
+        let out = folder.appendingPathComponent("acts")
+        try Collector(model: model, plan: plan(taps: [.residPost(2)])).run(into: out)
+        let (bundle, _) = try ProbeTrainer.train(try ActivationStore(out), options: TrainOptions())
+        let settings = try BundleEvaluator.settings(of: bundle, fallback: plan().settings)
+        XCTAssertEqual(settings.taps, ["blocks.2.hook_resid_post"])
+        let report = try BundleEvaluator.evaluate(bundle, model: model, modelSHA256: sha, sources: [DataSource(path: dataURL.path)],
+                                                  settings: settings, ruleID: nil, bootstrap: 50, seed: 1, threads: 1)
+        XCTAssertEqual(report.examples, 60)
+        XCTAssertEqual(report.rows, 60)
+        XCTAssertGreaterThan(report.metrics.auroc, 0.9)
+        XCTAssertNotNil(report.metrics.aurocCI)
+        XCTAssertThrowsError(try BundleEvaluator.evaluate(bundle, model: model, modelSHA256: String(repeating: "0", count: 64),
+                                                          sources: [DataSource(path: dataURL.path)], settings: settings,
+                                                          ruleID: nil, bootstrap: 0, seed: 0, threads: 1))
+    }
+
+    func testTapAndLayerSelections() throws {
+        XCTAssertEqual(try TapSelection.taps("resid_post", layers: 2), [.residPost(0), .residPost(1)])
+        XCTAssertEqual(try TapSelection.taps("mlp_out:1, blocks.0.hook_resid_pre,embed", layers: 3),
+                       [.embed, .residPre(0), .mlpOut(1)])
+        XCTAssertEqual(try TapSelection.layers("2-4+7", layers: 8), [2, 3, 4, 7])
+        XCTAssertThrowsError(try TapSelection.layers("5-3", layers: 8))
+        XCTAssertThrowsError(try TapSelection.taps("resid_post:9", layers: 8))
+        XCTAssertThrowsError(try TapSelection.taps("blocks.9.hook_resid_post", layers: 8))
+        XCTAssertThrowsError(try TapSelection.taps("resid_sideways", layers: 8))
+        XCTAssertThrowsError(try PositionSelection(parsing: "first"))
+        XCTAssertEqual(try PositionSelection(parsing: "last:3"), .lastN(3))
+    }
+}
