@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"], swiftSettings: language),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "TestSupport"], swiftSettings: language),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: language),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"], swiftSettings: language),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Supervisor", "TestSupport"], swiftSettings: language),
         .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
     ]

@@ -24,10 +24,13 @@ struct ThreadsOption: ParsableArguments {
     }
 }
 
-/// Writes `value` as pretty, key-sorted JSON on standard output.
+/// Writes `value` as pretty, key-sorted JSON on standard output. Infinities and NaN (an ROC
+/// curve's first threshold, an AUROC without both classes) are written as the strings "inf",
+/// "-inf" and "nan".
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let data = try encoder.encode(value)
     FileHandle.standardOutput.write(data)
     FileHandle.standardOutput.write(Data("\n".utf8))

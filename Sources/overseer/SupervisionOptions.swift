@@ -5,9 +5,11 @@ import Detectors
 import Foundation
 import Models
 import Supervisor
+import Training
 
 struct SupervisionOptions: ParsableArguments {
-    @Option(help: "Supervisor bundle folder (bundle.json + weights.safetensors).") var supervisor: String?
+    @Option(help: "Supervisor bundle folder (bundle.json + weights.safetensors), or a built-in bundle's name (harm).")
+    var supervisor: String?
     @Option(help: "sync: a token is released only after S judged it; async: S runs on its own thread.")
     var mode: String = "sync"
     @Option(help: "Async mode: tokens S may fall behind before generation waits (the halt lands within this many tokens).")
@@ -30,12 +32,25 @@ struct SupervisionOptions: ParsableArguments {
     /// The supervisor for `model`, or nil without --supervisor.
     func makeSupervisor(model: LanguageModel) throws -> Supervisor? {
         guard let supervisor else { return nil }
-        let bundle = try SupervisorBundle.load(URL(fileURLWithPath: supervisor))
+        let bundle = try Self.loadBundle(supervisor, threads: ThreadsOption.defaultThreads)
         let store = try receipts.map { try ReceiptStore(path: $0) }
         let signer = try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) }
         let options = SupervisorOptions(mode: mode == "async" ? .async(lag: lag) : .sync, deadlineMilliseconds: deadlineMs,
                                         receipts: store, signer: signer)
         return try Supervisor(bundle: bundle, model: model, options: options)
+    }
+
+    /// A bundle folder, or the name of a built-in bundle (trained and cached on first use).
+    static func loadBundle(_ nameOrPath: String, threads: Int) throws -> SupervisorBundle {
+        if FileManager.default.fileExists(atPath: nameOrPath) { return try SupervisorBundle.load(URL(fileURLWithPath: nameOrPath)) }
+        guard let builtin = BuiltinBundle.named(nameOrPath) else {
+            throw ValidationError("no bundle folder '\(nameOrPath)' and no built-in bundle of that name (built-in: "
+                                  + BuiltinBundle.all.map(\.name).joined(separator: ", ") + ")")
+        }
+        if (try? SupervisorBundle.load(builtin.folder)) == nil {
+            log("building the built-in bundle '\(builtin.name)' from \(builtin.data) (once; cached in \(builtin.folder.path))")
+        }
+        return try builtin.load(threads: threads) { log("  \($0)") }
     }
 
     /// One line per verdict on standard error.

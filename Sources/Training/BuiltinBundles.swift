@@ -1,0 +1,79 @@
+// Supervisor bundles the project trains itself, from its built-in data, on first use.
+//
+// Training is deterministic (same data, same model, same options: same bytes), so a built-in
+// bundle has the same SHA-256 on every machine; `expectedSHA256` pins it, and a build that
+// produces other bytes is reported instead of silently used. Bundles are cached under
+//   $OVERSEER_HOME/bundles/<name>/   (or the user's cache folder, like models)
+
+import Detectors
+import Foundation
+import Models
+import Taps
+
+public struct BuiltinBundle: Sendable {
+    public var name: String
+    public var summary: String
+    /// The known model it is trained for (a `ModelStore` name).
+    public var model: String
+    public var data: String
+    public var settings: (chat: Bool, positions: PositionSelection, taps: String)
+    public var options: TrainOptions
+    /// SHA-256 of the bundle this project's training produces (nil: not pinned yet).
+    public var expectedSHA256: String?
+
+    public static let all: [BuiltinBundle] = [harm]
+
+    /// Halts on harmful requests before any output: a logistic probe on the chat prompt's last
+    /// token, the best layer of hook_resid_post chosen on a held-out fifth of builtin:harm,
+    /// threshold at 1% FPR there.
+    public static let harm: BuiltinBundle = {
+        var o = TrainOptions()
+        o.name = "harm"
+        o.description = "Halts generation on a harmful request before any output (trained on builtin:harm)."
+        o.kind = .logistic
+        o.targetFPR = 0.01
+        o.validationFraction = 0.2
+        o.action = .halt
+        o.scope = .request
+        return BuiltinBundle(name: "harm", summary: "halt on harmful requests (logistic probe, best resid_post layer)",
+                             model: "smollm2", data: "builtin:harm", settings: (true, .last, "resid_post"), options: o,
+                             expectedSHA256: "e4eaf4e6f1c714ab7db2173186973b98e68193d61cd40a80a5244b4c39d144af")
+    }()
+
+    public static func named(_ name: String) -> BuiltinBundle? { all.first { $0.name == name } }
+
+    /// Where the bundle is cached.
+    public var folder: URL {
+        ModelStore.home.appendingPathComponent("bundles").appendingPathComponent(name)
+    }
+
+    /// Collects the built-in data with `model` and trains the bundle (about a minute for harm).
+    public func train(model lm: LanguageModel, threads: Int, scratch: URL,
+                      progress: (String) -> Void = { _ in }) throws -> (SupervisorBundle, TrainReport) {
+        let sha = try ModelFingerprint.sha256(of: lm.url)
+        let taps = try TapSelection.taps(settings.taps, layers: lm.config.layers)
+        let plan = CollectionPlan(settings: CollectionSettings(modelSHA256: sha, taps: taps, positions: settings.positions,
+                                                               chat: settings.chat),
+                                  sources: [DataSource(path: data)])
+        let collector = try Collector(model: lm, plan: plan)
+        progress("collecting \(collector.examples.count) texts of \(data)")
+        try collector.run(into: scratch, threads: threads, overwrite: true)
+        progress("training on \(taps.count) taps")
+        return try ProbeTrainer.train(try ActivationStore(scratch), options: options)
+    }
+
+    /// The cached bundle, trained and written first when missing. `note` receives a warning
+    /// when the trained bytes differ from the pinned hash.
+    public func load(threads: Int, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
+        if let b = try? SupervisorBundle.load(folder) { return b }
+        let lm = try LanguageModel.load(model)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bundle-\(name)-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let (bundle, _) = try train(model: lm, threads: threads, scratch: scratch, progress: progress)
+        if let expected = expectedSHA256, expected != bundle.sha256 {
+            progress("warning: built-in bundle '\(name)' has SHA-256 \(bundle.sha256), this project's builds give \(expected)")
+        }
+        try bundle.write(to: folder)
+        return bundle
+    }
+}
