@@ -6,6 +6,6 @@ struct Overseer: ParsableCommand {
         commandName: "overseer",
         abstract: "Run a language model under a read-only supervisor that can stop it.",
         subcommands: [ModelsCommand.self, InspectCommand.self, GenerateCommand.self, ScoreCommand.self,
-                      DataCommand.self, CollectCommand.self, TrainCommand.self, EvalCommand.self, BundlesCommand.self,
+                      DataCommand.self, CollectCommand.self, TrainCommand.self, EvalCommand.self, BundlesCommand.self, ReceiptsCommand.self,
                       BenchCommand.self, VerifyCommand.self, RegionsCommand.self])
 }
