@@ -72,6 +72,9 @@ public final class InferenceSession {
     public let cache: KVCache
     public let pool: ThreadPool
     public let maxBatch: Int
+    /// Rewrites activations during forward passes (analysis runs only: never set by the
+    /// supervisor). Nil: the model computes exactly what it would with no editor type at all.
+    public var editor: TapEditor?
 
     // Scratch, each [maxBatch, width].
     let x: Buffer        // [T, d] residual stream
@@ -204,9 +207,15 @@ public final class InferenceSession {
 
     // MARK: - Pieces shared by the architectures
 
-    /// Delivers rows [T, width] of `buffer` at `point` when the sink asked for it.
+    /// Lets the editor (if any) rewrite rows [T, width] of `buffer` at `point`, then delivers
+    /// them to the sink when it asked for the point.
     @inline(__always)
-    func emit(_ sink: TapSink?, _ point: TapPoint, _ buffer: UnsafePointer<Float>, width: Int, tokens: Int, start: Int) {
+    func emit(_ sink: TapSink?, _ point: TapPoint, _ buffer: UnsafeMutablePointer<Float>, width: Int, tokens: Int, start: Int) {
+        if let editor, editor.points.contains(point) {
+            for t in 0..<tokens {
+                editor.edit(point, position: start + t, values: UnsafeMutableBufferPointer(start: buffer + t * width, count: width))
+            }
+        }
         guard let sink, sink.points.contains(point) else { return }
         for t in 0..<tokens {
             sink.receive(point, position: start + t, values: UnsafeBufferPointer(start: buffer + t * width, count: width))

@@ -97,3 +97,16 @@ public protocol TapSink: AnyObject {
     /// Activations of `point` for the token at absolute `position`.
     func receive(_ point: TapPoint, position: Int, values: UnsafeBufferPointer<Float>)
 }
+
+/// Replaces activations at tap points during a forward pass: splicing in a sparse autoencoder's
+/// reconstruction, ablating a direction, steering.
+///
+/// An editor changes what the model computes, so it belongs to analysis runs only; the
+/// supervisor never attaches one (it only ever reads, through `TapSink`). The model calls `edit`
+/// with the live buffer before any sink sees the point, and everything downstream uses the
+/// edited values.
+public protocol TapEditor: AnyObject {
+    var points: Set<TapPoint> { get }
+    /// Rewrites the activations of `point` for the token at absolute `position`, in place.
+    func edit(_ point: TapPoint, position: Int, values: UnsafeMutableBufferPointer<Float>)
+}
