@@ -63,6 +63,8 @@ let package = Package(
                                .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: language),
         .target(name: "Regions", dependencies: ["Kernels"], swiftSettings: language + compute),
+        .target(name: "SAE", dependencies: ["Kernels", "Formats", "Detectors", "Taps"],
+                swiftSettings: language + compute),
         .executableTarget(name: "overseer",
                           dependencies: ["Models", "Detectors", "Supervisor", "Regions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "TestSupport"], swiftSettings: language),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: language),
         .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: language),
+        .testTarget(name: "SAETests", dependencies: ["SAE", "TestSupport"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
     ]
 )
