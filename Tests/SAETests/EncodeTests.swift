@@ -143,11 +143,3 @@ final class EncodeTests: XCTestCase {
                                                    normalization: .expectedAverageOnlyIn(scale: 0)))
     }
 }
-
-extension NormalSampler {
-    /// n random unit rows of width d, [n, d].
-    func unitVectors(_ n: Int, _ d: Int) -> [Float] {
-        var g = self
-        return (0..<n).flatMap { _ in g.unitVector(d) }
-    }
-}

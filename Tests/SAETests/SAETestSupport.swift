@@ -1,32 +1,16 @@
 // Synthetic data and small SAEs for the SAE tests.
 //
-// Legend: N = rows, D = width, M = true dictionary atoms, L = latents, s = atoms per row.
+// Legend: D = width, L = latents.
 
 import Foundation
 import Kernels
 @testable import SAE
 
-/// Deterministic normal samples (Marsaglia's polar method on SplitMix64, with the project's
-/// own log so the data is the same on every machine).
-struct NormalSampler {
-    var rng: SplitMix64
-    private var spare: Float?
-    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+/// Deterministic normal samples: the module's own stream (SplitMix64 + the polar method).
+typealias NormalSampler = GaussianStream
 
+extension GaussianStream {
     mutating func uniform() -> Float { Float(rng.nextUnit()) }
-
-    mutating func next() -> Float {
-        if let s = spare { spare = nil; return s }
-        while true {
-            let u = 2 * Float(rng.nextUnit()) - 1, v = 2 * Float(rng.nextUnit()) - 1
-            let q = u * u + v * v
-            if q > 0 && q < 1 {
-                let f = (-2 * flog(q) / q).squareRoot()
-                spare = v * f
-                return u * f
-            }
-        }
-    }
 
     /// A random unit vector [n].
     mutating func unitVector(_ n: Int) -> [Float] {
@@ -35,32 +19,17 @@ struct NormalSampler {
         for j in 0..<n { v[j] /= norm }
         return v
     }
+
+    /// n random unit rows of width d, [n, d].
+    func unitVectors(_ n: Int, _ d: Int) -> [Float] {
+        var g = self
+        return (0..<n).flatMap { _ in g.unitVector(d) }
+    }
 }
 
-/// Rows that are sparse non-negative combinations of known unit directions, plus small noise.
-struct SparseDictionaryData {
-    let directions: [[Float]]   // [M][D], unit
-    let rows: [Float]           // [N, D]
-    let n: Int, d: Int
-
-    init(rows n: Int, width d: Int, atoms m: Int, perRow s: Int, noise: Float = 0.01, offset: Float = 0, seed: UInt64) {
-        var g = NormalSampler(seed: seed)
-        directions = (0..<m).map { _ in g.unitVector(d) }
-        let bias = (0..<d).map { _ in offset * g.next() }
-        var x = [Float](repeating: 0, count: n * d)
-        for r in 0..<n {
-            var used = Set<Int>()
-            while used.count < s { used.insert(Int(g.rng.next() % UInt64(m))) }
-            for a in used.sorted() {
-                let c = 0.5 + 1.5 * g.uniform()
-                for j in 0..<d { x[r * d + j] += c * directions[a][j] }
-            }
-            for j in 0..<d { x[r * d + j] += noise * g.next() + bias[j] }
-        }
-        rows = x
-        self.n = n
-        self.d = d
-    }
+extension SyntheticActivations {
+    /// True direction a [D].
+    func direction(_ a: Int) -> [Float] { Array(directions[(a * width)..<((a + 1) * width)]) }
 }
 
 /// A random SAE (unit decoder rows, encoder = decoder transpose plus noise).

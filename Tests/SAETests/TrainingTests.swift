@@ -6,7 +6,7 @@ final class TrainingTests: XCTestCase {
     /// Data from 96 known directions in 48 dimensions, 3 per row; a TopK SAE with as many latents
     /// and k = 3 should find them.
     func testSyntheticDictionaryRecovery() throws {
-        let data = SparseDictionaryData(rows: 24_000, width: 48, atoms: 96, perRow: 3, noise: 0.01, offset: 0.5, seed: 7)
+        let data = SyntheticActivations(rows: 24_000, width: 48, atoms: 96, perRow: 3, noise: 0.01, offset: 0.5, seed: 7)
         var config = SAETrainingConfig(latents: 96, architecture: .topK(k: 3))
         config.batchSize = 256
         config.epochs = 16
@@ -15,11 +15,11 @@ final class TrainingTests: XCTestCase {
         config.progressEvery = 250
         let pool = ThreadPool(threads: 2)
         var reports: [SAETrainingProgress] = []
-        let result = try withMatrixView(Array(data.rows[0..<(20_000 * 48)]), cols: 48) {
+        let result = try withMatrixView(Array(data.data[0..<(20_000 * 48)]), cols: 48) {
             try SAETrainer(config).train($0, pool: pool) { reports.append($0) }
         }
         let sae = result.sae
-        let eval = try withMatrixView(Array(data.rows[(20_000 * 48)...]), cols: 48) { try sae.evaluate($0, pool: pool) }
+        let eval = try withMatrixView(Array(data.data[(20_000 * 48)...]), cols: 48) { try sae.evaluate($0, pool: pool) }
         print("recovery: \(eval); \(Int(result.activationsPerSecond)) act/s; last \(reports.last!)")
         XCTAssertGreaterThan(eval.explainedVariance, 0.9)
         XCTAssertLessThanOrEqual(eval.meanL0, 3)
@@ -34,7 +34,7 @@ final class TrainingTests: XCTestCase {
         var found = Set<Int>()
         for i in 0..<sae.latents {
             let row = sae.wDec[(i * 48)..<((i + 1) * 48)]
-            let cos = data.directions.map { cosine(row, $0) }
+            let cos = (0..<96).map { cosine(row, data.direction($0)) }
             let best = cos.indices.max { cos[$0] < cos[$1] }!
             if cos[best] > 0.9 { matchedRows += 1; found.insert(best) }
         }
@@ -46,7 +46,7 @@ final class TrainingTests: XCTestCase {
 
     /// Same data and seed ⇒ the same bytes, on one thread or two, for every architecture.
     func testDeterministicAcrossThreadCounts() throws {
-        let data = SparseDictionaryData(rows: 1_200, width: 40, atoms: 30, perRow: 3, offset: 0.3, seed: 3)
+        let data = SyntheticActivations(rows: 1_200, width: 40, atoms: 30, perRow: 3, offset: 0.3, seed: 3)
         for arch in [SAEArchitecture.topK(k: 4), .relu, .jumpReLU] {
             var config = SAETrainingConfig(latents: 70, architecture: arch)
             config.batchSize = 150     // 3 tiles of 64 rows, the last one partial
@@ -55,7 +55,7 @@ final class TrainingTests: XCTestCase {
             config.l1Coefficient = 0.05
             config.l0Coefficient = 0.01
             let run: (Int) throws -> SparseAutoencoder = { threads in
-                try withMatrixView(data.rows, cols: 40) { try SAETrainer(config).train($0, pool: ThreadPool(threads: threads)).sae }
+                try withMatrixView(data.data, cols: 40) { try SAETrainer(config).train($0, pool: ThreadPool(threads: threads)).sae }
             }
             let one = try run(1), two = try run(2), three = try run(3)
             for other in [two, three] {
@@ -68,13 +68,13 @@ final class TrainingTests: XCTestCase {
             }
             // A different seed gives different weights.
             config.seed = 1
-            let reseeded = try withMatrixView(data.rows, cols: 40) { try SAETrainer(config).train($0, pool: ThreadPool(threads: 1)).sae }
+            let reseeded = try withMatrixView(data.data, cols: 40) { try SAETrainer(config).train($0, pool: ThreadPool(threads: 1)).sae }
             XCTAssertNotEqual(bits(one.wDec), bits(reseeded.wDec))
         }
     }
 
     func testReLUAndJumpReLUTrain() throws {
-        let data = SparseDictionaryData(rows: 6_000, width: 32, atoms: 48, perRow: 3, noise: 0.01, seed: 5)
+        let data = SyntheticActivations(rows: 6_000, width: 32, atoms: 48, perRow: 3, noise: 0.01, seed: 5)
         let pool = ThreadPool(threads: 2)
         for arch in [SAEArchitecture.relu, .jumpReLU] {
             var config = SAETrainingConfig(latents: 96, architecture: arch)
@@ -86,8 +86,8 @@ final class TrainingTests: XCTestCase {
             config.sparsityWarmupSteps = 30
             var reports: [SAETrainingProgress] = []
             config.progressEvery = 30
-            let sae = try withMatrixView(data.rows, cols: 32) { try SAETrainer(config).train($0, pool: pool) { reports.append($0) } }.sae
-            let eval = try withMatrixView(data.rows, cols: 32) { try sae.evaluate($0, pool: pool) }
+            let sae = try withMatrixView(data.data, cols: 32) { try SAETrainer(config).train($0, pool: pool) { reports.append($0) } }.sae
+            let eval = try withMatrixView(data.data, cols: 32) { try sae.evaluate($0, pool: pool) }
             print("\(arch): \(eval); first \(reports.first!); last \(reports.last!)")
             XCTAssertGreaterThan(eval.explainedVariance, 0.8, "\(arch)")
             XCTAssertLessThan(eval.meanL0, 40, "\(arch)")
