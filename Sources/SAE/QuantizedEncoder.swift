@@ -9,7 +9,7 @@
 //
 // Block layout (ggml Q8_0): [f16 d][32 × i8 q], with d = max|w| / 127 and q_j = round(w_j / d)
 // rounded half away from zero (computed as w_j · (1/d), as ggml does); w_j ≈ d · q_j.
-// Pre-activations come from Kernels' Q8_0 `matmul`: the input u = s·x − b_dec is quantized to
+// Pre-activations come from Kernels' Q8_0 dot products: the input u = s·x − b_dec is quantized to
 // Q8_0 as well and each block's product is an exact integer sum scaled by the two d's, summed
 // over blocks in eight lanes (VecDot.swift). So the result is deterministic, but not the F32
 // encoder's: `EncoderComparison` measures how far it moves the activations and the active set.
@@ -103,7 +103,24 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
         for t in 0..<R { sae.prepareInput(x.row(range.lowerBound + t), into: u + t * D) }
         let rows = QuantizedRows(for: .q8_0, count: D, capacity: R)
         rows.load(u, tokens: R)
-        matmul(weights, rows, into: pre, pool: pool)
+        // Kernels' `dot`/`dot4` (inlined here, so specialised for Q8_0) over latent chunks:
+        // each pre-activation is one `dot`, the same bits as `matmul` and `dotReference`.
+        let chunk = 256, chunks = (L + chunk - 1) / chunk
+        let w = weights
+        pool.parallelFor(chunks) { c in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
+                let s = scratch.baseAddress!
+                for i in (c * chunk)..<min(L, (c + 1) * chunk) {
+                    var t = 0
+                    while t + 4 <= R {
+                        let v = dot4(.q8_0, w.row(i), rows.row(t), aStride: rows.rowBytes, n: D, scratch: s)
+                        pre[t * L + i] = v[0]; pre[(t + 1) * L + i] = v[1]; pre[(t + 2) * L + i] = v[2]; pre[(t + 3) * L + i] = v[3]
+                        t += 4
+                    }
+                    while t < R { pre[t * L + i] = dot(.q8_0, w.row(i), rows.row(t), n: D, scratch: s); t += 1 }
+                }
+            }
+        }
         sae.bEnc.withUnsafeBufferPointer { b in
             for t in 0..<R { for i in 0..<L { pre[t * L + i] += b[i] } }
         }

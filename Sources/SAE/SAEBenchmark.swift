@@ -121,4 +121,49 @@ public enum SAEBenchmark {
                             heldOut: eval)
         }
     }
+
+    /// Microseconds per `selectTopK` of k out of n normal values (the TopK activation's cost).
+    public static func selection(n: Int = 4096, k: Int = 32, rows: Int = 2000, seed: UInt64 = 3) -> Double {
+        var g = GaussianStream(seed: seed)
+        let values = (0..<(n * rows)).map { _ in g.next() }
+        var out = [Int32](repeating: 0, count: k), hv = [Float](repeating: 0, count: k), hi = [Int32](repeating: 0, count: k)
+        let start = ContinuousClock.now
+        var check = 0
+        values.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { o in
+                for r in 0..<rows {
+                    check &+= selectTopK(v.baseAddress! + r * n, count: n, k: k, into: o.baseAddress!, scratchValues: &hv, scratchIndices: &hi)
+                }
+            }
+        }
+        precondition(check == rows * k)
+        return (ContinuousClock.now - start).seconds / Double(rows) * 1e6
+    }
+
+    /// Microseconds per single-row encode (one token, one thread, as a detector runs it) with the
+    /// F32 encoder and with the Q8_0 encoder, over `rows` rows of x. With `evictBytes` > 0 a
+    /// buffer of that size is read between tokens, as the model's own weights are during
+    /// generation, so the encoder comes from memory instead of the cache (the eviction itself is
+    /// not timed).
+    public static func tokenEncode(_ sae: SparseAutoencoder, on x: MatrixView, rows: Int = 200,
+                                   evictBytes: Int = 0) throws -> (f32: Double, q8_0: Double) {
+        let q8 = try QuantizedSAEEncoder(sae)
+        let n = min(rows, x.rows)
+        let evict = [Float](repeating: 1, count: evictBytes / 4)
+        var sink: Float = 0
+        func time(_ encode: (UnsafeBufferPointer<Float>) throws -> SparseCode) rethrows -> Double {
+            var total: Double = 0
+            for r in 0..<n {
+                if !evict.isEmpty { evict.withUnsafeBufferPointer { e in for j in stride(from: 0, to: e.count, by: 16) { sink += e[j] } } }
+                let start = ContinuousClock.now
+                sink += Float(try encode(UnsafeBufferPointer(start: x.row(r), count: x.cols)).count)
+                total += (ContinuousClock.now - start).seconds
+            }
+            return total / Double(n) * 1e6
+        }
+        let f32 = try time { try sae.encode($0) }
+        let q = try time { try q8.encode($0) }
+        precondition(sink.isFinite)
+        return (f32, q)
+    }
 }

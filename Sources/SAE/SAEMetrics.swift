@@ -8,7 +8,8 @@
 //   dead fraction      = |{i : frequency_i = 0}| / L
 //
 // Sums are Double, accumulated per fixed tile of rows (64, as in encodeBatch) and added in tile
-// order, so the figures are the same for any pool. Rows should be held out from training:
+// order, so the figures are the same for any pool; tiles run 256 at a time, so memory stays
+// bounded for millions of rows. Rows should be held out from training:
 // on training rows these numbers flatter the SAE.
 
 import Kernels
@@ -45,30 +46,35 @@ extension SparseAutoencoder {
         guard x.rows > 0 else { throw SAEError.invalidConfiguration("no evaluation rows") }
         let D = inputWidth, R = Self.rowsPerChunk
         let tiles = (x.rows + R - 1) / R
-        func run(_ body: @escaping (Int) -> Void) {
+        /// Runs `body` on every tile, 256 tiles (16384 rows) at a time, then `collect` on each
+        /// tile's result in tile order: memory stays bounded and sums keep a fixed order.
+        func run<T>(_ body: @escaping (Int) -> T, _ collect: (T) -> Void) {
             var c0 = 0
             while c0 < tiles {
-                let c1 = min(tiles, c0 + 0xFFFF)
-                if let pool, pool.threadCount > 1 { pool.parallelFor(c1 - c0) { body(c0 + $0) } } else { for c in c0..<c1 { body(c) } }
+                let c1 = min(tiles, c0 + 256)
+                let parts = ChunkResults<T>(count: c1 - c0)
+                if let pool, pool.threadCount > 1 { pool.parallelFor(c1 - c0) { parts[$0] = body(c0 + $0) } } else {
+                    for c in c0..<c1 { parts[c - c0] = body(c) }
+                }
+                for c in 0..<(c1 - c0) { collect(parts[c]!) }
                 c0 = c1
             }
         }
 
         // Pass 1: the mean row.
-        let sums = ChunkResults<[Double]>(count: tiles)
-        run { t in
+        var mean = [Double](repeating: 0, count: D)
+        run({ t -> [Double] in
             var s = [Double](repeating: 0, count: D)
             for r in (t * R)..<min(x.rows, (t + 1) * R) { let row = x.row(r); for j in 0..<D { s[j] += Double(row[j]) } }
-            sums[t] = s
-        }
-        var mean = [Double](repeating: 0, count: D)
-        for t in 0..<tiles { let s = sums[t]!; for j in 0..<D { mean[j] += s[j] } }
+            return s
+        }) { s in for j in 0..<D { mean[j] += s[j] } }
         for j in 0..<D { mean[j] /= Double(x.rows) }
 
         // Pass 2: encode, decode, compare.
-        struct Tile { var err: Double; var variance: Double; var codes: SparseCodes }
-        let parts = ChunkResults<Tile>(count: tiles)
-        run { t in
+        let centre = mean
+        var err: Double = 0, variance: Double = 0, active = 0
+        var counts = [Int](repeating: 0, count: latents)
+        run({ t -> (Double, Double, SparseCodes) in
             let range = (t * R)..<min(x.rows, (t + 1) * R)
             let codes = self.encodeRows(x, range)
             var err: Double = 0, variance: Double = 0
@@ -82,7 +88,7 @@ extension SparseAutoencoder {
                             let row = x.row(r)
                             for j in 0..<D {
                                 let e = Double(row[j]) - Double(out[j])
-                                let c = Double(row[j]) - mean[j]
+                                let c = Double(row[j]) - centre[j]
                                 err += e * e
                                 variance += c * c
                             }
@@ -90,16 +96,12 @@ extension SparseAutoencoder {
                     }
                 }
             }
-            parts[t] = Tile(err: err, variance: variance, codes: codes)
-        }
-        var err: Double = 0, variance: Double = 0, active = 0
-        var counts = [Int](repeating: 0, count: latents)
-        for t in 0..<tiles {
-            let p = parts[t]!
-            err += p.err
-            variance += p.variance
-            active += p.codes.nonZeroCount
-            for i in p.codes.indices { counts[Int(i)] += 1 }
+            return (err, variance, codes)
+        }) { part in
+            err += part.0
+            variance += part.1
+            active += part.2.nonZeroCount
+            for i in part.2.indices { counts[Int(i)] += 1 }
         }
         let n = Double(x.rows)
         return SAEEvaluation(rows: x.rows, explainedVariance: variance > 0 ? 1 - err / variance : 0, mse: err / n,

@@ -428,7 +428,7 @@ final class TrainingRun: @unchecked Sendable {
         }
         let seconds = (ContinuousClock.now - start).seconds
         var meta = metadata
-        meta.extra["training"] = trainingRecord(steps: total, seconds: seconds)
+        meta.extra["training"] = trainingRecord(steps: total)
         let sae = try SparseAutoencoder(architecture: config.architecture, wEncT: array(wEncT, L * D), bEnc: array(bEnc, L),
                                         wDec: array(wDec, L * D), bDec: array(bDec, D),
                                         threshold: config.architecture == .jumpReLU ? array(theta, L) : nil,
@@ -438,8 +438,9 @@ final class TrainingRun: @unchecked Sendable {
                                  activationsPerSecond: seconds > 0 ? Double(tokens) / seconds : 0, history: history)
     }
 
-    /// The settings and totals written with the SAE (cfg.json "overseer" → "training").
-    func trainingRecord(steps: Int, seconds: Double) -> JSONValue {
+    /// The settings and totals written with the SAE (cfg.json "overseer" → "training"). No
+    /// timings, so the same run always writes the same bytes.
+    func trainingRecord(steps: Int) -> JSONValue {
         var o: [String: JSONValue] = [
             "architecture": .string(config.architecture.description), "latents": .number(Double(L)),
             "batch_size": .number(Double(B)), "steps": .number(Double(steps)), "tokens": .number(Double(tokens)),

@@ -28,6 +28,10 @@ extension BenchmarkTests {
         config.maxSteps = 1
         let pool = Kernels.ThreadPool(threads: 2)
         let sae = try withMatrixView(data.data, cols: 576) { try SAETrainer(config).train($0, pool: pool).sae }
+        let warm = try withMatrixView(data.data, cols: 576) { try SAEBenchmark.tokenEncode(sae, on: $0) }
+        let cold = try withMatrixView(data.data, cols: 576) { try SAEBenchmark.tokenEncode(sae, on: $0, rows: 100, evictBytes: 96 << 20) }
+        print(String(format: "SAE bench: one-token encode, 576 → 4096: warm cache F32 %.0f µs, Q8_0 %.0f µs; after reading 96 MB F32 %.0f µs, Q8_0 %.0f µs",
+                     warm.f32, warm.q8_0, cold.f32, cold.q8_0))
         for threads in [1, 2] {
             let p = Kernels.ThreadPool(threads: threads)
             let start = ContinuousClock.now
@@ -36,5 +40,12 @@ extension BenchmarkTests {
             print(String(format: "SAE bench: encodeBatch %d rows, %d threads: %.0f rows/s (%.1f GFLOP/s), L0 %.1f",
                          codes.rows, threads, Double(codes.rows) / s, Double(codes.rows) * 2 * 4096 * 576 / s / 1e9, codes.meanL0))
         }
+    }
+}
+
+extension BenchmarkTests {
+    func testSelectionSpeed() throws {
+        guard ProcessInfo.processInfo.environment["OVERSEER_SAE_BENCH"] != nil else { throw XCTSkip("set OVERSEER_SAE_BENCH") }
+        print(String(format: "SAE bench: selectTopK(4096, 32): %.2f µs per row", SAEBenchmark.selection()))
     }
 }

@@ -84,6 +84,17 @@ final class EncodeTests: XCTestCase {
             XCTAssertEqual(n, k)
             XCTAssertEqual(o.map(Int.init), selectTopKReference(values, k: k))
         }
+        // Long rows take the bounded path; ties, NaNs and −∞ included.
+        for trial in 0..<60 {
+            var values = (0..<4096).map { _ in (g.next() * 3).rounded() }
+            if trial % 5 == 0 { for j in stride(from: trial, to: 4096, by: 97) { values[j] = .nan } }
+            if trial % 7 == 0 { for j in 0..<4096 where j % 3 != 0 { values[j] = -.infinity } }
+            let k = [1, 8, 32, 64, 100][trial % 5]
+            var o = [Int32](repeating: 0, count: k), v = [Float](repeating: 0, count: k), i = [Int32](repeating: 0, count: k)
+            let n = selectTopK(values, count: values.count, k: k, into: &o, scratchValues: &v, scratchIndices: &i)
+            XCTAssertEqual(n, k)
+            XCTAssertEqual(o.map(Int.init), selectTopKReference(values, k: k), "trial \(trial)")
+        }
         let positive = try randomSAE(inputWidth: 32, latents: 128, architecture: .topK(k: 16), seed: 4)
         let biased = try SparseAutoencoder(architecture: .topK(k: 16), wEncT: positive.wEncT,
                                            bEnc: [Float](repeating: 100, count: 128), wDec: positive.wDec, bDec: positive.bDec)
