@@ -92,7 +92,7 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
         return out
     }
 
-    /// A pool without workers, for callers that bring none (matmul wants one).
+    /// A pool without workers, for callers that bring none.
     static let serial = ThreadPool(threads: 1)
 
     /// pre [rows, L] for rows `range` of x: u = s·x − b_dec, quantized, times the Q8_0 rows, plus b_enc.
@@ -128,7 +128,7 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
 
     /// The active latents of one row x [D].
     public func encode(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool? = nil) throws -> SparseCode {
-        sae.code(fromPreActivations: try preActivations(x, pool: pool))
+        try sae.code(fromPreActivations: try preActivations(x, pool: pool))
     }
 
     public func encode(_ x: [Float], pool: ThreadPool? = nil) throws -> SparseCode {
@@ -149,7 +149,7 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
             let end = min(x.rows, start + R)
             tilePreActivations(x, start..<end, into: pre, pool: pool ?? Self.serial)
             for t in 0..<(end - start) {
-                codes.append(sae.code(fromPreActivations: Array(UnsafeBufferPointer(start: pre + t * L, count: L))))
+                codes.append(try sae.code(fromPreActivations: Array(UnsafeBufferPointer(start: pre + t * L, count: L))))
             }
             start = end
         }
@@ -214,7 +214,7 @@ public struct EncoderComparison: Sendable, Equatable, CustomStringConvertible {
                 preDiff2 += Double(d) * Double(d)
                 pre2 += Double(pf[i]) * Double(pf[i])
             }
-            let af = sae.code(fromPreActivations: pf), aq = sae.code(fromPreActivations: pq)
+            let af = try sae.code(fromPreActivations: pf), aq = try sae.code(fromPreActivations: pq)
             let df = af.dense(latents: L), dq = aq.dense(latents: L)
             for i in 0..<L {
                 let d = dq[i] - df[i]

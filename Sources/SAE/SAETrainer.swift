@@ -85,8 +85,9 @@ public struct SAETrainingConfig: Sendable, Equatable {
 
     /// ReLU: λ of the norm-weighted L1 penalty.
     public var l1Coefficient: Float = 5
-    /// ReLU / JumpReLU: the sparsity coefficient rises linearly from 0 over these steps.
-    public var sparsityWarmupSteps = 0
+    /// ReLU / JumpReLU: the sparsity coefficient rises linearly from 0 over these steps; nil:
+    /// the first 5% of the steps (Anthropic's April 2024 recipe). 0 turns the warm-up off.
+    public var sparsityWarmupSteps: Int?
 
     /// JumpReLU: initial θ.
     public var jumpReLUInitialThreshold: Float = 0.01
@@ -136,7 +137,7 @@ public struct SAETrainingConfig: Sendable, Equatable {
         for (name, v) in [("auxCoefficient", auxCoefficient), ("l1Coefficient", l1Coefficient), ("l0Coefficient", l0Coefficient)] {
             guard v.isFinite, v >= 0 else { throw bad("\(name) must be finite and ≥ 0") }
         }
-        guard sparsityWarmupSteps >= 0 else { throw bad("sparsityWarmupSteps must be ≥ 0") }
+        if let w = sparsityWarmupSteps, w < 0 { throw bad("sparsityWarmupSteps must be ≥ 0") }
         guard jumpReLUInitialThreshold.isFinite, jumpReLUInitialThreshold >= 0 else { throw bad("initial threshold must be ≥ 0") }
         guard jumpReLUBandwidth.isFinite, jumpReLUBandwidth > 0 else { throw bad("bandwidth must be > 0") }
         guard progressEvery >= 1 else { throw bad("progressEvery must be ≥ 1") }
@@ -400,6 +401,7 @@ final class TrainingRun: @unchecked Sendable {
         var orderRNG = SplitMix64(seed: config.seed ^ 0x6A09_E667_F3BC_C908)
         var history: [SAETrainingProgress] = []
         var beta1Power: Double = 1, beta2Power: Double = 1
+        let warmup = config.sparsityWarmupSteps ?? total / 20
         let start = ContinuousClock.now
         var step = 0
         while step < total {
@@ -411,7 +413,7 @@ final class TrainingRun: @unchecked Sendable {
             let lr = learningRate(step: step, total: total)
             let adam = AdamStep(beta1: config.beta1, beta2: config.beta2, epsilon: config.epsilon, lr: lr,
                                 beta1Power: beta1Power, beta2Power: beta2Power)
-            let sparsityRamp = config.sparsityWarmupSteps > 0 ? min(1, Float(step + 1) / Float(config.sparsityWarmupSteps)) : 1
+            let sparsityRamp = warmup > 0 ? min(1, Float(step + 1) / Float(warmup)) : 1
             let stats = runStep(adam: adam, sparsityRamp: sparsityRamp)
             step += 1
             if step % config.progressEvery == 0 || step == total {
@@ -428,7 +430,7 @@ final class TrainingRun: @unchecked Sendable {
         }
         let seconds = (ContinuousClock.now - start).seconds
         var meta = metadata
-        meta.extra["training"] = trainingRecord(steps: total)
+        meta.extra["training"] = trainingRecord(steps: total, sparsityWarmup: warmup)
         let sae = try SparseAutoencoder(architecture: config.architecture, wEncT: array(wEncT, L * D), bEnc: array(bEnc, L),
                                         wDec: array(wDec, L * D), bDec: array(bDec, D),
                                         threshold: config.architecture == .jumpReLU ? array(theta, L) : nil,
@@ -440,7 +442,7 @@ final class TrainingRun: @unchecked Sendable {
 
     /// The settings and totals written with the SAE (cfg.json "overseer" → "training"). No
     /// timings, so the same run always writes the same bytes.
-    func trainingRecord(steps: Int) -> JSONValue {
+    func trainingRecord(steps: Int, sparsityWarmup: Int) -> JSONValue {
         var o: [String: JSONValue] = [
             "architecture": .string(config.architecture.description), "latents": .number(Double(L)),
             "batch_size": .number(Double(B)), "steps": .number(Double(steps)), "tokens": .number(Double(tokens)),
@@ -452,10 +454,14 @@ final class TrainingRun: @unchecked Sendable {
             o["dead_after_tokens"] = .number(Double(config.deadAfterTokens))
             o["aux_k"] = .number(Double(kAux))
             o["aux_coefficient"] = .number(Double(config.auxCoefficient))
-        case .relu: o["l1_coefficient"] = .number(Double(config.l1Coefficient))
+        case .relu:
+            o["l1_coefficient"] = .number(Double(config.l1Coefficient))
+            o["sparsity_warmup_steps"] = .number(Double(sparsityWarmup))
         case .jumpReLU:
             o["l0_coefficient"] = .number(Double(config.l0Coefficient))
             o["bandwidth"] = .number(Double(config.jumpReLUBandwidth))
+            o["initial_threshold"] = .number(Double(config.jumpReLUInitialThreshold))
+            o["sparsity_warmup_steps"] = .number(Double(sparsityWarmup))
         }
         return .object(o)
     }

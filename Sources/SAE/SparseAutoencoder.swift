@@ -303,7 +303,7 @@ public final class SparseAutoencoder: Sendable {
     /// ```
     public func encode(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool? = nil) throws -> SparseCode {
         let pre = try preActivations(x, pool: pool)
-        return code(fromPreActivations: pre)
+        return try code(fromPreActivations: pre)
     }
 
     public func encode(_ x: [Float], pool: ThreadPool? = nil) throws -> SparseCode {
@@ -317,8 +317,10 @@ public final class SparseAutoencoder: Sendable {
 
     /// Applies the activation function to pre-activations [L] computed elsewhere (e.g. by the
     /// Q8_0 encoder).
-    public func code(fromPreActivations pre: [Float]) -> SparseCode {
-        precondition(pre.count == latents)
+    public func code(fromPreActivations pre: [Float]) throws -> SparseCode {
+        guard pre.count == latents else {
+            throw SAEError.shapeMismatch(what: "pre-activations", expected: [latents], found: [pre.count])
+        }
         let cap = maxActive
         var idx = [Int32](repeating: 0, count: cap), val = [Float](repeating: 0, count: cap)
         var heapV = [Float](repeating: 0, count: max(1, k ?? 1)), heapI = [Int32](repeating: 0, count: max(1, k ?? 1))

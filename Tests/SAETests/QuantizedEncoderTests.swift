@@ -43,7 +43,7 @@ final class QuantizedEncoderTests: XCTestCase {
             let reference = (0..<70).map { i in dotReference(.q8_0, q8.weights.row(i), rows.row(0), n: 96) + sae.bEnc[i] }
             XCTAssertEqual(bits(Array(batch[(r * 70)..<((r + 1) * 70)])), bits(reference))
             XCTAssertEqual(bits(try q8.preActivations(row.withUnsafeBufferPointer { $0 })), bits(reference))
-            XCTAssertEqual(codes.code(r), sae.code(fromPreActivations: reference))
+            XCTAssertEqual(codes.code(r), try sae.code(fromPreActivations: reference))
         }
         XCTAssertThrowsError(try QuantizedSAEEncoder(try randomSAE(inputWidth: 40, latents: 8, architecture: .relu, seed: 1)))
     }
