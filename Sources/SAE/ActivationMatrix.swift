@@ -34,10 +34,13 @@ public struct MatrixView: @unchecked Sendable {
     /// Start of row `r` (cols floats).
     @inline(__always) public func row(_ r: Int) -> UnsafePointer<Float> { buffer.baseAddress! + r * cols }
 
-    /// Rows `range` as a view of their own.
-    public func rows(_ range: Range<Int>) -> MatrixView {
+    /// Rows `range` as a view of their own; throws unless the range lies within 0..<rows.
+    public func rows(_ range: Range<Int>) throws -> MatrixView {
+        guard range.lowerBound >= 0, range.upperBound <= rows else {
+            throw SAEError.shapeMismatch(what: "row range \(range)", expected: [rows], found: [range.upperBound])
+        }
         let start = buffer.baseAddress.map { $0 + range.lowerBound * cols }
-        return try! MatrixView(UnsafeBufferPointer(start: start, count: range.count * cols), rows: range.count, cols: cols)
+        return try MatrixView(UnsafeBufferPointer(start: start, count: range.count * cols), rows: range.count, cols: cols)
     }
 }
 
@@ -61,9 +64,12 @@ public struct SparseCode: Sendable, Equatable {
     /// The number of active latents (L0 of the row).
     public var count: Int { indices.count }
 
-    /// The dense vector [latents].
-    public func dense(latents: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: latents)
+    /// The dense vector [latents]; throws if an index is not below `latents`.
+    public func dense(latents: Int) throws -> [Float] {
+        guard indices.allSatisfy({ $0 >= 0 && $0 < latents }) else {
+            throw SAEError.invalidConfiguration("a code index is outside 0..<\(latents)")
+        }
+        var out = [Float](repeating: 0, count: max(0, latents))
         for (i, v) in zip(indices, values) { out[i] = v }
         return out
     }
@@ -82,7 +88,9 @@ public struct SparseCode: Sendable, Equatable {
 /// Sparse latent codes of many rows (compressed sparse rows).
 ///
 /// Row r's active latents are `indices[offsets[r]..<offsets[r+1]]` (ascending) with the
-/// matching `values` (non-zero).
+/// matching `values` (non-zero). `append` checks every row it is given, so the invariants hold
+/// for any instance (the module is built with -Ounchecked in release: code that reads the
+/// arrays relies on them instead of bounds checks).
 public struct SparseCodes: Sendable, Equatable {
     public let latents: Int
     public private(set) var offsets: [Int]     // [N + 1]
@@ -112,7 +120,24 @@ public struct SparseCodes: Sendable, Equatable {
     public var rows: Int { offsets.count - 1 }
     public var nonZeroCount: Int { indices.count }
 
-    public mutating func append(_ code: SparseCode) {
+    /// Adds one row; throws unless its indices ascend strictly within 0..<latents and its values
+    /// are non-zero and as many as its indices.
+    public mutating func append(_ code: SparseCode) throws {
+        guard code.indices.count == code.values.count else {
+            throw SAEError.shapeMismatch(what: "code values", expected: [code.indices.count], found: [code.values.count])
+        }
+        var previous = -1
+        for (i, v) in zip(code.indices, code.values) {
+            guard i > previous, i < latents, v != 0 else {
+                throw SAEError.invalidConfiguration("a code row needs strictly ascending indices in 0..<\(latents) with non-zero values")
+            }
+            previous = i
+        }
+        appendUnchecked(code)
+    }
+
+    /// `append` for codes this module produced (already valid).
+    mutating func appendUnchecked(_ code: SparseCode) {
         for (i, v) in zip(code.indices, code.values) {
             indices.append(Int32(i))
             values.append(v)
@@ -120,8 +145,15 @@ public struct SparseCodes: Sendable, Equatable {
         offsets.append(indices.count)
     }
 
-    public mutating func append(contentsOf other: SparseCodes) {
-        precondition(other.latents == latents, "appending codes of \(other.latents) latents to codes of \(latents)")
+    /// Appends every row of `other`; throws if it has another latent count.
+    public mutating func append(contentsOf other: SparseCodes) throws {
+        guard other.latents == latents else {
+            throw SAEError.shapeMismatch(what: "appended codes' latents", expected: [latents], found: [other.latents])
+        }
+        appendUnchecked(contentsOf: other)
+    }
+
+    mutating func appendUnchecked(contentsOf other: SparseCodes) {
         let base = indices.count
         indices += other.indices
         values += other.values

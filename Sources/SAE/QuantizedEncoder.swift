@@ -18,8 +18,8 @@ import Foundation
 import Kernels
 
 /// Q8_0 blocks of one row x [n] (n a multiple of 32): the scalar reference quantizer.  → [n/32 × 34 bytes]
-public func quantizeQ8_0Reference(_ x: [Float]) -> [UInt8] {
-    precondition(x.count % 32 == 0, "Q8_0 rows are whole blocks of 32")
+public func quantizeQ8_0Reference(_ x: [Float]) throws -> [UInt8] {
+    guard x.count % 32 == 0 else { throw SAEError.invalidConfiguration("Q8_0 rows are whole blocks of 32, not \(x.count) values") }
     var out: [UInt8] = []
     out.reserveCapacity(x.count / 32 * 34)
     for b in 0..<(x.count / 32) {
@@ -60,7 +60,7 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
         let rowBytes = D / 32 * 34
         let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rowBytes * L), alignment: 64)
         for i in 0..<L {
-            let q = quantizeQ8_0Reference(Array(sae.wEncT[(i * D)..<((i + 1) * D)]))
+            let q = try quantizeQ8_0Reference(Array(sae.wEncT[(i * D)..<((i + 1) * D)]))
             q.withUnsafeBytes { (storage + i * rowBytes).copyMemory(from: $0.baseAddress!, byteCount: rowBytes) }
         }
         self.storage = storage
@@ -149,7 +149,7 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
             let end = min(x.rows, start + R)
             tilePreActivations(x, start..<end, into: pre, pool: pool ?? Self.serial)
             for t in 0..<(end - start) {
-                codes.append(try sae.code(fromPreActivations: Array(UnsafeBufferPointer(start: pre + t * L, count: L))))
+                codes.appendUnchecked(try sae.code(fromPreActivations: Array(UnsafeBufferPointer(start: pre + t * L, count: L))))
             }
             start = end
         }
@@ -215,7 +215,7 @@ public struct EncoderComparison: Sendable, Equatable, CustomStringConvertible {
                 pre2 += Double(pf[i]) * Double(pf[i])
             }
             let af = try sae.code(fromPreActivations: pf), aq = try sae.code(fromPreActivations: pq)
-            let df = af.dense(latents: L), dq = aq.dense(latents: L)
+            let df = try af.dense(latents: L), dq = try aq.dense(latents: L)
             for i in 0..<L {
                 let d = dq[i] - df[i]
                 report.maxActivation = max(report.maxActivation, df[i])

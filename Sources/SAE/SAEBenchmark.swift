@@ -114,8 +114,8 @@ public enum SAEBenchmark {
         let pool = ThreadPool(threads: threads)
         return try synthetic.data.withUnsafeBufferPointer { buf in
             let all = try MatrixView(buf, rows: rows + heldOutRows, cols: width)
-            let result = try SAETrainer(config).train(all.rows(0..<rows), pool: pool, progress: progress)
-            let eval = try result.sae.evaluate(all.rows(rows..<(rows + heldOutRows)), pool: pool)
+            let result = try SAETrainer(config).train(try all.rows(0..<rows), pool: pool, progress: progress)
+            let eval = try result.sae.evaluate(try all.rows(rows..<(rows + heldOutRows)), pool: pool)
             return Training(rows: rows, width: width, latents: latents, k: k, batchSize: batchSize, threads: threads,
                             steps: result.steps, seconds: result.seconds, activationsPerSecond: result.activationsPerSecond,
                             heldOut: eval)

@@ -105,7 +105,7 @@ public struct SAEMetadata: Sendable, Equatable {
 /// ```swift
 /// let sae = try SAELensFolder.read(URL(fileURLWithPath: "sae/blocks.12.hook_resid_post"))
 /// let code = try sae.encode(x)            // x [D] → active latents, ascending
-/// let xHat = sae.decode(code)             // [D]
+/// let xHat = try sae.decode(code)         // [D]
 /// ```
 public final class SparseAutoencoder: Sendable {
     /// D.
@@ -129,7 +129,7 @@ public final class SparseAutoencoder: Sendable {
     let outputScale: Float
 
     /// Validates sizes, finiteness and ranges; never traps on bad values.
-    /// - Parameter wEncT: the encoder transposed, [L, D] (see `transposed(_:rows:cols:)` for SAELens' [D, L]).
+    /// - Parameter wEncT: the encoder transposed, [L, D] (SAELens files hold W_enc [D, L]; `SAELensFolder` transposes).
     public init(architecture: SAEArchitecture, wEncT: [Float], bEnc: [Float], wDec: [Float], bDec: [Float],
                 threshold: [Float]? = nil, normalization: InputNormalization = .none, applyBDecToInput: Bool = true,
                 metadata: SAEMetadata = SAEMetadata()) throws {
@@ -217,7 +217,8 @@ public final class SparseAutoencoder: Sendable {
     }
 
     /// Scalar reference of `decode`: x̂ [D] from dense activations a [L].
-    public func decodeReference(_ a: [Float]) -> [Float] {
+    public func decodeReference(_ a: [Float]) throws -> [Float] {
+        guard a.count == latents else { throw SAEError.shapeMismatch(what: "activations", expected: [latents], found: [a.count]) }
         let D = inputWidth
         var acc = [Float](repeating: 0, count: D)
         let active = a.indices.filter { a[$0] != 0 }
@@ -312,7 +313,7 @@ public final class SparseAutoencoder: Sendable {
 
     /// The dense activations [L] of one row x [D] (same values as `encode`).
     public func encodeDense(_ x: [Float], pool: ThreadPool? = nil) throws -> [Float] {
-        try encode(x, pool: pool).dense(latents: latents)
+        try encode(x, pool: pool).dense(latents: latents)   // indices come from encode: in range
     }
 
     /// Applies the activation function to pre-activations [L] computed elsewhere (e.g. by the
@@ -330,8 +331,15 @@ public final class SparseAutoencoder: Sendable {
         return SparseCode(indices: idx[0..<n].map(Int.init), values: Array(val[0..<n]))
     }
 
-    /// x̂ [D] from one row's code.
-    public func decode(_ code: SparseCode) -> [Float] {
+    /// x̂ [D] from one row's code. Throws unless its indices are latents (in any order; terms
+    /// are added in the order given, ascending for codes from `encode`).
+    public func decode(_ code: SparseCode) throws -> [Float] {
+        guard code.indices.count == code.values.count else {
+            throw SAEError.shapeMismatch(what: "code values", expected: [code.indices.count], found: [code.values.count])
+        }
+        if let bad = code.indices.first(where: { $0 < 0 || $0 >= latents }) {
+            throw SAEError.invalidConfiguration("latent \(bad) is not in 0..<\(latents)")
+        }
         var out = [Float](repeating: 0, count: inputWidth)
         let idx = code.indices.map { Int32($0) }
         out.withUnsafeMutableBufferPointer { o in
@@ -341,7 +349,10 @@ public final class SparseAutoencoder: Sendable {
     }
 
     /// x̂ [D] from dense activations a [L].
-    public func decode(dense a: [Float]) -> [Float] { decode(SparseCode(dense: a)) }
+    public func decode(dense a: [Float]) throws -> [Float] {
+        guard a.count == latents else { throw SAEError.shapeMismatch(what: "activations", expected: [latents], found: [a.count]) }
+        return try decode(SparseCode(dense: a))
+    }
 
     /// out [D] = (Σ a_i W_dec[i] + b_dec) / s, terms in the order given (ascending latents).
     func decodeRow(_ idx: UnsafePointer<Int32>, _ val: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
@@ -355,7 +366,7 @@ public final class SparseAutoencoder: Sendable {
     }
 
     /// decode(encode(x)), x [D] → x̂ [D].
-    public func reconstruct(_ x: [Float]) throws -> [Float] { decode(try encode(x)) }
+    public func reconstruct(_ x: [Float]) throws -> [Float] { try decode(try encode(x)) }
 
     // MARK: - Fast path, many rows
 
@@ -374,7 +385,7 @@ public final class SparseAutoencoder: Sendable {
         var start = 0
         while start < x.rows {
             let end = min(x.rows, start + blockRows)
-            codes.append(contentsOf: encodeBlock(x, start..<end, pool: pool))
+            codes.appendUnchecked(contentsOf: encodeBlock(x, start..<end, pool: pool))
             start = end
         }
         return codes
@@ -390,7 +401,7 @@ public final class SparseAutoencoder: Sendable {
         }
         if let pool, pool.threadCount > 1, chunks > 1 { pool.parallelFor(chunks, body) } else { for c in 0..<chunks { body(c) } }
         var out = SparseCodes(latents: latents)
-        for c in 0..<chunks { out.append(contentsOf: parts[c]!) }
+        for c in 0..<chunks { out.appendUnchecked(contentsOf: parts[c]!) }
         return out
     }
 
@@ -413,7 +424,7 @@ public final class SparseAutoencoder: Sendable {
                 let p = pre + t * L
                 for i in 0..<L { p[i] += b[i] }
                 let n = activate(p, idx: idx, val: val, heapV: hv, heapI: hi)
-                codes.append(SparseCode(indices: (0..<n).map { Int(idx[$0]) }, values: Array(UnsafeBufferPointer(start: val, count: n))))
+                codes.appendUnchecked(SparseCode(indices: (0..<n).map { Int(idx[$0]) }, values: Array(UnsafeBufferPointer(start: val, count: n))))
             }
         }
         return codes
@@ -429,9 +440,8 @@ extension SparseCode {
     }
 }
 
-/// m [rows, cols] → mᵀ [cols, rows].
-public func transposed(_ m: [Float], rows: Int, cols: Int) -> [Float] {
-    precondition(m.count == rows * cols)
+/// m [rows, cols] → mᵀ [cols, rows] (callers pass matching sizes).
+func transposed(_ m: [Float], rows: Int, cols: Int) -> [Float] {
     var out = [Float](repeating: 0, count: m.count)
     for r in 0..<rows { for c in 0..<cols { out[c * rows + r] = m[r * cols + c] } }
     return out

@@ -10,7 +10,7 @@ final class AnalysisTests: XCTestCase {
         for t in 0..<100 {
             var code = SparseCode(indices: [0], values: [0.5])          // feature 0 always on
             if let a = activations[t] { code.indices.append(2); code.values.append(a) }
-            codes.append(code)
+            try! codes.append(code)
         }
         return (codes, (0..<100).map { "t\($0)" })
     }
@@ -71,7 +71,7 @@ final class AnalysisTests: XCTestCase {
                 for f in 0..<40 where g.uniform() < 0.1 { active[f] = 1 + abs(g.next()) }
                 for (f, p, v) in planted { if g.uniform() < Float(p) { active[f] = v + 0.2 * abs(g.next()) } else { active[f] = nil } }
                 let idx = active.keys.sorted()
-                c.append(SparseCode(indices: idx, values: idx.map { active[$0]! }))
+                try! c.append(SparseCode(indices: idx, values: idx.map { active[$0]! }))
             }
             return c
         }

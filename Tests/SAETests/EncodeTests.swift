@@ -50,7 +50,9 @@ final class EncodeTests: XCTestCase {
         let code = try sae.encode(x)
         XCTAssertLessThanOrEqual(code.count, 7)
         XCTAssertEqual(code.indices, code.indices.sorted())
-        XCTAssertEqual(sae.decode(code).count, 48)
+        XCTAssertEqual(try sae.decode(code).count, 48)
+        XCTAssertThrowsError(try sae.decode(SparseCode(indices: [200], values: [1])))
+        XCTAssertThrowsError(try sae.decode(dense: [1, 2]))
         XCTAssertEqual(try sae.encodeDense(x).count, 200)
         XCTAssertThrowsError(try sae.encode([Float](repeating: 0, count: 47))) {
             XCTAssertEqual($0 as? SAEError, .shapeMismatch(what: "input row", expected: [48], found: [47]))
@@ -118,8 +120,8 @@ final class EncodeTests: XCTestCase {
                 let reference = sae.encodeReference(row)
                 XCTAssertEqual(bits(try sae.encodeDense(row)), bits(reference), "\(arch) row \(r)")
                 XCTAssertEqual(bits(try sae.encodeDense(row, pool: pool)), bits(reference))
-                XCTAssertEqual(bits(batch.code(r).dense(latents: l)), bits(reference))
-                XCTAssertEqual(bits(sae.decode(batch.code(r))), bits(sae.decodeReference(reference)))
+                XCTAssertEqual(bits(try batch.code(r).dense(latents: l)), bits(reference))
+                XCTAssertEqual(bits(try sae.decode(batch.code(r))), bits(try sae.decodeReference(reference)))
             }
         }
     }
@@ -139,6 +141,20 @@ final class EncodeTests: XCTestCase {
                 }
             }
         }
+    }
+
+    func testCodesRejectMalformedRows() throws {
+        var codes = SparseCodes(latents: 10)
+        try codes.append(SparseCode(indices: [1, 4], values: [0.5, 2]))
+        for bad in [SparseCode(indices: [4, 1], values: [1, 1]), SparseCode(indices: [10], values: [1]),
+                    SparseCode(indices: [-1], values: [1]), SparseCode(indices: [2], values: [0]),
+                    SparseCode(indices: [2, 3], values: [1])] {
+            XCTAssertThrowsError(try codes.append(bad), "\(bad)")
+        }
+        XCTAssertThrowsError(try codes.append(contentsOf: SparseCodes(latents: 11)))
+        XCTAssertEqual(codes.rows, 1)
+        XCTAssertEqual(codes.column(4), [2])
+        XCTAssertThrowsError(try SparseCode(indices: [12], values: [1]).dense(latents: 10))
     }
 
     func testInvalidWeightsAreTypedErrors() {
