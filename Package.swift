@@ -67,6 +67,8 @@ let package = Package(
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: language + compute),
         .target(name: "Regions", dependencies: ["Kernels"], swiftSettings: language + compute),
+        .target(name: "SAE", dependencies: ["Kernels", "Formats", "Detectors", "Taps"],
+                swiftSettings: language + compute),
         .executableTarget(name: "overseer",
                           dependencies: ["Models", "Detectors", "Supervisor", "Training", "Regions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -84,6 +86,7 @@ let package = Package(
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: language),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Supervisor", "TestSupport"], swiftSettings: language),
         .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: language),
+        .testTarget(name: "SAETests", dependencies: ["SAE", "TestSupport"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
     ]
 )

@@ -1,0 +1,241 @@
+// A Q8_0 copy of the encoder, for encoding every generated token cheaply.
+//
+// Legend: D = d_in (a multiple of 32), L = latents, blocks = D / 32.
+//
+// Why: decoding a token is memory-bound (SmolLM2-135M reads ~96 MB of weights per token), and a
+// supervisor that encodes each token with an F32 W_encᵀ [L, D] reads another 4·L·D bytes
+// (9.4 MB for 576 × 4096, ~10% more traffic). Q8_0 stores each block of 32 weights as one f16
+// scale and 32 int8s, 34 bytes instead of 128: 2.5 MB for the same encoder.
+//
+// Block layout (ggml Q8_0): [f16 d][32 × i8 q], with d = max|w| / 127 and q_j = round(w_j / d)
+// rounded half away from zero (computed as w_j · (1/d), as ggml does); w_j ≈ d · q_j.
+// Pre-activations come from Kernels' Q8_0 dot products: the input u = s·x − b_dec is quantized to
+// Q8_0 as well and each block's product is an exact integer sum scaled by the two d's, summed
+// over blocks in eight lanes (VecDot.swift). So the result is deterministic, but not the F32
+// encoder's: `EncoderComparison` measures how far it moves the activations and the active set.
+
+import Foundation
+import Kernels
+
+/// Q8_0 blocks of one row x [n] (n a multiple of 32): the scalar reference quantizer.  → [n/32 × 34 bytes]
+public func quantizeQ8_0Reference(_ x: [Float]) throws -> [UInt8] {
+    guard x.count % 32 == 0 else { throw SAEError.invalidConfiguration("Q8_0 rows are whole blocks of 32, not \(x.count) values") }
+    var out: [UInt8] = []
+    out.reserveCapacity(x.count / 32 * 34)
+    for b in 0..<(x.count / 32) {
+        var amax: Float = 0
+        for j in 0..<32 { amax = max(amax, abs(x[b * 32 + j])) }
+        let d = amax / 127
+        let inverse: Float = d != 0 ? 1 / d : 0
+        withUnsafeBytes(of: Float16(d).bitPattern.littleEndian) { out += $0 }
+        for j in 0..<32 {
+            let q = Int8((x[b * 32 + j] * inverse).rounded(.toNearestOrAwayFromZero))
+            out.append(UInt8(bitPattern: q))
+        }
+    }
+    return out
+}
+
+/// The encoder of an SAE in Q8_0, computing pre-activations with integer block sums.
+///
+/// ```swift
+/// let q8 = try QuantizedSAEEncoder(sae)
+/// let code = try q8.encode(x)          // ≈ sae.encode(x); see EncoderComparison
+/// ```
+public final class QuantizedSAEEncoder: @unchecked Sendable {
+    public let sae: SparseAutoencoder
+    /// W_encᵀ as Q8_0 rows, [L rows of D/32 blocks].
+    let storage: UnsafeMutableRawPointer
+    let weights: TensorView
+    /// Bytes of the quantized encoder.
+    public var byteCount: Int { weights.byteCount }
+
+    /// Quantizes `sae`'s encoder; throws unless D is a multiple of 32.
+    public init(_ sae: SparseAutoencoder) throws {
+        let D = sae.inputWidth, L = sae.latents
+        guard D % 32 == 0 else {
+            throw SAEError.invalidConfiguration("a Q8_0 encoder needs d_in to be a multiple of 32, not \(D)")
+        }
+        self.sae = sae
+        let rowBytes = D / 32 * 34
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rowBytes * L), alignment: 64)
+        for i in 0..<L {
+            let q = try quantizeQ8_0Reference(Array(sae.wEncT[(i * D)..<((i + 1) * D)]))
+            q.withUnsafeBytes { (storage + i * rowBytes).copyMemory(from: $0.baseAddress!, byteCount: rowBytes) }
+        }
+        self.storage = storage
+        weights = TensorView(name: "W_enc.q8_0", type: .q8_0, shape: [D, L], data: UnsafeRawPointer(storage), byteCount: rowBytes * L)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Pre-activations [L] of one row x [D].
+    public func preActivations(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool? = nil) throws -> [Float] {
+        try sae.check(x)
+        return try withMatrixView(Array(x), cols: sae.inputWidth) { try preActivations($0, pool: pool) }
+    }
+
+    /// Pre-activations [N, L] of x [N, D] (use for a few rows; `encodeBatch` for many).
+    public func preActivations(_ x: MatrixView, pool: ThreadPool? = nil) throws -> [Float] {
+        guard x.cols == sae.inputWidth else {
+            throw SAEError.shapeMismatch(what: "activation matrix", expected: [x.rows, sae.inputWidth], found: [x.rows, x.cols])
+        }
+        var out = [Float](repeating: 0, count: x.rows * sae.latents)
+        out.withUnsafeMutableBufferPointer { o in
+            var start = 0
+            while start < x.rows {
+                let end = min(x.rows, start + SparseAutoencoder.rowsPerChunk)
+                tilePreActivations(x, start..<end, into: o.baseAddress! + start * sae.latents, pool: pool ?? Self.serial)
+                start = end
+            }
+        }
+        return out
+    }
+
+    /// A pool without workers, for callers that bring none.
+    static let serial = ThreadPool(threads: 1)
+
+    /// pre [rows, L] for rows `range` of x: u = s·x − b_dec, quantized, times the Q8_0 rows, plus b_enc.
+    func tilePreActivations(_ x: MatrixView, _ range: Range<Int>, into pre: UnsafeMutablePointer<Float>, pool: ThreadPool) {
+        let D = sae.inputWidth, L = sae.latents, R = range.count
+        let u = UnsafeMutablePointer<Float>.allocate(capacity: R * D)
+        defer { u.deallocate() }
+        for t in 0..<R { sae.prepareInput(x.row(range.lowerBound + t), into: u + t * D) }
+        let rows = QuantizedRows(for: .q8_0, count: D, capacity: R)
+        rows.load(u, tokens: R)
+        // Kernels' `dot`/`dot4` (inlined here, so specialised for Q8_0) over latent chunks:
+        // each pre-activation is one `dot`, the same bits as `matmul` and `dotReference`.
+        let chunk = 256, chunks = (L + chunk - 1) / chunk
+        let w = weights
+        pool.parallelFor(chunks) { c in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
+                let s = scratch.baseAddress!
+                for i in (c * chunk)..<min(L, (c + 1) * chunk) {
+                    var t = 0
+                    while t + 4 <= R {
+                        let v = dot4(.q8_0, w.row(i), rows.row(t), aStride: rows.rowBytes, n: D, scratch: s)
+                        pre[t * L + i] = v[0]; pre[(t + 1) * L + i] = v[1]; pre[(t + 2) * L + i] = v[2]; pre[(t + 3) * L + i] = v[3]
+                        t += 4
+                    }
+                    while t < R { pre[t * L + i] = dot(.q8_0, w.row(i), rows.row(t), n: D, scratch: s); t += 1 }
+                }
+            }
+        }
+        sae.bEnc.withUnsafeBufferPointer { b in
+            for t in 0..<R { for i in 0..<L { pre[t * L + i] += b[i] } }
+        }
+    }
+
+    /// The active latents of one row x [D].
+    public func encode(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool? = nil) throws -> SparseCode {
+        try sae.code(fromPreActivations: try preActivations(x, pool: pool))
+    }
+
+    public func encode(_ x: [Float], pool: ThreadPool? = nil) throws -> SparseCode {
+        try x.withUnsafeBufferPointer { try encode($0, pool: pool) }
+    }
+
+    /// Codes of every row of x [N, D], tiles of 64 rows; the same codes for any pool.
+    public func encodeBatch(_ x: MatrixView, pool: ThreadPool? = nil) throws -> SparseCodes {
+        guard x.cols == sae.inputWidth else {
+            throw SAEError.shapeMismatch(what: "activation matrix", expected: [x.rows, sae.inputWidth], found: [x.rows, x.cols])
+        }
+        let L = sae.latents, R = SparseAutoencoder.rowsPerChunk
+        var codes = SparseCodes(latents: L)
+        let pre = UnsafeMutablePointer<Float>.allocate(capacity: R * L)
+        defer { pre.deallocate() }
+        var start = 0
+        while start < x.rows {
+            let end = min(x.rows, start + R)
+            tilePreActivations(x, start..<end, into: pre, pool: pool ?? Self.serial)
+            for t in 0..<(end - start) {
+                codes.appendUnchecked(try sae.code(fromPreActivations: Array(UnsafeBufferPointer(start: pre + t * L, count: L))))
+            }
+            start = end
+        }
+        return codes
+    }
+}
+
+/// How far the Q8_0 encoder's activations are from the F32 encoder's, on some rows.
+///
+/// Two kinds of difference: small errors in every pre-activation (rounding of the weights and of
+/// the input), and, for TopK and JumpReLU, latents near the cut that switch on or off. The
+/// second kind shows as an activation appearing or vanishing, so it is reported apart
+/// (`maxSwitchedActivation`, `meanSymmetricDifference`) from the error on latents both
+/// encoders keep (`maxAbsSharedError`).
+public struct EncoderComparison: Sendable, Equatable, CustomStringConvertible {
+    public var rows: Int
+    /// max |pre_q8 − pre_f32| over rows and latents.
+    public var maxAbsPreActivationError: Float
+    /// ‖pre_q8 − pre_f32‖ / ‖pre_f32‖ over all rows (Frobenius norms).
+    public var relativePreActivationError: Double
+    /// max |a_q8 − a_f32| over latents active in both.
+    public var maxAbsSharedError: Float
+    /// The largest activation of a latent active in one encoder's set only.
+    public var maxSwitchedActivation: Float
+    /// The largest F32 activation, for scale.
+    public var maxActivation: Float
+    /// ‖a_q8 − a_f32‖ / ‖a_f32‖ over all rows, switched latents included.
+    public var relativeError: Double
+    /// Rows whose set of active latents differs.
+    public var rowsWithChangedSet: Int
+    /// Mean over rows of |S_q8 ∩ S_f32| / |S_f32| (rows with an empty F32 set count 1 if the
+    /// Q8_0 set is empty too).
+    public var meanSetOverlap: Double
+    /// Mean over rows of |S_q8 △ S_f32|, the latents that switched on or off.
+    public var meanSymmetricDifference: Double
+
+    public var description: String {
+        String(format: "rows %d: max |Δpre| %.4g (relative %.4g); max |Δa| on shared latents %.4g, largest switched activation %.4g, max a %.4g; relative error %.4g; rows with a changed set %d (%.1f%%), mean overlap %.4f, mean |S△S'| %.3f",
+               rows, maxAbsPreActivationError, relativePreActivationError, maxAbsSharedError, maxSwitchedActivation, maxActivation,
+               relativeError, rowsWithChangedSet, 100 * Double(rowsWithChangedSet) / Double(max(rows, 1)), meanSetOverlap,
+               meanSymmetricDifference)
+    }
+
+    /// Compares `q8` with its SAE's F32 encoder on x [N, D].
+    ///
+    /// ```swift
+    /// let report = try EncoderComparison.measure(q8, on: heldOut)
+    /// print(report)
+    /// ```
+    public static func measure(_ q8: QuantizedSAEEncoder, on x: MatrixView, pool: ThreadPool? = nil) throws -> EncoderComparison {
+        let sae = q8.sae, L = sae.latents
+        var report = EncoderComparison(rows: x.rows, maxAbsPreActivationError: 0, relativePreActivationError: 0,
+                                       maxAbsSharedError: 0, maxSwitchedActivation: 0, maxActivation: 0, relativeError: 0,
+                                       rowsWithChangedSet: 0, meanSetOverlap: 0, meanSymmetricDifference: 0)
+        var diff2: Double = 0, ref2: Double = 0, preDiff2: Double = 0, pre2: Double = 0, overlap: Double = 0, symmetric = 0
+        for r in 0..<x.rows {
+            let row = UnsafeBufferPointer(start: x.row(r), count: x.cols)
+            let pf = try sae.preActivations(row), pq = try q8.preActivations(row, pool: pool)
+            for i in 0..<L {
+                let d = pq[i] - pf[i]
+                report.maxAbsPreActivationError = max(report.maxAbsPreActivationError, abs(d))
+                preDiff2 += Double(d) * Double(d)
+                pre2 += Double(pf[i]) * Double(pf[i])
+            }
+            let af = try sae.code(fromPreActivations: pf), aq = try sae.code(fromPreActivations: pq)
+            let df = try af.dense(latents: L), dq = try aq.dense(latents: L)
+            for i in 0..<L {
+                let d = dq[i] - df[i]
+                report.maxActivation = max(report.maxActivation, df[i])
+                diff2 += Double(d) * Double(d)
+                ref2 += Double(df[i]) * Double(df[i])
+                if df[i] != 0 && dq[i] != 0 {
+                    report.maxAbsSharedError = max(report.maxAbsSharedError, abs(d))
+                } else if df[i] != 0 || dq[i] != 0 {
+                    report.maxSwitchedActivation = max(report.maxSwitchedActivation, abs(d))
+                }
+            }
+            let sf = Set(af.indices), sq = Set(aq.indices)
+            if sf != sq { report.rowsWithChangedSet += 1 }
+            overlap += sf.isEmpty ? (sq.isEmpty ? 1 : 0) : Double(sf.intersection(sq).count) / Double(sf.count)
+            symmetric += sf.symmetricDifference(sq).count
+        }
+        report.relativeError = ref2 > 0 ? (diff2 / ref2).squareRoot() : 0
+        report.relativePreActivationError = pre2 > 0 ? (preDiff2 / pre2).squareRoot() : 0
+        report.meanSetOverlap = x.rows > 0 ? overlap / Double(x.rows) : 1
+        report.meanSymmetricDifference = x.rows > 0 ? Double(symmetric) / Double(x.rows) : 0
+        return report
+    }
+}
