@@ -16,8 +16,9 @@
 //   diff_mean    direction [D]; optional mean [D], scale [] or [1]; "normalization": none | unit
 //   mlp          w1 [H, D], b1 [H], w2 [H], b2 [] or [1]; optional input_mean, input_scale;
 //                "activation": relu | gelu; "output"
-//   sae_feature  reserved for SAE features (issue 6): "sae": {"path": folder in the bundle,
-//                "feature": index}; built by a registered builder (see DetectorRegistry)
+//   sae_feature  an SAE feature: "sae": {"path": SAELens folder in the bundle, "feature": index,
+//                "sha256": the folder's hash, "precision": f32 | q8_0}; built by the builder the
+//                SAE module registers (DetectorRegistry.withSAEFeatures)
 
 import Foundation
 
@@ -82,14 +83,25 @@ public struct WeightsReference: Sendable, Equatable, Codable {
     }
 }
 
-/// The SAE feature a `sae_feature` detector reads (issue 6).
+/// The SAE feature a `sae_feature` detector reads.
+///
+/// The SAE's files live beside the manifest, not in the weights file, so the manifest pins them
+/// by `sha256` (see `SAELensFolder.sha256`): the bundle's hash then covers the SAE, and a loader
+/// refuses a folder whose bytes differ. `precision` says which encoder S runs, so a replay
+/// computes the same scores.
 public struct SAEFeatureReference: Sendable, Equatable, Codable {
     /// SAELens-layout folder, relative to the bundle folder.
     public var path: String
     public var feature: Int
-    public init(path: String, feature: Int) {
+    /// SHA-256 of the SAE folder's cfg.json and sae_weights.safetensors (required to load).
+    public var sha256: String?
+    /// `f32` (default) or `q8_0`.
+    public var precision: String?
+    public init(path: String, feature: Int, sha256: String?, precision: String? = nil) {
         self.path = path
         self.feature = feature
+        self.sha256 = sha256
+        self.precision = precision
     }
 }
 

@@ -18,11 +18,12 @@
 // contract (no state that changes results) asks. It is guarded by a lock, so detectors may be
 // called from any thread. A batch caller can skip it and use `SharedSAEEncoder.encode`.
 //
-// Integrity. The bundle's SHA-256 covers bundle.json and weights.safetensors, not files in the
-// SAE folder; `SharedSAEEncoder.contentDigest()` is a fingerprint of the loaded weights for
-// callers that want to record or pin them.
+// Integrity. The SAE folder's files are not in the weights file, so the manifest pins them:
+// `sae.sha256` (SAELensFolder.sha256) is checked before an SAE is used, and since the bundle's
+// SHA-256 covers the manifest, it covers the SAE too. `sae.precision` fixes the encoder.
 
 import Detectors
+import Formats
 import Foundation
 import Kernels
 import Taps
@@ -145,13 +146,12 @@ public final class SAEFeatureDetector: Detector {
     }
 }
 
-/// Loads the SAEs `sae_feature` detectors name, once per folder.
+/// Loads the SAEs `sae_feature` detectors name, once per folder and precision.
 ///
-/// The loader caches by resolved folder path for its whole lifetime: every bundle built with a
-/// registry holding this loader shares the SAEs it has loaded. Make a new loader (and registry)
-/// to pick up changed files.
+/// The loader caches by resolved folder path, precision and pinned hash for its whole lifetime:
+/// every bundle built with a registry holding this loader shares the SAEs it has loaded. Before
+/// an SAE is used its files are hashed and compared with the manifest's `sae.sha256`.
 public final class SAEFeatureLoader: @unchecked Sendable {
-    public let precision: SAEEncoderPrecision
     public let readOptions: SAELensReadOptions
     /// Where `sae.path` is resolved for bundles built in memory (`BundleBuilder.build`, which
     /// verifies a bundle before it has a folder): normally the folder it will be written to.
@@ -159,20 +159,30 @@ public final class SAEFeatureLoader: @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [String: SharedSAEEncoder] = [:]
 
-    public init(precision: SAEEncoderPrecision = .f32, readOptions: SAELensReadOptions = SAELensReadOptions(),
-                inMemoryBundleFolder: URL? = nil) {
-        self.precision = precision
+    public init(readOptions: SAELensReadOptions = SAELensReadOptions(), inMemoryBundleFolder: URL? = nil) {
         self.readOptions = readOptions
         self.inMemoryBundleFolder = inMemoryBundleFolder
     }
 
-    /// The shared encoder of the SAELens folder at `url`, loading it on first use.
-    public func encoder(folder url: URL) throws -> SharedSAEEncoder {
-        let key = url.standardizedFileURL.resolvingSymlinksInPath().path
+    /// The shared encoder of the SAELens folder at `url`, loading it on first use. With
+    /// `sha256`, the folder's bytes must hash to it.
+    public func encoder(folder url: URL, precision: SAEEncoderPrecision = .f32, sha256 pinned: String? = nil) throws -> SharedSAEEncoder {
+        let key = url.standardizedFileURL.resolvingSymlinksInPath().path + "\0\(precision.rawValue)\0\(pinned ?? "")"
         lock.lock()
         defer { lock.unlock() }
         if let e = cache[key] { return e }
-        let e = try SharedSAEEncoder(try SAELensFolder.read(url, options: readOptions), precision: precision)
+        let (cfg, weights) = try SAELensFolder.bytes(url)
+        if let pinned {
+            let found = SAELensFolder.sha256(config: cfg, weights: weights)
+            guard found == pinned.lowercased() else {
+                throw SAEError.io("the SAE folder's SHA-256 is \(found), the bundle pins \(pinned)")
+            }
+        }
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(bytes: weights) } catch {
+            throw SAEError.invalidWeights(tensor: "(file)", reason: "\(url.path): \(error)")
+        }
+        let e = try SharedSAEEncoder(try SAELensFolder.read(config: cfg, weights: file, options: readOptions), precision: precision)
         cache[key] = e
         return e
     }
@@ -188,7 +198,13 @@ public final class SAEFeatureLoader: @unchecked Sendable {
     func build(_ spec: DetectorSpec, tap: TapPoint, tensors: BundleTensors) throws -> any Detector {
         func bad(_ why: String) -> BundleError { .tensor(detector: spec.id, role: "sae", reason: why) }
         guard let ref = spec.sae else {
-            throw BundleError.invalidManifest("detector '\(spec.id)' of kind sae_feature needs \"sae\": {\"path\", \"feature\"}")
+            throw BundleError.invalidManifest("detector '\(spec.id)' of kind sae_feature needs \"sae\": {\"path\", \"feature\", \"sha256\"}")
+        }
+        guard let pinned = ref.sha256, pinned.count == 64, pinned.allSatisfy(\.isHexDigit) else {
+            throw bad("\"sha256\" (64 hex digits) must pin the SAE folder, so the bundle's hash covers it")
+        }
+        guard let precision = SAEEncoderPrecision(rawValue: ref.precision ?? "f32") else {
+            throw bad("precision \"\(ref.precision ?? "")\" is not f32 or q8_0")
         }
         guard let bundle = tensors.folder ?? inMemoryBundleFolder else {
             throw bad("SAE features need the bundle's folder; for a bundle built in memory, give the loader inMemoryBundleFolder")
@@ -203,7 +219,7 @@ public final class SAEFeatureLoader: @unchecked Sendable {
         let resolved = folder.standardizedFileURL.resolvingSymlinksInPath().path
         guard resolved.hasPrefix(root + "/") else { throw bad("path \"\(ref.path)\" leaves the bundle folder") }
         let shared: SharedSAEEncoder
-        do { shared = try encoder(folder: folder) } catch { throw bad("\(ref.path): \(error)") }
+        do { shared = try encoder(folder: folder, precision: precision, sha256: pinned) } catch { throw bad("\(ref.path): \(error)") }
         if let hook = shared.sae.metadata.hookName, let saeTap = TapPoint(name: hook), saeTap != tap {
             throw bad("the SAE was trained on \(hook), the detector reads \(tap)")
         }
@@ -224,8 +240,9 @@ extension DetectorRegistry {
     /// // building one: the SAE folder already sits inside the bundle's future folder
     /// try SAELensFolder.write(sae, to: dir.appendingPathComponent("saes/l12"))
     /// var b = BundleBuilder(name: "sae", model: ModelBinding(sha256: modelHash))
+    /// let pin = try SAELensFolder.sha256(dir.appendingPathComponent("saes/l12"))
     /// b.add(spec: DetectorSpec(id: "f7", kind: "sae_feature", tap: "blocks.12.hook_resid_post", dimension: 576,
-    ///                          tensors: [:], sae: SAEFeatureReference(path: "saes/l12", feature: 7)))
+    ///                          tensors: [:], sae: SAEFeatureReference(path: "saes/l12", feature: 7, sha256: pin)))
     /// try b.build(registry: .withSAEFeatures(loader: SAEFeatureLoader(inMemoryBundleFolder: dir))).write(to: dir)
     /// ```
     public mutating func registerSAEFeatures(loader: SAEFeatureLoader = SAEFeatureLoader()) {

@@ -40,6 +40,7 @@
 // `SAEError`.
 
 import Detectors
+import Crypto
 import Foundation
 import Formats
 import Kernels
@@ -241,8 +242,26 @@ public enum SAELensFolder {
     /// Version of the "overseer" extras.
     public static let extrasVersion = 1
 
-    /// Reads `folder/cfg.json` and `folder/sae_weights.safetensors`.
-    public static func read(_ folder: URL, options: SAELensReadOptions = SAELensReadOptions()) throws -> SparseAutoencoder {
+    /// The hash a bundle pins an SAE folder by:
+    /// SHA-256("overseer-sae-v1" 0x00 ‖ u64le(len cfg) ‖ cfg.json ‖ u64le(len weights) ‖ sae_weights.safetensors).
+    public static func sha256(config: Data, weights: Data) -> String {
+        var h = SHA256()
+        h.update(data: Data("overseer-sae-v1".utf8) + Data([0]))
+        for part in [config, weights] {
+            withUnsafeBytes(of: UInt64(part.count).littleEndian) { h.update(bufferPointer: $0) }
+            h.update(data: part)
+        }
+        return h.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `sha256(config:weights:)` of the files in `folder`.
+    public static func sha256(_ folder: URL) throws -> String {
+        let (cfg, weights) = try bytes(folder)
+        return sha256(config: cfg, weights: weights)
+    }
+
+    /// The two files' bytes, size-checked.
+    static func bytes(_ folder: URL) throws -> (config: Data, weights: Data) {
         let cfgURL = folder.appendingPathComponent(configFileName)
         let attributes = try? FileManager.default.attributesOfItem(atPath: cfgURL.path)
         if let size = attributes?[.size] as? Int, size > maxConfigBytes {
@@ -250,9 +269,19 @@ public enum SAELensFolder {
         }
         guard let cfg = try? Data(contentsOf: cfgURL) else { throw SAEError.io("cannot read \(cfgURL.path)") }
         let weightsURL = folder.appendingPathComponent(weightsFileName)
+        guard let weights = try? Data(contentsOf: weightsURL, options: .alwaysMapped) else {
+            throw SAEError.io("cannot read \(weightsURL.path)")
+        }
+        return (cfg, weights)
+    }
+
+    /// Reads `folder/cfg.json` and `folder/sae_weights.safetensors`.
+    public static func read(_ folder: URL, options: SAELensReadOptions = SAELensReadOptions()) throws -> SparseAutoencoder {
+        let (cfg, weights) = try bytes(folder)
         let file: SafetensorsFile
-        do { file = try SafetensorsFile(url: weightsURL) } catch {
-            throw SAEError.invalidWeights(tensor: "(file)", reason: "\(weightsURL.path): \(error)")
+        do { file = try SafetensorsFile(bytes: weights) } catch {
+            throw SAEError.invalidWeights(tensor: "(file)",
+                                          reason: "\(folder.appendingPathComponent(weightsFileName).path): \(error)")
         }
         return try read(config: cfg, weights: file, options: options)
     }

@@ -108,7 +108,7 @@ final class BundleTests: XCTestCase {
     func testSAEFeatureKindIsReservedAndPluggable() throws {
         var b = try sampleBuilder()
         b.add(spec: DetectorSpec(id: "feat", kind: "sae_feature", tap: "blocks.1.hook_resid_post", dimension: 4, tensors: [:],
-                                 sae: SAEFeatureReference(path: "sae", feature: 17)))
+                                 sae: SAEFeatureReference(path: "sae", feature: 17, sha256: nil)))
         XCTAssertThrowsError(try b.build()) {
             guard case BundleError.unknownDetectorKind("sae_feature", _) = $0 else { return XCTFail("\($0)") }
         }

@@ -21,20 +21,28 @@ final class DetectorTests: XCTestCase {
 
     func spec(_ id: String, feature: Int, path: String = "saes/l1", tap: String = "blocks.1.hook_resid_post") -> DetectorSpec {
         DetectorSpec(id: id, kind: "sae_feature", tap: tap, dimension: 64, tensors: [:],
-                     sae: SAEFeatureReference(path: path, feature: feature))
+                     sae: SAEFeatureReference(path: path, feature: feature, sha256: nil))
     }
 
     /// Writes the SAE into the bundle folder, builds the bundle in memory (verifying it), writes
     /// and reloads it from disk.
-    func makeBundle(_ specs: [DetectorSpec], in dir: URL, sae: SparseAutoencoder, precision: SAEEncoderPrecision = .f32) throws -> SupervisorBundle {
-        try SAELensFolder.write(sae, to: dir.appendingPathComponent("saes/l1"))
+    /// Specs without a pin get the hash of the SAE written at saes/l1, and `precision`.
+    func makeBundle(_ specs: [DetectorSpec], in dir: URL, sae: SparseAutoencoder, precision: SAEEncoderPrecision = .f32,
+                    pin: Bool = true) throws -> SupervisorBundle {
+        let folder = dir.appendingPathComponent("saes/l1")
+        try SAELensFolder.write(sae, to: folder)
+        let hash = try SAELensFolder.sha256(folder)
         var b = BundleBuilder(name: "sae", model: ModelBinding(sha256: Self.modelHash))
         try b.add(LinearProbe(id: "lin", tap: .residPost(1), weight: [Float](repeating: 0.01, count: 64), bias: 0))
-        for s in specs { b.add(spec: s) }
+        for var s in specs {
+            if pin, s.sae?.sha256 == nil { s.sae?.sha256 = hash }
+            s.sae?.precision = precision.rawValue
+            b.add(spec: s)
+        }
         b.rules = [RuleSpec(id: "r", detectors: specs.map(\.id), threshold: 1, action: .flag)]
-        let built = try b.build(registry: .withSAEFeatures(loader: SAEFeatureLoader(precision: precision, inMemoryBundleFolder: dir)))
+        let built = try b.build(registry: .withSAEFeatures(loader: SAEFeatureLoader(inMemoryBundleFolder: dir)))
         try built.write(to: dir)
-        return try SupervisorBundle.load(dir, registry: .withSAEFeatures(loader: SAEFeatureLoader(precision: precision)))
+        return try SupervisorBundle.load(dir, registry: .withSAEFeatures())
     }
 
     func testFeatureDetectorsScoreSharedEncodings() throws {
@@ -112,6 +120,31 @@ final class DetectorTests: XCTestCase {
         var noRef = spec("a", feature: 0)
         noRef.sae = nil
         try expectRefused(noRef, "needs \"sae\"")
+
+        // The SAE folder must be pinned, and its bytes must match the pin.
+        let unpinned = try bundleDirectory()
+        XCTAssertThrowsError(try makeBundle([spec("a", feature: 0)], in: unpinned, sae: sae, pin: false)) {
+            XCTAssertTrue("\($0)".contains("must pin the SAE folder"), "\($0)")
+        }
+        let tampered = try bundleDirectory()
+        _ = try makeBundle([spec("a", feature: 1)], in: tampered, sae: sae)
+        let weights = tampered.appendingPathComponent("saes/l1/sae_weights.safetensors")
+        var bytes = try Data(contentsOf: weights)
+        bytes[bytes.count - 1] ^= 1
+        try bytes.write(to: weights)
+        XCTAssertThrowsError(try SupervisorBundle.load(tampered, registry: .withSAEFeatures())) {
+            XCTAssertTrue("\($0)".contains("the bundle pins"), "\($0)")
+        }
+        var badPrecision = spec("a", feature: 0)
+        badPrecision.sae?.precision = "q2"
+        let d2 = try bundleDirectory()
+        try SAELensFolder.write(sae, to: d2.appendingPathComponent("saes/l1"))
+        badPrecision.sae?.sha256 = try SAELensFolder.sha256(d2.appendingPathComponent("saes/l1"))
+        var b = BundleBuilder(name: "sae", model: ModelBinding(sha256: Self.modelHash))
+        b.add(spec: badPrecision)
+        XCTAssertThrowsError(try b.build(registry: .withSAEFeatures(loader: SAEFeatureLoader(inMemoryBundleFolder: d2)))) {
+            XCTAssertTrue("\($0)".contains("is not f32 or q8_0"), "\($0)")
+        }
 
         // Without the SAE registry the kind is unknown, with a clear message.
         let dir = try bundleDirectory()
