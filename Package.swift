@@ -37,7 +37,7 @@ let package = Package(
     products: [
         .executable(name: "overseer", targets: ["overseer"]),
         .library(name: "OverseerKit", targets: ["Kernels", "Formats", "Tokenizers", "Templates", "Taps", "Models",
-                                                  "Detectors", "Supervisor", "Training", "Regions"]),
+                                                  "Detectors", "Supervisor", "Training", "SAE", "Regions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -63,7 +63,7 @@ let package = Package(
                                .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: language),
         .target(name: "Training",
-                dependencies: ["Kernels", "Formats", "Taps", "Models", "Detectors",
+                dependencies: ["Kernels", "Formats", "Taps", "Models", "Detectors", "SAE",
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: language + compute),
         .target(name: "Regions", dependencies: ["Kernels"], swiftSettings: language + compute),
@@ -71,7 +71,7 @@ let package = Package(
                                             .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: language + compute),
         .executableTarget(name: "overseer",
-                          dependencies: ["Models", "Detectors", "Supervisor", "Training", "Regions",
+                          dependencies: ["Models", "Detectors", "Supervisor", "Training", "SAE", "Regions",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: language),
         .target(name: "TestSupport", dependencies: ["Kernels", "Formats", "Tokenizers"], path: "Tests/TestSupport",

@@ -61,13 +61,14 @@ public struct FeatureReport: Sendable {
     }
 
     /// The page.
-    public func html() -> String {
-        let heading = title ?? "Feature \(feature)"
-        let peak = contexts.flatMap(\.activations).max() ?? 0
+    public func html() -> String { Self.page(title: title ?? "Feature \(feature)", reports: [self]) }
+
+    /// One page holding several reports, each a section.
+    public static func page(title: String, description: String? = nil, reports: [FeatureReport]) -> String {
         var h = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
-        <title>\(htmlEscape(heading))</title>
+        <title>\(htmlEscape(title))</title>
         <style>
         body { font-family: system-ui, sans-serif; margin: 2em; max-width: 70em; color: #222; }
         .ctx { font-family: ui-monospace, monospace; white-space: pre-wrap; line-height: 1.9; margin: 0.4em 0;
@@ -76,9 +77,20 @@ public struct FeatureReport: Sendable {
         .max { outline: 2px solid #c0392b; font-weight: bold; }
         .act { color: #666; font-size: 0.85em; margin-right: 0.8em; }
         </style></head><body>
-        <h1>\(htmlEscape(heading))</h1>
+        <h1>\(htmlEscape(title))</h1>
 
         """
+        if let description, reports.count > 1 { h += "<p>\(htmlEscape(description))</p>\n" }
+        for r in reports { h += r.section(level: reports.count > 1 ? 2 : nil) }
+        h += "</body></html>\n"
+        return h
+    }
+
+    /// The report's facts and contexts; with `level`, under a heading of that level.
+    func section(level: Int?) -> String {
+        let peak = contexts.flatMap(\.activations).max() ?? 0
+        var h = ""
+        if let level { h += "<h\(level)>\(htmlEscape(title ?? "Feature \(feature)"))</h\(level)>\n" }
         var facts = ["feature \(feature)", "\(contexts.count) contexts", String(format: "max activation %.4g", Double(peak))]
         if let frequency { facts.append(String(format: "fires on %.4g%% of tokens", 100 * frequency)) }
         if let description { h += "<p>\(htmlEscape(description))</p>\n" }
@@ -94,7 +106,6 @@ public struct FeatureReport: Sendable {
             }
             h += "</div>\n"
         }
-        h += "</body></html>\n"
         return h
     }
 }

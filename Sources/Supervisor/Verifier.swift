@@ -93,9 +93,11 @@ public enum Verifier {
     }
 
     /// Checks the chain, then replays `runID` (or every run). `model` and `bundle` override the
-    /// recorded paths (their hashes must still match).
+    /// recorded paths (their hashes must still match); `registry` builds the bundles' detectors
+    /// (pass one that knows every kind the runs used, e.g. SAE features).
     public static func verify(store: ReceiptStore, runID: String? = nil, model: String? = nil, bundle: String? = nil,
-                              replay: Bool = true, threads: Int? = nil) throws -> VerificationReport {
+                              replay: Bool = true, threads: Int? = nil,
+                              registry: DetectorRegistry = .standard) throws -> VerificationReport {
         let rows = try store.rows()
         var report = VerificationReport(ok: true, receipts: rows.count, head: rows.last?.hash ?? ReceiptStore.genesis, runs: [])
         if let problem = checkChain(rows) {
@@ -117,7 +119,7 @@ public enum Verifier {
             if replay {
                 do {
                     let lm = try loadModel(summary, override: model, cache: &models)
-                    let b = try loadBundle(summary, override: bundle)
+                    let b = try loadBundle(summary, override: bundle, registry: registry)
                     if let mismatch = try replayRun(summary, events: events, model: lm, bundle: b, threads: threads,
                                                     result: &result) {
                         report.ok = false
@@ -152,11 +154,11 @@ public enum Verifier {
         return lm
     }
 
-    static func loadBundle(_ s: RunSummary, override: String?) throws -> SupervisorBundle {
+    static func loadBundle(_ s: RunSummary, override: String?, registry: DetectorRegistry) throws -> SupervisorBundle {
         guard let path = override ?? s.bundle.path else {
             throw SupervisorError.replay("the run's bundle has no recorded path (pass --bundle)")
         }
-        let b = try SupervisorBundle.load(URL(fileURLWithPath: path))
+        let b = try SupervisorBundle.load(URL(fileURLWithPath: path), registry: registry)
         guard b.sha256 == s.bundle.sha256 else {
             throw SupervisorError.replay("bundle \(path) has SHA-256 \(b.sha256), the run used \(s.bundle.sha256)")
         }

@@ -1,8 +1,10 @@
 // Options and helpers shared by the commands.
 
 import ArgumentParser
+import Detectors
 import Foundation
 import Models
+import SAE
 
 struct ModelOption: ParsableArguments {
     @Option(name: [.customShort("m"), .long], help: "A .gguf file, a Hugging Face folder, or a known name (see `overseer models list`).")
@@ -44,4 +46,12 @@ func log(_ message: String) {
 /// Writes text to standard output immediately.
 func emit(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Every detector kind this tool knows (SAE features included): what it loads bundles with.
+let bundleRegistry = DetectorRegistry.withSAEFeatures()
+
+/// A bundle folder, loaded with `bundleRegistry`.
+func loadBundleFolder(_ path: String) throws -> SupervisorBundle {
+    try SupervisorBundle.load(URL(fileURLWithPath: path), registry: bundleRegistry)
 }

@@ -31,7 +31,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        let b = try SupervisorBundle.load(URL(fileURLWithPath: bundle))
+        let b = try loadBundleFolder(bundle)
         let lm = try modelOption.load()
         let sha = try ModelFingerprint.sha256(of: lm.url)
         let fallback = CollectionSettings(modelSHA256: sha, taps: [], positions: .last, chat: false)

@@ -42,7 +42,7 @@ struct SupervisionOptions: ParsableArguments {
 
     /// A bundle folder, or the name of a built-in bundle (trained and cached on first use).
     static func loadBundle(_ nameOrPath: String, threads: Int) throws -> SupervisorBundle {
-        if FileManager.default.fileExists(atPath: nameOrPath) { return try SupervisorBundle.load(URL(fileURLWithPath: nameOrPath)) }
+        if FileManager.default.fileExists(atPath: nameOrPath) { return try loadBundleFolder(nameOrPath) }
         guard let builtin = BuiltinBundle.named(nameOrPath) else {
             throw ValidationError("no bundle folder '\(nameOrPath)' and no built-in bundle of that name (built-in: "
                                   + BuiltinBundle.all.map(\.name).joined(separator: ", ") + ")")

@@ -25,7 +25,7 @@ struct VerifyCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no such file: \(database)") }
         let store = try ReceiptStore(path: database)
         let report = try Verifier.verify(store: store, runID: runID, model: model, bundle: bundle, replay: !chainOnly,
-                                         threads: threads)
+                                         threads: threads, registry: bundleRegistry)
         if json {
             try printJSON(report)
         } else {
