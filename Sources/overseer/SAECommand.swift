@@ -17,7 +17,7 @@ struct SAECommand: ParsableCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train an SAE on collected activations (`overseer collect --positions all`) and write a SAELens folder.")
-        @Option(help: "Folder written by `overseer collect`.") var acts: String
+        @Option(help: "Folder written by `overseer collect` (repeatable: the rows are joined in order).") var acts: [String]
         @Option(name: .customLong("val-acts"), help: "Held-out activations (default: a hash split of --acts).") var valActs: String?
         @Option(help: "Tap to train on (default: the store's only tap).") var tap: String?
         @Option(help: "topk, relu or jumprelu.") var arch = "topk"
@@ -34,8 +34,11 @@ struct SAECommand: ParsableCommand {
         @Option(name: [.customShort("o"), .long], help: "Output SAELens folder.") var output: String
         @Flag(help: "Print the result as JSON.") var json = false
 
+        func validate() throws { guard !acts.isEmpty else { throw ValidationError("name the activations with --acts") } }
+
         func run() throws {
-            let store = try ActivationStore(URL(fileURLWithPath: acts))
+            let stores = try acts.map { try ActivationStore(URL(fileURLWithPath: $0)) }
+            let store = stores[0]
             let point: TapPoint
             if let tap {
                 guard let p = TapPoint(name: tap) else { throw ValidationError("'\(tap)' is not a tap name") }
@@ -47,16 +50,25 @@ struct SAECommand: ParsableCommand {
                 point = store.taps[0]
             }
             let D = try store.dimension(point)
-            let all = try store.matrix(point)
-            var trainRows = Array(0..<store.rowCount), held: [Float]
-            if let valActs {
-                held = try ActivationStore(URL(fileURLWithPath: valActs)).matrix(point)
-            } else {
-                let inVal = store.examples.map { ProbeTrainer.isValidation($0.text, seed: seed, fraction: valFraction) }
-                trainRows = trainRows.filter { !inVal[store.rowExamples[$0]] }
-                held = (0..<store.rowCount).filter { inVal[store.rowExamples[$0]] }.flatMap { all[($0 * D)..<(($0 + 1) * D)] }
+            for other in stores.dropFirst() {
+                guard other.index.settings.modelSHA256 == store.index.settings.modelSHA256, try other.dimension(point) == D else {
+                    throw ValidationError("the activation folders come from different models or lack \(point)")
+                }
             }
-            let train = trainRows.count == store.rowCount ? all : trainRows.flatMap { all[($0 * D)..<(($0 + 1) * D)] }
+            var train: [Float] = [], held: [Float] = []
+            var trainRows = 0
+            for s in stores {
+                let all = try s.matrix(point)
+                if valActs != nil { train += all; trainRows += s.rowCount; continue }
+                let inVal = s.examples.map { ProbeTrainer.isValidation($0.text, seed: seed, fraction: valFraction) }
+                for r in 0..<s.rowCount {
+                    if inVal[s.rowExamples[r]] { held += all[(r * D)..<((r + 1) * D)] } else {
+                        train += all[(r * D)..<((r + 1) * D)]
+                        trainRows += 1
+                    }
+                }
+            }
+            if let valActs { held = try ActivationStore(URL(fileURLWithPath: valActs)).matrix(point) }
             var config = SAETrainingConfig(latents: latents, architecture: try architecture())
             config.epochs = epochs
             config.batchSize = batch
@@ -68,8 +80,9 @@ struct SAECommand: ParsableCommand {
             config.progressEvery = 50
             let s = store.index.settings
             let metadata = SAEMetadata(hookName: point.description, modelName: store.index.model.name, contextSize: s.maxTokens,
-                                       prependBOS: false, datasetPath: "overseer-activations:\(store.index.dataSHA256)")
-            log("training \(config.architecture) SAE, \(D) → \(latents), on \(trainRows.count) rows of \(point)"
+                                       prependBOS: false,
+                                       datasetPath: "overseer-activations:" + stores.map(\.index.dataSHA256).joined(separator: "+"))
+            log("training \(config.architecture) SAE, \(D) → \(latents), on \(trainRows) rows of \(point)"
                 + " (\(held.count / D) held out)")
             let pool = ThreadPool(threads: threads.threads)
             let result = try withMatrixView(train, cols: D) { m in
@@ -89,7 +102,7 @@ struct SAECommand: ParsableCommand {
                 }
             }
             let out = Output(output: output, tap: point.description, latents: latents, architecture: "\(config.architecture)",
-                             trainRows: trainRows.count, steps: result.steps, seconds: result.seconds,
+                             trainRows: trainRows, steps: result.steps, seconds: result.seconds,
                              activationsPerSecond: result.activationsPerSecond, heldOutRows: evaluation.rows,
                              explainedVariance: evaluation.explainedVariance, meanL0: evaluation.meanL0,
                              deadFraction: evaluation.deadFraction,
