@@ -61,10 +61,11 @@ struct CollectCommand: ParsableCommand {
             last = p
             bar.update(p.examples, p.planned, String(format: "%d tokens, %.0f tokens/s", p.tokens, p.tokensPerSecond))
         }
-        if let p = last, p.resumedAt > 0 { log("resumed after \(p.resumedAt) examples") }
+        let ran = (last?.tokens ?? 0) > 0
+        if let p = last, p.resumedAt > 0 { log(ran ? "resumed after \(p.resumedAt) examples" : "already complete") }
         print("\(output): \(index.examples) examples, \(index.rows) rows, \(index.tokens) tokens, "
               + "taps \(points.first!)…\(points.last!) (\(points.count))"
-              + (last.map { String(format: ", %.1f tokens/s", $0.tokensPerSecond) } ?? ""))
+              + (ran ? String(format: ", %.1f tokens/s", last!.tokensPerSecond) : ""))
         if comparePrefill { try compare(collector) }
     }
 
