@@ -74,7 +74,7 @@ c="--taps $tap --positions all --threads $threads"
 "$bin" collect -m smollm2 --data "$out/text-heldout.jsonl" $c --skip-first 1 -o "$out/acts-heldout"
 
 "$bin" sae train --acts "$out/acts-text" --acts "$out/acts-chat" --val-acts "$out/acts-heldout" \
-    --latents 4096 --k 32 --threads "$threads" -o "$out/sae" --json | tee "$out/sae-train.json"
+    --latents 4096 --k 32 --epochs 10 --batch 1024 --threads "$threads" -o "$out/sae" --json | tee "$out/sae-train.json"
 "$bin" sae eval --sae "$out/sae" -m smollm2 --data "$out/text-heldout.jsonl" --loss-texts 300 \
     --threads "$threads" --json | tee "$out/sae-eval.json"
 
