@@ -37,7 +37,7 @@ public struct BuiltinBundle: Sendable {
         o.scope = .request
         return BuiltinBundle(name: "harm", summary: "halt on harmful requests (logistic probe, best resid_post layer)",
                              model: "smollm2", data: "builtin:harm", settings: (true, .last, "resid_post"), options: o,
-                             expectedSHA256: "e4eaf4e6f1c714ab7db2173186973b98e68193d61cd40a80a5244b4c39d144af")
+                             expectedSHA256: "5ba63bc069fd0f074dfbcdc47a684602f3d1ae76aa4ebe82ba4b5a236bf0836e")
     }()
 
     public static func named(_ name: String) -> BuiltinBundle? { all.first { $0.name == name } }
@@ -47,7 +47,8 @@ public struct BuiltinBundle: Sendable {
         ModelStore.home.appendingPathComponent("bundles").appendingPathComponent(name)
     }
 
-    /// Collects the built-in data with `model` and trains the bundle (about a minute for harm).
+    /// Collects the built-in data with `model` and trains the bundle (two to three minutes for
+    /// harm on two cores).
     public func train(model lm: LanguageModel, threads: Int, scratch: URL,
                       progress: (String) -> Void = { _ in }) throws -> (SupervisorBundle, TrainReport) {
         let sha = try ModelFingerprint.sha256(of: lm.url)
@@ -62,10 +63,17 @@ public struct BuiltinBundle: Sendable {
         return try ProbeTrainer.train(try ActivationStore(scratch), options: options)
     }
 
-    /// The cached bundle, trained and written first when missing. `note` receives a warning
-    /// when the trained bytes differ from the pinned hash.
+    /// Whether a usable copy is cached: present, and the pinned bytes (a copy from another
+    /// version of the project is rebuilt).
+    public var isCached: Bool {
+        guard let b = try? SupervisorBundle.load(folder) else { return false }
+        return expectedSHA256 == nil || b.sha256 == expectedSHA256
+    }
+
+    /// The cached bundle, trained and written first when missing or stale. `progress` receives
+    /// a warning when the trained bytes differ from the pinned hash.
     public func load(threads: Int, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
-        if let b = try? SupervisorBundle.load(folder) { return b }
+        if isCached, let b = try? SupervisorBundle.load(folder) { return b }
         let lm = try LanguageModel.load(model)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bundle-\(name)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -47,7 +47,7 @@ struct SupervisionOptions: ParsableArguments {
             throw ValidationError("no bundle folder '\(nameOrPath)' and no built-in bundle of that name (built-in: "
                                   + BuiltinBundle.all.map(\.name).joined(separator: ", ") + ")")
         }
-        if (try? SupervisorBundle.load(builtin.folder)) == nil {
+        if !builtin.isCached {
             log("building the built-in bundle '\(builtin.name)' from \(builtin.data) (once; cached in \(builtin.folder.path))")
         }
         return try builtin.load(threads: threads) { log("  \($0)") }

@@ -83,6 +83,6 @@ final class TrainingCLITests: XCTestCase {
     func testBuiltinDataExports() throws {
         let r = try run(["data", "export", "harm"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout.split(separator: "\n").count, 520)
+        XCTAssertEqual(r.stdout.split(separator: "\n").count, 1320)
     }
 }
