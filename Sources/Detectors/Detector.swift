@@ -99,14 +99,24 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Floa
     dotF32(a, b, n: n)
 }
 
-/// The `top` entries of `values` by |value|, largest first, ties to the lower index.
+/// The `top` entries of `values` by |value|, largest first, ties to the lower index. A
+/// partial selection (a sorted buffer of `top`), not a full sort: receipts are written on hot
+/// paths.
 func topContributions(_ values: [Float], top: Int) -> [Contribution] {
-    guard top > 0 else { return [] }
-    let order = values.indices.sorted { a, b in
-        let x = abs(values[a]), y = abs(values[b])
-        return x != y ? x > y : a < b
+    guard top > 0, !values.isEmpty else { return [] }
+    let k = min(top, values.count)
+    var best: [(Float, Int)] = []      // (|v|, index), ordered: larger |v| first, then lower index
+    best.reserveCapacity(k + 1)
+    @inline(__always) func before(_ a: (Float, Int), _ b: (Float, Int)) -> Bool { a.0 != b.0 ? a.0 > b.0 : a.1 < b.1 }
+    for (i, v) in values.enumerated() {
+        let item = (abs(v), i)
+        if best.count == k, !before(item, best[k - 1]) { continue }
+        var j = best.count
+        while j > 0 && before(item, best[j - 1]) { j -= 1 }
+        best.insert(item, at: j)
+        if best.count > k { best.removeLast() }
     }
-    return order.prefix(top).map { Contribution(index: $0, value: values[$0]) }
+    return best.map { Contribution(index: $0.1, value: values[$0.1]) }
 }
 
 /// Checks the width of a vector before scoring it.

@@ -69,11 +69,14 @@ public struct TrainOptions: Sendable {
     public var action: RuleAction = .halt
     public var scope: RuleScope = .promptEnd
     public var aggregation: Aggregation = .last
+    /// A fixed threshold instead of the calibrated one (validation metrics are still reported at it).
+    public var threshold: Float?
 
     public init() {}
 
     public func validate() throws {
         guard targetFPR >= 0, targetFPR < 1 else { throw TrainingError.badOption("the target FPR must be in [0, 1)") }
+        if let threshold, !threshold.isFinite { throw TrainingError.badOption("the threshold must be a finite number") }
         guard validationFraction > 0, validationFraction < 1 else {
             throw TrainingError.badOption("the validation fraction must be in (0, 1)")
         }
@@ -231,9 +234,9 @@ public enum ProbeTrainer {
         let combined = (0..<valRows.count).map { r in picked.map { valScores[$0][r] }.max()! }
         let negatives = zip(combined, yVal).filter { $0.1 == 0 }.map(\.0)
         // Scores are Float at run time: the threshold is a Float with the same ≥ semantics.
-        let chosenThreshold = floatThreshold(Metrics.threshold(forFPR: options.targetFPR, negatives: negatives),
-                                             negatives: negatives,
-                                             allowed: Metrics.allowedFalsePositives(options.targetFPR, of: negatives.count))
+        let chosenThreshold = options.threshold
+            ?? floatThreshold(Metrics.threshold(forFPR: options.targetFPR, negatives: negatives), negatives: negatives,
+                              allowed: Metrics.allowedFalsePositives(options.targetFPR, of: negatives.count))
         let metrics = Metrics.evaluate(combined, yVal, threshold: Double(chosenThreshold))
 
         let report = TrainReport(kind: options.kind, pick: options.pick, modelSHA256: settings.modelSHA256,

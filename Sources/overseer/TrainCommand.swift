@@ -22,6 +22,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Candidate layers: all, N, A-B or N+M (filters the taps).") var layers = "all"
     @Option(help: "best (one tap), N (the N best), or all candidates in one rule.") var pick = "best"
     @Option(name: .customLong("target-fpr"), help: "False-positive rate on validation that sets the threshold.") var targetFPR = 0.01
+    @Option(help: "A fixed threshold instead of the calibrated one.") var threshold: Float?
     @Option(name: .customLong("val-fraction"), help: "Share of examples held out when there is no --val-acts.") var valFraction = 0.2
     @Option(help: "Seed for the split and the MLP.") var seed: UInt64 = 0
     @Option(help: "L2 strengths to try, comma-separated (logistic).") var l2 = "1,0.1,0.01,0.001,0.0001"
@@ -57,6 +58,7 @@ struct TrainCommand: ParsableCommand {
         o.normalization = n
         o.mlp = MLPOptions(hidden: hidden, epochs: epochs, learningRate: learningRate, seed: seed)
         o.targetFPR = targetFPR
+        o.threshold = threshold
         o.validationFraction = valFraction
         o.seed = seed
         o.pick = try TrainOptions.Pick(parsing: pick)

@@ -105,4 +105,23 @@ final class DetectorMathTests: XCTestCase {
         XCTAssertThrowsError(try Aggregation(kind: .max, window: 0).validate())
         XCTAssertThrowsError(try Aggregation(kind: .ema, window: 2, alpha: 1.5).validate())
     }
+
+    func testTopContributionsEqualAFullSortWithTies() {
+        var state: UInt64 = 99
+        func next() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int(state >> 59) - 16) / 4     // small integers: many ties, both signs
+        }
+        for n in [1, 5, 64, 577] {
+            let values = (0..<n).map { _ in next() }
+            let sorted = values.indices.sorted { a, b in
+                abs(values[a]) != abs(values[b]) ? abs(values[a]) > abs(values[b]) : a < b
+            }
+            for top in [1, 3, 8, n, n + 5] {
+                let expected = sorted.prefix(top).map { Contribution(index: $0, value: values[$0]) }
+                XCTAssertEqual(topContributions(values, top: top), expected, "n \(n), top \(top)")
+            }
+        }
+        XCTAssertEqual(topContributions([1, 2], top: 0), [])
+    }
 }
