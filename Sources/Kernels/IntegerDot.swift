@@ -194,6 +194,66 @@ func add8(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
     #endif
 }
 
+/// Q5_0: [d: f16][qh: u32][qs: 16 B]; element j < 16 is the low nibble of qs[j], element j + 16
+/// the high nibble, bit j of qh the fifth bit of element j; the weight is that 5-bit value - 16.
+@usableFromInline enum Q5_0Format: Block32Format {
+    @usableFromInline static var weightBytes: Int { 22 }
+    @usableFromInline static var weightQuants: Int { 6 }
+    @usableFromInline static var activationBytes: Int { 34 }
+    @usableFromInline static var activationQuants: Int { 2 }
+    @inlinable @inline(__always)
+    static func blockSum(_ w: UnsafeRawPointer, _ a: UnsafeRawPointer) -> Int32 {
+        let qh = (w - 4).loadUnaligned(as: UInt32.self)
+        var s: Int32 = 0
+        for j in 0..<16 {
+            let byte = w.load(fromByteOffset: j, as: UInt8.self)
+            let lo = Int32(byte & 0x0F) | Int32((qh >> UInt32(j)) & 1) << 4
+            let hi = Int32(byte >> 4) | Int32((qh >> UInt32(j + 16)) & 1) << 4
+            s &+= (lo &- 16) &* Int32(a.load(fromByteOffset: j, as: Int8.self))
+            s &+= (hi &- 16) &* Int32(a.load(fromByteOffset: j + 16, as: Int8.self))
+        }
+        return s
+    }
+    @inlinable @inline(__always)
+    static func values(_ sums: SIMD8<Int32>, _ w: UnsafeRawPointer, scales: UnsafeRawPointer,
+                       blockSums: UnsafeRawPointer, count: Int) -> SIMD8<Float> {
+        let dw = halves8(w, stride: 22, count: count), da = scales.loadUnaligned(as: SIMD8<Float>.self)
+        return mul8(mul8(dw, da), floats(sums))
+    }
+    #if OVERSEER_HASWELL
+    /// Byte j of the 32 weights is element j (the order `nibbles` produces); its fifth bit is
+    /// bit j of qh: broadcast qh, give byte j the qh byte j / 8, test bit j mod 8.
+    @inlinable @inline(__always)
+    static func weights(_ qs: UnsafeRawPointer) -> __m256i {
+        let qh = (qs - 4).loadUnaligned(as: Int32.self)
+        let spread = _mm256_shuffle_epi8(_mm256_set1_epi32(qh), q5ByteOfBit)
+        let isSet = _mm256_cmpeq_epi8(_mm256_and_si256(spread, q5BitInByte), q5BitInByte)
+        let fifth = _mm256_and_si256(isSet, _mm256_set1_epi8(0x10))
+        return _mm256_sub_epi8(_mm256_or_si256(nibbles(qs), fifth), _mm256_set1_epi8(16))
+    }
+    @inlinable @inline(__always)
+    static func product(_ w: __m256i, _ a: __m256i) -> __m256i { signedProduct(w, a) }
+    #endif
+}
+
+#if OVERSEER_HASWELL
+/// Per byte j: the index of qh's byte j / 8 within each 128-bit lane of a broadcast u32
+/// (vpshufb indexes per lane: lane 0 holds bytes 0..<16, lane 1 bytes 16..<32).
+@inlinable var q5ByteOfBit: __m256i {
+    @inline(__always) get {
+        unsafeBitCast(SIMD32<UInt8>(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                    2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3), to: __m256i.self)
+    }
+}
+/// Per byte j: 1 << (j mod 8).
+@inlinable var q5BitInByte: __m256i {
+    @inline(__always) get {
+        unsafeBitCast(SIMD32<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,
+                                    1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128), to: __m256i.self)
+    }
+}
+#endif
+
 /// Σ (q - bias)·a over a Q4 block (element j low nibble of byte j, element j+16 high nibble).
 @inlinable @inline(__always)
 func scalarSumQ4(_ qs: UnsafeRawPointer, _ qa: UnsafeRawPointer, bias: Int32) -> Int32 {
@@ -261,6 +321,7 @@ func groupSums<F: Block32Format>(_: F.Type, _ w: UnsafeRawPointer, _ a: UnsafeRa
 @_specialize(exported: false, where F == Q4_0Format)
 @_specialize(exported: false, where F == Q4_1Format)
 @_specialize(exported: false, where F == Q8_0Format)
+@_specialize(exported: false, where F == Q5_0Format)
 @inlinable
 func dotRow<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, blocks: Int) -> Float {
     let scales = a + activationScalesOffset(blocks: blocks, blockBytes: F.activationBytes)
@@ -314,6 +375,7 @@ func groupSums4<F: Block32Format>(_: F.Type, _ w: UnsafeRawPointer, _ a0: Unsafe
 @_specialize(exported: false, where F == Q4_0Format)
 @_specialize(exported: false, where F == Q4_1Format)
 @_specialize(exported: false, where F == Q8_0Format)
+@_specialize(exported: false, where F == Q5_0Format)
 @inlinable
 func dotRow4<F: Block32Format>(_ format: F.Type, _ w: UnsafeRawPointer, _ a0: UnsafeRawPointer, _ a1: UnsafeRawPointer,
                                _ a2: UnsafeRawPointer, _ a3: UnsafeRawPointer, blocks: Int) -> SIMD4<Float> {

@@ -148,7 +148,8 @@ public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
     case .q8_0: return dotRow(Q8_0Format.self, w, a, blocks: n / 32)
     case .q4_K: return dotQ4_K(w, a, superBlocks: n / 256)
     case .q6_K: return dotQ6_K(w, a, superBlocks: n / 256)
-    case .q5_0, .q5_1:
+    case .q5_0: return dotRow(Q5_0Format.self, w, a, blocks: n / 32)
+    case .q5_1:
         var acc = SIMD8<Float>()
         for b in 0..<(n / 32) { acc[b % 8] += blockValue(type, w, a, b) }
         return reduceLanes(acc)
@@ -169,6 +170,7 @@ public func dot4(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointe
     case .q4_0: return dotRow4(Q4_0Format.self, w, a, a1, a2, a3, blocks: n / 32)
     case .q4_1: return dotRow4(Q4_1Format.self, w, a, a1, a2, a3, blocks: n / 32)
     case .q8_0: return dotRow4(Q8_0Format.self, w, a, a1, a2, a3, blocks: n / 32)
+    case .q5_0: return dotRow4(Q5_0Format.self, w, a, a1, a2, a3, blocks: n / 32)
     default:
         return SIMD4(dot(type, w, a, n: n, scratch: scratch), dot(type, w, a1, n: n, scratch: scratch),
                      dot(type, w, a2, n: n, scratch: scratch), dot(type, w, a3, n: n, scratch: scratch))

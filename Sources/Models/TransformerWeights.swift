@@ -19,10 +19,12 @@ public struct LayerWeights: @unchecked Sendable {
     public var bk: [Float]?               // [Hkv*hd]
     public var bv: [Float]?               // [Hkv*hd]
     public var bqkv: [Float]?             // [(H+2Hkv)*hd]
-    public var qNorm: [Float]?            // [hd] (Qwen 3)
-    public var kNorm: [Float]?            // [hd] (Qwen 3)
+    public var qNorm: [Float]?            // [hd] (Qwen 3, Gemma 3)
+    public var kNorm: [Float]?            // [hd] (Qwen 3, Gemma 3)
     public var wo: TensorView             // [H*hd, d]
     public var bo: [Float]?               // [d]
+    /// [d] RMSNorm weight on the attention output before the residual add (Gemma 3).
+    public var postAttnNorm: [Float]? = nil
     public var ffnNorm: [Float]           // [d]
     public var ffnNormBias: [Float]?      // [d]
     public var wGate: TensorView?         // [d, f] (gated MLPs)
@@ -30,6 +32,8 @@ public struct LayerWeights: @unchecked Sendable {
     public var bUp: [Float]?              // [f]
     public var wDown: TensorView          // [f, d]
     public var bDown: [Float]?            // [d]
+    /// [d] RMSNorm weight on the MLP output before the residual add (Gemma 3).
+    public var postFFNNorm: [Float]? = nil
 }
 
 /// All weights of a model.

@@ -39,6 +39,10 @@ struct InspectCommand: ParsableCommand {
         print("heads:         \(c.heads) (kv \(c.kvHeads), head dim \(c.headDim))")
         print("vocab:         \(c.vocab)   context: \(c.contextLength)")
         print("norm eps:      \(c.normEps)   rope base: \(c.ropeBase) (\(c.ropeStyle.rawValue), \(c.ropeDims) dims)")
+        if let window = c.slidingWindow {
+            let global = (0..<c.layers).filter { !c.isLocalLayer($0) }
+            print("attention:     sliding window \(window) (rope base \(c.localRopeBase ?? c.ropeBase)), global layers \(global)")
+        }
         print("special:       bos \(report.bos.map(String.init) ?? "-")  eos \(report.eos.map(String.init) ?? "-")  end-of-generation \(report.endOfGeneration)")
         if let t = lm.chatTemplateSource {
             print("chat template: \(t.count) characters")

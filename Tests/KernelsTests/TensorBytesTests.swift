@@ -1,5 +1,5 @@
 // The test-support encoders (TestSupport.TensorBytes) held to independent references: Float16
-// conversion for halves, and the `gguf` Python package's quantizers for Q8_0 and Q4_1.
+// conversion for halves, and the `gguf` Python package's quantizers for Q8_0, Q5_0 and Q4_1.
 import Foundation
 import XCTest
 import Kernels
@@ -27,6 +27,7 @@ final class TensorBytesTests: XCTestCase {
         XCTAssertEqual(source.count, 512)
         XCTAssertEqual(TensorBytes.q8_0(source), try fixtureBlocks(.q8_0, count: source.count))
         XCTAssertEqual(TensorBytes.q4_1(source), try fixtureBlocks(.q4_1, count: source.count))
+        XCTAssertEqual(TensorBytes.q5_0(source), try fixtureBlocks(.q5_0, count: source.count))
         XCTAssertEqual(TensorBytes.bf16(source), try fixtureBlocks(.bf16, count: source.count))
     }
 

@@ -62,4 +62,14 @@ public enum DefaultModel {
     }
 
     public static let skipMessage = "SmolLM2 is not fetched: run `make model` (or `overseer models fetch smollm2`) to enable real-model tests"
+
+    /// The Gemma 3 270M Q4_K_M GGUF: `$OVERSEER_GEMMA3_GGUF`, else /tmp/gemma/gemma-3-270m-q4_k_m.gguf
+    /// (assembled from PyPI as docs/gemma3.md describes), or nil when absent. CI has none.
+    public static var gemma3: URL? {
+        let env = ProcessInfo.processInfo.environment
+        let path = env["OVERSEER_GEMMA3_GGUF"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/gemma/gemma-3-270m-q4_k_m.gguf"
+        return FileManager.default.fileExists(atPath: path) ? URL(fileURLWithPath: path) : nil
+    }
+
+    public static let gemma3SkipMessage = "Gemma 3 270M GGUF not found: set OVERSEER_GEMMA3_GGUF or assemble it at /tmp/gemma/ (docs/gemma3.md) to enable these tests"
 }

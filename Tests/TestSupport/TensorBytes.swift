@@ -5,7 +5,7 @@ import Kernels
 
 /// Encoders from `[Float]` to the little-endian bytes of a stored tensor.
 public enum TensorBytes {
-    /// Encodes `values` as `type` (F32, F16, BF16, Q8_0 or Q4_1; other types trap).
+    /// Encodes `values` as `type` (F32, F16, BF16, Q8_0, Q5_0 or Q4_1; other types trap).
     public static func encode(_ values: [Float], as type: TensorType) -> [UInt8] {
         switch type {
         case .f32: return f32(values)
@@ -13,6 +13,7 @@ public enum TensorBytes {
         case .bf16: return bf16(values)
         case .q8_0: return q8_0(values)
         case .q4_1: return q4_1(values)
+        case .q5_0: return q5_0(values)
         default: preconditionFailure("TensorBytes cannot encode \(type)")
         }
     }
@@ -66,6 +67,29 @@ public enum TensorBytes {
                 let q = min(max(Int((x * inverse).rounded()), -127), 127)
                 out.append(UInt8(bitPattern: Int8(q)))
             }
+        }
+        return out
+    }
+
+    /// Q5_0 blocks [d: f16][qh: u32][qs: 16 B]: per 32 values, d = max|x| / 15 (sign kept so
+    /// the largest magnitude maps to -16), q = round(x / d) + 16 in 0...31; value i < 16 in the
+    /// low nibble of qs[i], i + 16 in the high nibble, the fifth bit of value i in bit i of qh.
+    /// Rounds as trunc(x / d + 16.5), like the `gguf` package's quantizer.
+    public static func q5_0(_ values: [Float]) -> [UInt8] {
+        precondition(values.count % 32 == 0, "Q5_0 needs a multiple of 32 values")
+        var out: [UInt8] = []
+        out.reserveCapacity(values.count / 32 * TensorType.q5_0.bytesPerBlock)
+        for start in stride(from: 0, to: values.count, by: 32) {
+            let block = Array(values[start..<(start + 32)])
+            let extreme = block.max { abs($0) < abs($1) }!
+            let d = extreme / -16
+            let inverse: Float = d == 0 ? 0 : 1 / d
+            let q = block.map { UInt32(min(max(Int(($0 * inverse + 16.5).rounded(.towardZero)), 0), 31)) }
+            appendU16(halfBits(d), to: &out)
+            var qh: UInt32 = 0
+            for i in 0..<32 { qh |= (q[i] >> 4) << UInt32(i) }
+            for k in 0..<4 { out.append(UInt8(truncatingIfNeeded: qh >> UInt32(8 * k))) }
+            for i in 0..<16 { out.append(UInt8(q[i] & 0x0F) | UInt8(q[i + 16] & 0x0F) << 4) }
         }
         return out
     }

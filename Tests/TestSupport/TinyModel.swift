@@ -1,6 +1,6 @@
 // Tiny random-weight models written as GGUF files, for tests that need a whole model without
-// downloading one: a Llama-family network with a byte-level tokenizer (the 256 byte tokens,
-// a few merges, ChatML control tokens) and a ChatML chat template.
+// downloading one: a Llama-family, GPT-2 or Gemma 3 network with a byte-level tokenizer (the 256
+// byte tokens, a few merges, ChatML control tokens) and a ChatML chat template.
 
 import Foundation
 import Formats
@@ -23,7 +23,28 @@ public struct TinyModelSpec {
     public var qkNorm = false
     /// Adds `rope_freqs.weight` (Llama 3.1 style frequency divisors), [headDim/2].
     public var ropeFreqFactors: [Float]? = nil
+    /// Head dimension written as `attention.key_length`/`value_length`; nil: dModel / heads, no key.
+    public var headDim: Int? = nil
+    /// Gemma 3: `attention.sliding_window` (written when set; "gemma3" files need it).
+    public var slidingWindow: Int? = nil
+    /// Gemma 3: `attention.sliding_window_pattern` (written when set; the loader defaults to 6).
+    public var slidingWindowPattern: Int? = nil
+    /// Tensor names left out of the file (for malformed-file tests).
+    public var omitTensors: Set<String> = []
     public init() {}
+
+    /// A Gemma-3-shaped model: 6 layers (the default pattern makes layer 5 the one global
+    /// layer), head dimension 32 != dModel / heads, one KV head, a window of 5 positions.
+    public static var gemma3: TinyModelSpec {
+        var s = TinyModelSpec()
+        s.architecture = "gemma3"
+        s.layers = 6
+        s.heads = 4
+        s.kvHeads = 1
+        s.headDim = 32
+        s.slidingWindow = 5
+        return s
+    }
 }
 
 public enum TinyModel {
@@ -49,8 +70,9 @@ public enum TinyModel {
         var rng = SeededGenerator(seed: spec.seed)
         let tokens = vocabulary
         let vocab = tokens.count
-        let d = spec.dModel, hd = d / spec.heads, kvw = spec.kvHeads * hd, f = spec.dFF
-        let arch = spec.architecture
+        let d = spec.dModel, hd = spec.headDim ?? d / spec.heads, f = spec.dFF
+        let qw = spec.heads * hd, kvw = spec.kvHeads * hd
+        let arch = spec.architecture, gemma = arch == "gemma3"
         var w = GGUFWriter()
         w.add("general.architecture", .string(arch))
         w.add("general.name", .string("tiny-test-model"))
@@ -62,7 +84,13 @@ public enum TinyModel {
         w.add("\(arch).attention.head_count_kv", .uint32(UInt32(spec.kvHeads)))
         w.add("\(arch).attention.layer_norm_rms_epsilon", .float32(1e-5))
         w.add("\(arch).attention.layer_norm_epsilon", .float32(1e-5))
-        w.add("\(arch).rope.freq_base", .float32(10000))
+        w.add("\(arch).rope.freq_base", .float32(gemma ? 1_000_000 : 10000))
+        if let hd = spec.headDim {
+            w.add("\(arch).attention.key_length", .uint32(UInt32(hd)))
+            w.add("\(arch).attention.value_length", .uint32(UInt32(hd)))
+        }
+        if let window = spec.slidingWindow { w.add("\(arch).attention.sliding_window", .int32(Int32(window))) }
+        if let n = spec.slidingWindowPattern { w.add("\(arch).attention.sliding_window_pattern", .uint32(UInt32(n))) }
         w.add("tokenizer.ggml.model", .string("gpt2"))
         w.add("tokenizer.ggml.pre", .string("gpt2"))
         w.add("tokenizer.ggml.tokens", .array(.string, tokens.map { .string($0) }))
@@ -77,10 +105,13 @@ public enum TinyModel {
         func matrix(_ name: String, cols: Int, rows: Int, type: TensorType? = nil) {
             let scale = 1 / Float(cols).squareRoot()
             let values = (0..<(cols * rows)).map { _ in rng.normal() * scale }
+            if spec.omitTensors.contains(name) { return }
             w.addTensor(name: name, type: type ?? spec.weightType, shape: [cols, rows], values: values)
         }
         func vector(_ name: String, _ n: Int, around: Float = 1) {
-            w.addTensor(name: name, type: .f32, shape: [n], values: (0..<n).map { _ in around + 0.1 * rng.normal() })
+            let values = (0..<n).map { _ in around + 0.1 * rng.normal() }
+            if spec.omitTensors.contains(name) { return }
+            w.addTensor(name: name, type: .f32, shape: [n], values: values)
         }
         matrix("token_embd.weight", cols: d, rows: vocab, type: spec.weightType == .f32 ? .f32 : .q8_0)
         if arch == "gpt2" {
@@ -103,6 +134,28 @@ public enum TinyModel {
             }
             vector("output_norm.weight", d)
             vector("output_norm.bias", d, around: 0)
+            return w.bytes()
+        }
+        if gemma {
+            // Gemma 3: Q/K norms, post-attention and post-MLP norms, output tied to the embedding.
+            // Norm weights are stored as Gemma's 1 + w (around 1), as GGUF converters write them.
+            for l in 0..<spec.layers {
+                let p = "blk.\(l)."
+                vector(p + "attn_norm.weight", d)
+                matrix(p + "attn_q.weight", cols: d, rows: qw)
+                matrix(p + "attn_k.weight", cols: d, rows: kvw)
+                matrix(p + "attn_v.weight", cols: d, rows: kvw)
+                vector(p + "attn_q_norm.weight", hd)
+                vector(p + "attn_k_norm.weight", hd)
+                matrix(p + "attn_output.weight", cols: qw, rows: d)
+                vector(p + "post_attention_norm.weight", d)
+                vector(p + "ffn_norm.weight", d)
+                matrix(p + "ffn_gate.weight", cols: d, rows: f)
+                matrix(p + "ffn_up.weight", cols: d, rows: f)
+                matrix(p + "ffn_down.weight", cols: f, rows: d)
+                vector(p + "post_ffw_norm.weight", d)
+            }
+            vector("output_norm.weight", d)
             return w.bytes()
         }
         for l in 0..<spec.layers {

@@ -8,11 +8,13 @@ Usage: ppl_chunks.py MODEL TEXT_FILE CTX THREADS OUT.json [FLASH_ATTN=1]
 
 Mirrors tools/perplexity/perplexity.cpp (perplexity(), -b CTX i.e. one chunk per decode):
 text = file minus ONE trailing '\\n'; tokens = tokenize(text, add_special=True [no BOS for SmolLM2],
-parse_special=False); n_chunk = len(tokens)//CTX; each chunk from an empty cache; logits at
+parse_special=False); n_chunk = len(tokens)//CTX; each chunk from an empty cache, its first token
+replaced by BOS when the model adds one (Gemma; perplexity.cpp does the same); logits at
 positions CTX/2 .. CTX-2 score tokens CTX/2+1 .. CTX-1; PPL = exp(mean NLL).
 """
 import json, sys
 import numpy as np
+import llama_cpp
 from llama_cpp import Llama
 
 model, path, ctx, threads, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -25,9 +27,13 @@ llm = Llama(model_path=model, n_ctx=ctx, n_batch=ctx, n_ubatch=ctx, n_threads=th
 toks = llm.tokenize(text.encode("utf-8"), add_bos=True, special=False)
 n_chunk = len(toks) // ctx
 first = ctx // 2
+vocab = llm._model.vocab
+bos = llama_cpp.llama_vocab_bos(vocab) if llama_cpp.llama_vocab_get_add_bos(vocab) else None
 chunks, tot_nll, tot_n = [], 0.0, 0
 for i in range(n_chunk):
     c = toks[i * ctx:(i + 1) * ctx]
+    if bos is not None:
+        c = [bos] + c[1:]
     llm.reset()
     llm._ctx.kv_cache_clear()
     llm.eval(c)
