@@ -95,6 +95,11 @@ public final class InferenceSession {
     let ropeCosLocal: Buffer  // [T, ropeDims/2] the same with the local layers' base (Gemma 3)
     let ropeSinLocal: Buffer  // [T, ropeDims/2]
     let stepToken: UnsafeMutablePointer<Int>   // [1] the token `step` runs
+    /// Which tap points (by `TapPoint.ordinal`) the current run's sink and editor asked for:
+    /// filled once per `run`, so each `emit` is a table lookup, not a set lookup.
+    let sinkWants: UnsafeMutablePointer<Bool>     // [TapPoint.ordinalCount]
+    let editorWants: UnsafeMutablePointer<Bool>   // [TapPoint.ordinalCount]
+    let tapOrdinals: Int
 
     let normedInput: QuantizedInput   // quantized h for Q/K/V/gate/up
     let attnInput: QuantizedInput     // quantized attn for wo
@@ -130,6 +135,11 @@ public final class InferenceSession {
         ropeSinLocal = Buffer(localRope)
         stepToken = .allocate(capacity: 1)
         stepToken.initialize(to: 0)
+        tapOrdinals = TapPoint.ordinalCount(layers: c.layers)
+        sinkWants = .allocate(capacity: tapOrdinals)
+        sinkWants.initialize(repeating: false, count: tapOrdinals)
+        editorWants = .allocate(capacity: tapOrdinals)
+        editorWants.initialize(repeating: false, count: tapOrdinals)
         let layers = model.weights.layers
         normedInput = QuantizedInput(count: c.dModel, capacity: T,
                                      weights: layers.flatMap { [$0.wq, $0.wk, $0.wv, $0.wqkv, $0.wGate, $0.wUp] },
@@ -139,7 +149,19 @@ public final class InferenceSession {
         headInput = QuantizedInput(count: c.dModel, capacity: T, weights: [model.weights.output], pool: pool)
     }
 
-    deinit { stepToken.deallocate() }
+    deinit {
+        stepToken.deallocate()
+        sinkWants.deallocate()
+        editorWants.deallocate()
+    }
+
+    /// Marks the points `sink` and `editor` want (points past the model's layers are ignored).
+    private func markWanted(_ sink: TapSink?) {
+        sinkWants.update(repeating: false, count: tapOrdinals)
+        editorWants.update(repeating: false, count: tapOrdinals)
+        if let sink { for p in sink.points where p.ordinal < tapOrdinals { sinkWants[p.ordinal] = true } }
+        if let editor { for p in editor.points where p.ordinal < tapOrdinals { editorWants[p.ordinal] = true } }
+    }
 
     /// Positions already in the cache.
     public var position: Int { cache.length }
@@ -187,6 +209,7 @@ public final class InferenceSession {
             throw ModelError.contextExceeded(limit: cache.capacity, requested: cache.length + tokens.count)
         }
         for t in tokens where t < 0 || t >= c.vocab { throw ModelError.invalidToken(t) }
+        markWanted(sink)
         var start = 0
         while start < tokens.count {
             let end = min(tokens.count, start + maxBatch)
@@ -217,12 +240,13 @@ public final class InferenceSession {
     /// them to the sink when it asked for the point.
     @inline(__always)
     func emit(_ sink: TapSink?, _ point: TapPoint, _ buffer: UnsafeMutablePointer<Float>, width: Int, tokens: Int, start: Int) {
-        if let editor, editor.points.contains(point) {
+        let o = point.ordinal
+        if editorWants[o], let editor {
             for t in 0..<tokens {
                 editor.edit(point, position: start + t, values: UnsafeMutableBufferPointer(start: buffer + t * width, count: width))
             }
         }
-        guard let sink, sink.points.contains(point) else { return }
+        guard sinkWants[o], let sink else { return }
         for t in 0..<tokens {
             sink.receive(point, position: start + t, values: UnsafeBufferPointer(start: buffer + t * width, count: width))
         }

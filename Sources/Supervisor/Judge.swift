@@ -22,6 +22,8 @@ final class Judge {
     /// Distinct taps the policy reads, in model order.
     let taps: [TapPoint]
     let tapIndex: [TapPoint: Int]
+    /// Tap index by `TapPoint.ordinal` (−1: not read), for the per-vector lookup.
+    let tapOfOrdinal: [Int]
     /// Detector indices per tap.
     let detectorsOfTap: [[Int]]
     let tapWidth: [Int]
@@ -94,6 +96,9 @@ final class Judge {
         let used = policy.detectors.indices.filter { dStart[$0] != Int.max }
         taps = Array(Set(used.map { policy.detectors[$0].tap })).sorted()
         tapIndex = Dictionary(uniqueKeysWithValues: taps.enumerated().map { ($1, $0) })
+        var byOrdinal = [Int](repeating: -1, count: (taps.map(\.ordinal).max() ?? -1) + 1)
+        for (i, t) in taps.enumerated() { byOrdinal[t.ordinal] = i }
+        tapOfOrdinal = byOrdinal
         detectorsOfTap = taps.map { t in used.filter { policy.detectors[$0].tap == t } }
         tapWidth = detectorsOfTap.map { policy.detectors[$0[0]].dimension }
         tapStart = detectorsOfTap.map { $0.map { dStart[$0] }.min()! }
@@ -113,7 +118,10 @@ final class Judge {
     /// Whether a vector of `point` at `position` is needed; returns its tap index.
     @inline(__always)
     func wants(_ point: TapPoint, _ position: Int) -> Int? {
-        guard let t = tapIndex[point], position >= tapStart[t], position <= tapEnd[t] else { return nil }
+        let o = point.ordinal
+        guard o < tapOfOrdinal.count else { return nil }
+        let t = tapOfOrdinal[o]
+        guard t >= 0, position >= tapStart[t], position <= tapEnd[t] else { return nil }
         return t
     }
 

@@ -65,6 +65,26 @@ public enum TapPoint: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public static func < (a: TapPoint, b: TapPoint) -> Bool { a.order < b.order }
 
+    /// A dense index for table lookups on hot paths (no hashing): embed 0, final norm 1, then
+    /// 2 + 7·layer + the point's place in its block. Below `ordinalCount(layers:)` for points of
+    /// a model with that many layers.
+    @inline(__always) public var ordinal: Int {
+        switch self {
+        case .embed: return 0
+        case .finalNormalized: return 1
+        case .residPre(let l): return 2 + 7 * l
+        case .attnOut(let l): return 3 + 7 * l
+        case .residMid(let l): return 4 + 7 * l
+        case .mlpPre(let l): return 5 + 7 * l
+        case .mlpPost(let l): return 6 + 7 * l
+        case .mlpOut(let l): return 7 + 7 * l
+        case .residPost(let l): return 8 + 7 * l
+        }
+    }
+
+    /// One past the largest ordinal of a model with `layers` blocks.
+    public static func ordinalCount(layers: Int) -> Int { 2 + 7 * layers }
+
     /// Parses a TransformerLens name. Returns nil for anything else.
     public init?(name: String) {
         if name == "hook_embed" { self = .embed; return }

@@ -53,9 +53,10 @@ struct BenchCommand: ParsableCommand {
         let prefill = try bench.measure(repetitions: repetitions, tokens: promptTokens) { try bench.prefill(prompt) }
         var decode: Rate
         var supervised: Rate?
+        var pairRatios: (wall: Rate, cpu: Rate)?
         if let supervisor {
             let genOptions = GenerationOptions(maxTokens: genTokens)
-            let (plain, watched) = try bench.measurePair(repetitions: repetitions, tokens: genTokens,
+            let pair = try bench.measurePair(repetitions: repetitions, tokens: genTokens,
                 { try bench.decode(count: genTokens, attachment: .none) },
                 {
                     let run = supervisor.attach(promptTokens: [Benchmark.firstToken], options: genOptions, session: session)
@@ -64,8 +65,9 @@ struct BenchCommand: ParsableCommand {
                     _ = try run.finish(GenerationResult(promptTokens: [Benchmark.firstToken], tokens: tokens,
                                                         text: "", finishReason: .length))
                 })
-            decode = plain
-            supervised = watched
+            decode = pair.a
+            supervised = pair.b
+            pairRatios = (pair.wallRatios, pair.cpuRatios)
         } else {
             decode = try bench.measure(repetitions: repetitions, tokens: genTokens) {
                 _ = try bench.decode(count: genTokens, attachment: .none)
@@ -75,7 +77,8 @@ struct BenchCommand: ParsableCommand {
         let report = Report(model: lm.url.path, threads: threads.threads, promptTokens: promptTokens,
                             genTokens: genTokens, repetitions: repetitions, prefill: prefill, decode: decode,
                             peakRSSBytes: peakResidentBytes(), supervisor: supervision.supervisor,
-                            supervisedDecode: supervised, build: BuildInfo.current)
+                            supervisedDecode: supervised, pairedWallRatio: pairRatios?.wall,
+                            pairedCPURatio: pairRatios?.cpu, build: BuildInfo.current)
         if json { return try printJSON(report) }
         print("model:    \(report.model)")
         print("build:    \(report.build.summary), threads \(report.threads)")
@@ -86,6 +89,10 @@ struct BenchCommand: ParsableCommand {
         if let s = supervised {
             print(String(format: "decode+S: %8.2f tokens/s  (median of %d; min %.2f, max %.2f)  ratio with/without S %.4f",
                          s.median, repetitions, s.min, s.max, s.median / decode.median))
+        }
+        if let w = report.pairedWallRatio, let c = report.pairedCPURatio {
+            print(String(format: "          paired ratios with/without S (median of %d pairs): wall clock %.4f [%.4f, %.4f], CPU time %.4f [%.4f, %.4f]",
+                         repetitions, w.median, w.min, w.max, c.median, c.min, c.max))
         }
         print(String(format: "peak RSS: %8.1f MiB", Double(report.peakRSSBytes) / 1_048_576))
     }
@@ -101,6 +108,9 @@ struct BenchCommand: ParsableCommand {
         var peakRSSBytes: Int
         var supervisor: String?
         var supervisedDecode: Rate?
+        /// Per repetition pair: supervised / plain decode speed, by wall clock and by CPU time.
+        var pairedWallRatio: Rate?
+        var pairedCPURatio: Rate?
         var build: BuildInfo
 
         enum CodingKeys: String, CodingKey {
@@ -110,6 +120,7 @@ struct BenchCommand: ParsableCommand {
             case peakRSSBytes = "peak_rss_bytes"
             case supervisedDecode = "supervised_decode", supervisedMedian = "supervised_decode_tokens_per_s"
             case supervisedRatio = "supervised_decode_ratio"
+            case pairedWallRatio = "paired_wall_ratio", pairedCPURatio = "paired_cpu_ratio"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -130,6 +141,8 @@ struct BenchCommand: ParsableCommand {
                 try c.encode(s.median, forKey: .supervisedMedian)
                 try c.encode(s.median / decode.median, forKey: .supervisedRatio)
             }
+            try c.encodeIfPresent(pairedWallRatio, forKey: .pairedWallRatio)
+            try c.encodeIfPresent(pairedCPURatio, forKey: .pairedCPURatio)
             try c.encode(build, forKey: .build)
         }
     }
@@ -248,16 +261,32 @@ struct Benchmark {
         return generated
     }
 
-    /// Times `a` and `b` alternately, each once untimed and then `repetitions` times.
-    func measurePair(repetitions: Int, tokens: Int, _ a: () throws -> Void, _ b: () throws -> Void) throws -> (Rate, Rate) {
+    /// `a` and `b` timed alternately, each once untimed and then `repetitions` times: wall-clock
+    /// rates, and per pair the ratio b/a of wall-clock rates and of CPU-time rates (the process's
+    /// user + system time, which a busy neighbour on a shared machine disturbs far less).
+    struct Pair {
+        var a: Rate
+        var b: Rate
+        var wallRatios: Rate
+        var cpuRatios: Rate
+    }
+
+    func measurePair(repetitions: Int, tokens: Int, _ a: () throws -> Void, _ b: () throws -> Void) throws -> Pair {
         try a()
         try b()
-        var ra: [Double] = [], rb: [Double] = []
+        var ra: [Double] = [], rb: [Double] = [], wall: [Double] = [], cpu: [Double] = []
         for _ in 0..<repetitions {
-            ra.append(Double(tokens) / (try seconds(a)))
-            rb.append(Double(tokens) / (try seconds(b)))
+            let c0 = processCPUSeconds()
+            let sa = try seconds(a)
+            let c1 = processCPUSeconds()
+            let sb = try seconds(b)
+            let c2 = processCPUSeconds()
+            ra.append(Double(tokens) / sa)
+            rb.append(Double(tokens) / sb)
+            wall.append(sa / sb)
+            cpu.append((c1 - c0) / max(c2 - c1, 1e-9))
         }
-        return (Rate(ra), Rate(rb))
+        return Pair(a: Rate(ra), b: Rate(rb), wallRatios: Rate(wall), cpuRatios: Rate(cpu))
     }
 
     func seconds(_ body: () throws -> Void) throws -> Double {
@@ -274,6 +303,14 @@ struct Benchmark {
         for _ in 0..<repetitions { rates.append(Double(tokens) / (try seconds(body))) }
         return Rate(rates)
     }
+}
+
+/// User + system CPU time of the whole process so far, in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+    return s(usage.ru_utime) + s(usage.ru_stime)
 }
 
 /// The process's peak resident set (VmHWM in /proc/self/status), in bytes; 0 when unavailable.
