@@ -1,28 +1,12 @@
 // A feature report as one self-contained HTML page: the feature's strongest contexts, each token
 // shaded by the feature's activation on it, the context's own token marked.
 //
-// All text that comes from data (token texts, titles, descriptions) goes through `htmlEscape`,
+// All text that comes from data (token texts, titles, descriptions) goes through `htmlEscape` (Formats),
 // so a token like `<script>` shows as text and never runs. The page has no scripts and no
 // external resources; it can be opened from disk or served as is.
 
+import Formats
 import Foundation
-
-/// Escapes text for HTML element content and quoted attribute values.
-public func htmlEscape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
-}
 
 /// One feature's page.
 ///

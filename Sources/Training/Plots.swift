@@ -1,6 +1,7 @@
 // Small SVG line charts for reports: ROC curves and per-layer AUROC. Plain SVG 1.1 text, no
 // scripts, fixed number formatting, so a report is a pure function of its numbers.
 
+import Formats
 import Foundation
 
 public struct PlotSeries: Sendable {
@@ -30,7 +31,7 @@ public enum SVGPlot {
         var s = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
-        <text x="\(fmt(Double(width) / 2))" y="22" text-anchor="middle" font-size="15">\(escape(title))</text>
+        <text x="\(fmt(Double(width) / 2))" y="22" text-anchor="middle" font-size="15">\(htmlEscape(title))</text>
 
         """
         // Grid and ticks: 5 divisions on each axis.
@@ -42,8 +43,8 @@ public enum SVGPlot {
             s += "<text x=\"\(fmt(left - 8))\" y=\"\(fmt(top + h - h * Double(i) / 5 + 4))\" text-anchor=\"end\">\(tick(fy))</text>\n"
         }
         s += "<rect x=\"\(fmt(left))\" y=\"\(fmt(top))\" width=\"\(fmt(w))\" height=\"\(fmt(h))\" fill=\"none\" stroke=\"#333\"/>\n"
-        s += "<text x=\"\(fmt(left + w / 2))\" y=\"\(height - 15)\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
-        s += "<text transform=\"translate(18 \(fmt(top + h / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        s += "<text x=\"\(fmt(left + w / 2))\" y=\"\(height - 15)\" text-anchor=\"middle\">\(htmlEscape(xLabel))</text>\n"
+        s += "<text transform=\"translate(18 \(fmt(top + h / 2))) rotate(-90)\" text-anchor=\"middle\">\(htmlEscape(yLabel))</text>\n"
         if diagonal {
             s += "<line x1=\"\(px(x.lowerBound))\" y1=\"\(py(y.lowerBound))\" x2=\"\(px(x.upperBound))\" y2=\"\(py(y.upperBound))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n"
         }
@@ -57,7 +58,7 @@ public enum SVGPlot {
             // Legend, top left inside the frame.
             let ly = top + 16 + Double(i) * 16
             s += "<line x1=\"\(fmt(left + 10))\" y1=\"\(fmt(ly - 4))\" x2=\"\(fmt(left + 30))\" y2=\"\(fmt(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
-            s += "<text x=\"\(fmt(left + 36))\" y=\"\(fmt(ly))\">\(escape(serie.name))</text>\n"
+            s += "<text x=\"\(fmt(left + 36))\" y=\"\(fmt(ly))\">\(htmlEscape(serie.name))</text>\n"
         }
         return s + "</svg>\n"
     }
@@ -65,21 +66,5 @@ public enum SVGPlot {
     static func fmt(_ v: Double) -> String { String(format: "%.2f", v) }
     static func tick(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e6 ? String(Int(v)) : String(format: "%.2f", v)
-    }
-
-    /// Text with the five XML special characters escaped.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }

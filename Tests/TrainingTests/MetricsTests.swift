@@ -53,4 +53,16 @@ final class MetricsTests: XCTestCase {
         XCTAssertTrue(ci.low <= a.auroc && a.auroc <= ci.high, "\(ci) should contain \(a.auroc)")
         XCTAssertTrue(ci.high - ci.low > 0.01)
     }
+
+    func testPlotsEscapeTextAndAreDeterministic() {
+        let series = [PlotSeries(name: "val <AUROC> & \"more\"", points: [(0, 0.5), (1, 0.9), (2, 0.7)], markers: true)]
+        let a = SVGPlot.lineChart(title: "<script>x</script>", xLabel: "layer", yLabel: "AUROC", series: series, x: 0...2, y: 0.5...1)
+        let b = SVGPlot.lineChart(title: "<script>x</script>", xLabel: "layer", yLabel: "AUROC", series: series, x: 0...2, y: 0.5...1)
+        XCTAssertEqual(a, b)
+        XCTAssertTrue(a.hasPrefix("<svg"))
+        XCTAssertFalse(a.contains("<script>"))
+        XCTAssertTrue(a.contains("&lt;script&gt;"))
+        XCTAssertTrue(a.contains("val &lt;AUROC&gt; &amp; &quot;more&quot;"))
+        XCTAssertEqual(a.components(separatedBy: "<circle").count - 1, 3)
+    }
 }
