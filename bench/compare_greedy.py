@@ -11,6 +11,7 @@ divergence how far apart the reference engine's top two logits were (a near-tie 
 Never run in CI: it needs the reference outputs produced by bench/ scripts.
 """
 import argparse
+import os
 import json
 import subprocess
 import sys
@@ -23,6 +24,7 @@ def main():
     ap.add_argument("--model", default="smollm2")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--near-tie", type=float, default=0.5, help="logit gap counted as a near-tie")
+    ap.add_argument("--json-out", default="out/greedy_compare.json", help="where the table is written as JSON")
     args = ap.parse_args()
 
     seen = set()
@@ -71,7 +73,9 @@ def main():
         print(f"{r['id']:24} {str(r['flash_attn']):>5} {str(r['prompt_match']):>6} "
               f"{r['agree']:>4}/{r['theirs']:<4} {gap:>8}  {verdict}")
         r["verdict"] = verdict
-    json.dump(rows, open("greedy_compare.json", "w"), indent=1)
+    os.makedirs(os.path.dirname(args.json_out) or ".", exist_ok=True)
+    with open(args.json_out, "w") as f:
+        json.dump(rows, f, indent=1)
     bad = [r for r in rows if r["verdict"] == "DIVERGES" or not r["prompt_match"]]
     return 1 if bad else 0
 

@@ -17,7 +17,7 @@
 //   mlp          w1 [H, D], b1 [H], w2 [H], b2 [] or [1]; optional input_mean, input_scale;
 //                "activation": relu | gelu; "output"
 //   sae_feature  an SAE feature: "sae": {"path": SAELens folder in the bundle, "feature": index,
-//                "sha256": the folder's hash, "precision": f32 | q8_0}; built by the builder the
+//                "sha256": the folder's hash, "precision": f32 | q8_0 | q4_1}; built by the builder the
 //                SAE module registers (DetectorRegistry.withSAEFeatures)
 
 import Foundation
@@ -95,7 +95,7 @@ public struct SAEFeatureReference: Sendable, Equatable, Codable {
     public var feature: Int
     /// SHA-256 of the SAE folder's cfg.json and sae_weights.safetensors (required to load).
     public var sha256: String?
-    /// `f32` (default) or `q8_0`.
+    /// `f32` (default), `q8_0` or `q4_1`.
     public var precision: String?
     public init(path: String, feature: Int, sha256: String?, precision: String? = nil) {
         self.path = path

@@ -54,8 +54,16 @@ public protocol Detector: AnyObject, Sendable {
     var dimension: Int { get }
     /// The score of `x` [D].
     func score(_ x: UnsafeBufferPointer<Float>) throws -> Float
+    /// The score of `x` [D], free to spread its work over `pool` (idle while it is called).
+    /// Must return exactly `score(x)`: the pool decides who computes, never what. The default
+    /// ignores the pool; detectors too small to gain from threads keep it.
+    func score(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool) throws -> Float
     /// The `top` dimensions with the largest |contribution|, largest first (ties: lower index).
     func contributions(_ x: UnsafeBufferPointer<Float>, top: Int) -> [Contribution]
+}
+
+extension Detector {
+    public func score(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool) throws -> Float { try score(x) }
 }
 
 /// How a probe's logit becomes its score.

@@ -1,18 +1,23 @@
-// A Q8_0 copy of the encoder, for encoding every generated token cheaply.
+// A quantized copy of the encoder, for encoding every generated token cheaply.
 //
 // Legend: D = d_in (a multiple of 32), L = latents, blocks = D / 32.
 //
 // Why: decoding a token is memory-bound (SmolLM2-135M reads ~96 MB of weights per token), and a
 // supervisor that encodes each token with an F32 W_encᵀ [L, D] reads another 4·L·D bytes
-// (9.4 MB for 576 × 4096, ~10% more traffic). Q8_0 stores each block of 32 weights as one f16
-// scale and 32 int8s, 34 bytes instead of 128: 2.5 MB for the same encoder.
+// (9.4 MB for 576 × 4096, ~10% more traffic). Two block formats (ggml's) store it compactly:
 //
-// Block layout (ggml Q8_0): [f16 d][32 × i8 q], with d = max|w| / 127 and q_j = round(w_j / d)
-// rounded half away from zero (computed as w_j · (1/d), as ggml does); w_j ≈ d · q_j.
-// Pre-activations come from Kernels' Q8_0 dot products: the input u = s·x − b_dec is quantized to
-// Q8_0 as well and each block's product is an exact integer sum scaled by the two d's, summed
-// over blocks in eight lanes (VecDot.swift). So the result is deterministic, but not the F32
-// encoder's: `EncoderComparison` measures how far it moves the activations and the active set.
+//   Q8_0  [f16 d][32 × i8 q]            34 bytes per 32 weights, 2.5 MB for 576 × 4096;
+//         d = max|w| / 127, q_j = round(w_j / d) half away from zero (computed as w_j · (1/d)),
+//         w_j ≈ d · q_j.
+//   Q4_1  [f16 d][f16 m][16 B nibbles]  20 bytes per 32 weights, 1.5 MB for 576 × 4096;
+//         m = min w, d = (max w − min w) / 15, q_j = min(15, ⌊(w_j − m) / d + ½⌋), w_j ≈ d · q_j + m;
+//         byte i holds q_i in its low nibble and q_{i+16} in its high one.
+//
+// Pre-activations come from Kernels' integer dot products: the input u = s·x − b_dec is quantized
+// to the matching activation type (Q8_0 or Q8_1) and each block's product is an exact integer sum
+// scaled by the blocks' scales, summed over blocks in eight lanes (VecDot.swift). So the result is
+// deterministic, but not the F32 encoder's: `EncoderComparison` measures how far it moves the
+// activations and the active set.
 
 import Foundation
 import Kernels
@@ -36,35 +41,62 @@ public func quantizeQ8_0Reference(_ x: [Float]) throws -> [UInt8] {
     return out
 }
 
-/// The encoder of an SAE in Q8_0, computing pre-activations with integer block sums.
+/// Q4_1 blocks of one row x [n] (n a multiple of 32): the scalar reference quantizer.  → [n/32 × 20 bytes]
+public func quantizeQ4_1Reference(_ x: [Float]) throws -> [UInt8] {
+    guard x.count % 32 == 0 else { throw SAEError.invalidConfiguration("Q4_1 rows are whole blocks of 32, not \(x.count) values") }
+    var out: [UInt8] = []
+    out.reserveCapacity(x.count / 32 * 20)
+    for b in 0..<(x.count / 32) {
+        let block = x[(b * 32)..<(b * 32 + 32)]
+        let lo = block.min()!, hi = block.max()!
+        let d = (hi - lo) / 15
+        let inverse: Float = d != 0 ? 1 / d : 0
+        withUnsafeBytes(of: Float16(d).bitPattern.littleEndian) { out += $0 }
+        withUnsafeBytes(of: Float16(lo).bitPattern.littleEndian) { out += $0 }
+        func level(_ j: Int) -> UInt8 { UInt8(min(15, Int((block[b * 32 + j] - lo) * inverse + 0.5))) }
+        for i in 0..<16 { out.append(level(i) | level(i + 16) << 4) }
+    }
+    return out
+}
+
+/// The encoder of an SAE in Q8_0 or Q4_1, computing pre-activations with integer block sums.
 ///
 /// ```swift
-/// let q8 = try QuantizedSAEEncoder(sae)
-/// let code = try q8.encode(x)          // ≈ sae.encode(x); see EncoderComparison
+/// let q8 = try QuantizedSAEEncoder(sae)                 // Q8_0
+/// let q4 = try QuantizedSAEEncoder(sae, type: .q4_1)    // Q4_1: 60% of Q8_0's bytes, coarser
+/// let code = try q8.encode(x)                           // ≈ sae.encode(x); see EncoderComparison
 /// ```
 public final class QuantizedSAEEncoder: @unchecked Sendable {
     public let sae: SparseAutoencoder
-    /// W_encᵀ as Q8_0 rows, [L rows of D/32 blocks].
+    /// The block format of the weights: `.q8_0` or `.q4_1`.
+    public let type: TensorType
+    /// W_encᵀ as quantized rows, [L rows of D/32 blocks].
     let storage: UnsafeMutableRawPointer
     let weights: TensorView
     /// Bytes of the quantized encoder.
     public var byteCount: Int { weights.byteCount }
 
-    /// Quantizes `sae`'s encoder; throws unless D is a multiple of 32.
-    public init(_ sae: SparseAutoencoder) throws {
+    /// Quantizes `sae`'s encoder to `type` (`.q8_0` or `.q4_1`); throws unless D is a multiple
+    /// of 32.
+    public init(_ sae: SparseAutoencoder, type: TensorType = .q8_0) throws {
         let D = sae.inputWidth, L = sae.latents
+        guard type == .q8_0 || type == .q4_1 else {
+            throw SAEError.invalidConfiguration("a quantized encoder is Q8_0 or Q4_1, not \(type)")
+        }
         guard D % 32 == 0 else {
-            throw SAEError.invalidConfiguration("a Q8_0 encoder needs d_in to be a multiple of 32, not \(D)")
+            throw SAEError.invalidConfiguration("a \(type) encoder needs d_in to be a multiple of 32, not \(D)")
         }
         self.sae = sae
-        let rowBytes = D / 32 * 34
+        self.type = type
+        let rowBytes = D / 32 * (type == .q8_0 ? 34 : 20)
         let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rowBytes * L), alignment: 64)
         for i in 0..<L {
-            let q = try quantizeQ8_0Reference(Array(sae.wEncT[(i * D)..<((i + 1) * D)]))
+            let row = Array(sae.wEncT[(i * D)..<((i + 1) * D)])
+            let q = type == .q8_0 ? try quantizeQ8_0Reference(row) : try quantizeQ4_1Reference(row)
             q.withUnsafeBytes { (storage + i * rowBytes).copyMemory(from: $0.baseAddress!, byteCount: rowBytes) }
         }
         self.storage = storage
-        weights = TensorView(name: "W_enc.q8_0", type: .q8_0, shape: [D, L], data: UnsafeRawPointer(storage), byteCount: rowBytes * L)
+        weights = TensorView(name: "W_enc.\(type)", type: type, shape: [D, L], data: UnsafeRawPointer(storage), byteCount: rowBytes * L)
     }
 
     deinit { storage.deallocate() }
@@ -95,29 +127,29 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
     /// A pool without workers, for callers that bring none.
     static let serial = ThreadPool(threads: 1)
 
-    /// pre [rows, L] for rows `range` of x: u = s·x − b_dec, quantized, times the Q8_0 rows, plus b_enc.
+    /// pre [rows, L] for rows `range` of x: u = s·x − b_dec, quantized, times the weight rows, plus b_enc.
     func tilePreActivations(_ x: MatrixView, _ range: Range<Int>, into pre: UnsafeMutablePointer<Float>, pool: ThreadPool) {
         let D = sae.inputWidth, L = sae.latents, R = range.count
         let u = UnsafeMutablePointer<Float>.allocate(capacity: R * D)
         defer { u.deallocate() }
         for t in 0..<R { sae.prepareInput(x.row(range.lowerBound + t), into: u + t * D) }
-        let rows = QuantizedRows(for: .q8_0, count: D, capacity: R)
+        let rows = QuantizedRows(for: type, count: D, capacity: R)
         rows.load(u, tokens: R)
-        // Kernels' `dot`/`dot4` (inlined here, so specialised for Q8_0) over latent chunks:
-        // each pre-activation is one `dot`, the same bits as `matmul` and `dotReference`.
+        // Kernels' `dot`/`dot4` over latent chunks: each pre-activation is one `dot`, the same
+        // bits as `matmul` and `dotReference`.
         let chunk = 256, chunks = (L + chunk - 1) / chunk
-        let w = weights
+        let w = weights, type = type
         pool.parallelFor(chunks) { c in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
                 let s = scratch.baseAddress!
                 for i in (c * chunk)..<min(L, (c + 1) * chunk) {
                     var t = 0
                     while t + 4 <= R {
-                        let v = dot4(.q8_0, w.row(i), rows.row(t), aStride: rows.rowBytes, n: D, scratch: s)
+                        let v = dot4(type, w.row(i), rows.row(t), aStride: rows.rowBytes, n: D, scratch: s)
                         pre[t * L + i] = v[0]; pre[(t + 1) * L + i] = v[1]; pre[(t + 2) * L + i] = v[2]; pre[(t + 3) * L + i] = v[3]
                         t += 4
                     }
-                    while t < R { pre[t * L + i] = dot(.q8_0, w.row(i), rows.row(t), n: D, scratch: s); t += 1 }
+                    while t < R { pre[t * L + i] = dot(type, w.row(i), rows.row(t), n: D, scratch: s); t += 1 }
                 }
             }
         }
@@ -157,7 +189,7 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
     }
 }
 
-/// How far the Q8_0 encoder's activations are from the F32 encoder's, on some rows.
+/// How far a quantized encoder's activations are from the F32 encoder's, on some rows.
 ///
 /// Two kinds of difference: small errors in every pre-activation (rounding of the weights and of
 /// the input), and, for TopK and JumpReLU, latents near the cut that switch on or off. The

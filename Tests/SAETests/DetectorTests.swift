@@ -103,6 +103,28 @@ final class DetectorTests: XCTestCase {
         XCTAssertEqual(try x.withUnsafeBufferPointer { try a.score($0) }.bitPattern, try q8.encode(x).value(of: 3).bitPattern)
     }
 
+    /// A Q4_1 bundle runs the Q4_1 encoder; scoring with the supervisor's pool gives the same
+    /// bits as without it.
+    func testQ4_1EncoderDetectorsAndPool() throws {
+        let dir = try bundleDirectory()
+        let sae = try sae()
+        let bundle = try makeBundle([spec("a", feature: 3), spec("b", feature: 9)], in: dir, sae: sae, precision: .q4_1)
+        let a = try XCTUnwrap(bundle.detector("a") as? SAEFeatureDetector)
+        let b = try XCTUnwrap(bundle.detector("b") as? SAEFeatureDetector)
+        XCTAssertEqual(a.encoder.precision, .q4_1)
+        let q4 = try QuantizedSAEEncoder(sae, type: .q4_1)
+        let pool = ThreadPool(threads: 2)
+        for seed in 0..<4 as Range<UInt64> {
+            let x = NormalSampler(seed: 20 + seed).unitVectors(1, 64).map { $0 * 6 }
+            let code = try q4.encode(x)
+            let serial = try x.withUnsafeBufferPointer { try a.score($0) }
+            let pooled = try x.withUnsafeBufferPointer { try a.score($0, pool: pool) }
+            XCTAssertEqual(serial.bitPattern, code.value(of: 3).bitPattern)
+            XCTAssertEqual(pooled.bitPattern, serial.bitPattern)
+            XCTAssertEqual(try x.withUnsafeBufferPointer { try b.score($0, pool: pool) }.bitPattern, code.value(of: 9).bitPattern)
+        }
+    }
+
     func testBadReferencesAreRefused() throws {
         let sae = try sae()
         func expectRefused(_ s: DetectorSpec, _ fragment: String, line: UInt = #line) throws {
@@ -143,7 +165,7 @@ final class DetectorTests: XCTestCase {
         var b = BundleBuilder(name: "sae", model: ModelBinding(sha256: Self.modelHash))
         b.add(spec: badPrecision)
         XCTAssertThrowsError(try b.build(registry: .withSAEFeatures(loader: SAEFeatureLoader(inMemoryBundleFolder: d2)))) {
-            XCTAssertTrue("\($0)".contains("is not f32 or q8_0"), "\($0)")
+            XCTAssertTrue("\($0)".contains("is not f32, q8_0 or q4_1"), "\($0)")
         }
 
         // Without the SAE registry the kind is unknown, with a clear message.
