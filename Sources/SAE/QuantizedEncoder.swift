@@ -196,7 +196,7 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
 /// second kind shows as an activation appearing or vanishing, so it is reported apart
 /// (`maxSwitchedActivation`, `meanSymmetricDifference`) from the error on latents both
 /// encoders keep (`maxAbsSharedError`).
-public struct EncoderComparison: Sendable, Equatable, CustomStringConvertible {
+public struct EncoderComparison: Sendable, Equatable, Codable, CustomStringConvertible {
     public var rows: Int
     /// max |pre_q8 − pre_f32| over rows and latents.
     public var maxAbsPreActivationError: Float
@@ -217,6 +217,16 @@ public struct EncoderComparison: Sendable, Equatable, CustomStringConvertible {
     public var meanSetOverlap: Double
     /// Mean over rows of |S_q8 △ S_f32|, the latents that switched on or off.
     public var meanSymmetricDifference: Double
+
+    enum CodingKeys: String, CodingKey {
+        case rows
+        case maxAbsPreActivationError = "max_abs_pre_activation_error"
+        case relativePreActivationError = "relative_pre_activation_error"
+        case maxAbsSharedError = "max_abs_shared_error", maxSwitchedActivation = "max_switched_activation"
+        case maxActivation = "max_activation", relativeError = "relative_error"
+        case rowsWithChangedSet = "rows_with_changed_set", meanSetOverlap = "mean_set_overlap"
+        case meanSymmetricDifference = "mean_symmetric_difference"
+    }
 
     public var description: String {
         String(format: "rows %d: max |Δpre| %.4g (relative %.4g); max |Δa| on shared latents %.4g, largest switched activation %.4g, max a %.4g; relative error %.4g; rows with a changed set %d (%.1f%%), mean overlap %.4f, mean |S△S'| %.3f",

@@ -110,22 +110,47 @@ public struct SAEQuality: Sendable, Codable {
     public var ceSAE: Double
     public var ceZero: Double
     public var lossRecovered: Double
+    /// How far the quantized encoders a detector may run move the activations (`EncoderComparison`
+    /// against F32 on some of the rows); empty when the SAE's width is not a multiple of 32.
+    public var encoders: [QuantizedEncoderFidelity]
     enum CodingKeys: String, CodingKey {
-        case tap, latents, architecture, texts, rows, mse, predictions
+        case tap, latents, architecture, texts, rows, mse, predictions, encoders
         case explainedVariance = "explained_variance", meanL0 = "mean_l0", deadFraction = "dead_fraction"
         case lossTexts = "loss_texts", ceClean = "ce_clean", ceSAE = "ce_sae", ceZero = "ce_zero_ablation"
         case lossRecovered = "loss_recovered"
     }
 }
 
+/// One quantized encoder against the F32 encoder on real rows.
+public struct QuantizedEncoderFidelity: Sendable, Codable {
+    public var precision: String
+    public var bytes: Int
+    public var comparison: EncoderComparison
+}
+
 public enum SAEStudies {
     /// Explained variance, L0 and dead fraction on `data`'s rows; loss recovered on its first
-    /// `lossTexts` texts.
+    /// `lossTexts` texts; the Q8_0 and Q4_1 encoders against F32 on up to `encoderRows` rows
+    /// (evenly spaced).
     public static func quality(_ sae: SparseAutoencoder, tap: TapPoint, model: LanguageModel, data: TextActivations,
-                               skipFirst: Int, lossTexts: Int, threads: Int,
+                               skipFirst: Int, lossTexts: Int, encoderRows: Int = 2000, threads: Int,
                                progress: (Int, Int) -> Void = { _, _ in }) throws -> SAEQuality {
         let pool = ThreadPool(threads: threads)
         let evaluation = try withMatrixView(data.values, cols: data.width) { try sae.evaluate($0, pool: pool) }
+        var encoders: [QuantizedEncoderFidelity] = []
+        if sae.inputWidth % 32 == 0, encoderRows > 0, data.rows > 0 {
+            let n = min(encoderRows, data.rows), D = data.width
+            var sample = [Float](repeating: 0, count: n * D)
+            for i in 0..<n {
+                let r = i * data.rows / n
+                for j in 0..<D { sample[i * D + j] = data.values[r * D + j] }
+            }
+            for precision in [SAEEncoderPrecision.q8_0, .q4_1] {
+                let q = try QuantizedSAEEncoder(sae, type: precision.weightType!)
+                let c = try withMatrixView(sample, cols: D) { try EncoderComparison.measure(q, on: $0, pool: pool) }
+                encoders.append(QuantizedEncoderFidelity(precision: precision.rawValue, bytes: q.byteCount, comparison: c))
+            }
+        }
         let texts = Array(data.textTokens.prefix(lossTexts))
         let capacity = (texts.map(\.count).max() ?? 1) + 1
         var nll = [0.0, 0.0, 0.0]
@@ -147,7 +172,7 @@ public enum SAEStudies {
                           texts: data.texts.count, rows: data.rows, explainedVariance: evaluation.explainedVariance,
                           mse: evaluation.mse, meanL0: evaluation.meanL0, deadFraction: evaluation.deadFraction,
                           lossTexts: texts.count, predictions: predictions, ceClean: ce[0], ceSAE: ce[1], ceZero: ce[2],
-                          lossRecovered: (ce[2] - ce[1]) / (ce[2] - ce[0]))
+                          lossRecovered: (ce[2] - ce[1]) / (ce[2] - ce[0]), encoders: encoders)
     }
 
     /// Dense feature activations [N, L] of `data` as a Double matrix for the probe solvers.

@@ -164,19 +164,28 @@ struct SAECommand: ParsableCommand {
         @OptionGroup var source: Source
         @Option(name: .customLong("loss-texts"), help: "Texts used for loss recovered (three scoring passes each).")
         var lossTexts = 200
+        @Option(name: .customLong("encoder-rows"), help: "Rows on which the Q8_0 and Q4_1 encoders are compared with F32 (0: skip).")
+        var encoderRows = 2000
         @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            guard lossTexts >= 1 else { throw ValidationError("--loss-texts must be at least 1") }
+            guard encoderRows >= 0 else { throw ValidationError("--encoder-rows must be ≥ 0") }
+        }
 
         func run() throws {
             let (sae, tap, lm, data) = try source.load()
             let bar = ProgressLine()
             let q = try SAEStudies.quality(sae, tap: tap, model: lm, data: data, skipFirst: source.skipFirst,
-                                           lossTexts: lossTexts, threads: source.threads.threads) { bar.update($0, $1, "texts scored 3×") }
+                                           lossTexts: lossTexts, encoderRows: encoderRows,
+                                           threads: source.threads.threads) { bar.update($0, $1, "texts scored 3×") }
             if json { return try printJSON(q) }
             print("\(source.sae): \(q.architecture), \(sae.inputWidth) → \(q.latents) on \(q.tap)")
             print(String(format: "explained variance %.4f, L0 %.1f, dead %.2f%% (%d rows of %d texts)",
                          q.explainedVariance, q.meanL0, 100 * q.deadFraction, q.rows, q.texts))
             print(String(format: "cross-entropy: clean %.4f, with the SAE %.4f, zero-ablated %.4f → loss recovered %.4f (%d predictions, %d texts)",
                          q.ceClean, q.ceSAE, q.ceZero, q.lossRecovered, q.predictions, q.lossTexts))
+            for e in q.encoders { print("\(e.precision) encoder (\(e.bytes) bytes) against F32: \(e.comparison)") }
         }
     }
 

@@ -57,6 +57,19 @@ final class SAECLITests: XCTestCase {
         let recovered = quality["loss_recovered"] as! Double
         XCTAssertEqual(recovered, ((quality["ce_zero_ablation"] as! Double) - spliced) / ((quality["ce_zero_ablation"] as! Double) - clean),
                        accuracy: 1e-12)
+        // The tiny model's width (64) is whole Q8_0/Q4_1 blocks: both encoders are compared with F32.
+        let encoders = try XCTUnwrap(quality["encoders"] as? [[String: Any]])
+        XCTAssertEqual(encoders.map { $0["precision"] as? String }, ["q8_0", "q4_1"])
+        XCTAssertEqual(encoders.map { $0["bytes"] as? Int }, [128 * 2 * 34, 128 * 2 * 20])
+        for e in encoders {
+            let c = try XCTUnwrap(e["comparison"] as? [String: Any])
+            XCTAssertEqual(c["rows"] as? Int, quality["rows"] as? Int, "fewer rows than --encoder-rows: all are compared")
+            let overlap = try XCTUnwrap(c["mean_set_overlap"] as? Double)
+            XCTAssertTrue(overlap > 0.5 && overlap <= 1, "\(overlap)")
+        }
+        let noLoss = try OverseerBinary.run(["sae", "eval", "--sae", sae, "-m", model.path, "--data", data, "--loss-texts", "0"])
+        XCTAssertNotEqual(noLoss.status, 0)
+        XCTAssertTrue(noLoss.stderr.contains("--loss-texts must be at least 1"), noLoss.stderr)
 
         let html = folder.appendingPathComponent("features.html").path
         let features = try json(try run(["sae", "features", "--sae", sae, "-m", model.path, "--data", data, "--features", "3",
