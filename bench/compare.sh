@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 refuse_in_ci
 
-MODEL="${OVERSEER_MODEL:-$DEFAULT_MODEL}"
+MODEL="${OVERSEER_MODEL:-}"   # empty: the fetched default model
 THREADS="2"; REPS=5; PP=128; TG=128; RUN_LLAMA=1; RUN_OVERSEER=1; OUT=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-ensure_model "$MODEL"
+ensure_model
 [ -n "$OUT" ] || OUT="$(mktemp -d "${TMPDIR:-/tmp}/overseer-compare.XXXXXX")"
 mkdir -p "$OUT"
 if [ "$RUN_LLAMA" = 1 ]; then BIN="$(ensure_llama_cpp llama-bench)"; fi

