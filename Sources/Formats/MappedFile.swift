@@ -68,7 +68,13 @@ final class MappedFile: @unchecked Sendable {
         }
         // 16-byte alignment, like a page-aligned mapping would give for small alignments.
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 16)
-        _ = UnsafeMutableRawBufferPointer(start: buffer, count: count).initializeMemory(as: UInt8.self, from: bytes)
+        let n = count
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
+            buffer.copyMemory(from: source.baseAddress!, byteCount: n)
+        }
+        if copied == nil {   // not contiguous: element by element
+            _ = UnsafeMutableRawBufferPointer(start: buffer, count: count).initializeMemory(as: UInt8.self, from: bytes)
+        }
         base = UnsafeRawPointer(buffer)
     }
 

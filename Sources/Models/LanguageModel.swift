@@ -53,7 +53,7 @@ public final class LanguageModel: @unchecked Sendable {
     public static func load(_ nameOrPath: String) throws -> LanguageModel {
         let url = try ModelStore.resolve(nameOrPath)
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
         if isDirectory.boolValue { return try loadHuggingFace(folder: url) }
         return try loadGGUF(url)
     }
