@@ -88,7 +88,7 @@ public final class QuantizedSAEEncoder: @unchecked Sendable {
         }
         self.sae = sae
         self.type = type
-        let rowBytes = D / 32 * (type == .q8_0 ? 34 : 20)
+        let rowBytes = type.rowBytes(D)!
         let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rowBytes * L), alignment: 64)
         for i in 0..<L {
             let row = Array(sae.wEncT[(i * D)..<((i + 1) * D)])
@@ -242,42 +242,66 @@ public struct EncoderComparison: Sendable, Equatable, Codable, CustomStringConve
     /// print(report)
     /// ```
     public static func measure(_ q8: QuantizedSAEEncoder, on x: MatrixView, pool: ThreadPool? = nil) throws -> EncoderComparison {
-        let sae = q8.sae, L = sae.latents
-        var report = EncoderComparison(rows: x.rows, maxAbsPreActivationError: 0, relativePreActivationError: 0,
-                                       maxAbsSharedError: 0, maxSwitchedActivation: 0, maxActivation: 0, relativeError: 0,
-                                       rowsWithChangedSet: 0, meanSetOverlap: 0, meanSymmetricDifference: 0)
-        var diff2: Double = 0, ref2: Double = 0, preDiff2: Double = 0, pre2: Double = 0, overlap: Double = 0, symmetric = 0
+        try measure([q8], on: x, pool: pool)[0]
+    }
+
+    /// Compares several quantized encoders of one SAE with its F32 encoder on x [N, D],
+    /// computing the F32 pre-activations and codes once per row; one report per encoder, in order.
+    public static func measure(_ encoders: [QuantizedSAEEncoder], on x: MatrixView, pool: ThreadPool? = nil) throws -> [EncoderComparison] {
+        guard let sae = encoders.first?.sae else { return [] }
+        guard encoders.allSatisfy({ $0.sae === sae }) else {
+            throw SAEError.invalidConfiguration("encoders compared together must quantize the same SAE")
+        }
+        let L = sae.latents
+        /// Running sums of one encoder's comparison.
+        struct Sums {
+            var report: EncoderComparison
+            var diff2 = 0.0, ref2 = 0.0, preDiff2 = 0.0, pre2 = 0.0, overlap = 0.0, symmetric = 0
+        }
+        let empty = EncoderComparison(rows: x.rows, maxAbsPreActivationError: 0, relativePreActivationError: 0,
+                                      maxAbsSharedError: 0, maxSwitchedActivation: 0, maxActivation: 0, relativeError: 0,
+                                      rowsWithChangedSet: 0, meanSetOverlap: 0, meanSymmetricDifference: 0)
+        var sums = encoders.map { _ in Sums(report: empty) }
         for r in 0..<x.rows {
             let row = UnsafeBufferPointer(start: x.row(r), count: x.cols)
-            let pf = try sae.preActivations(row), pq = try q8.preActivations(row, pool: pool)
-            for i in 0..<L {
-                let d = pq[i] - pf[i]
-                report.maxAbsPreActivationError = max(report.maxAbsPreActivationError, abs(d))
-                preDiff2 += Double(d) * Double(d)
-                pre2 += Double(pf[i]) * Double(pf[i])
-            }
-            let af = try sae.code(fromPreActivations: pf), aq = try sae.code(fromPreActivations: pq)
-            let df = try af.dense(latents: L), dq = try aq.dense(latents: L)
-            for i in 0..<L {
-                let d = dq[i] - df[i]
-                report.maxActivation = max(report.maxActivation, df[i])
-                diff2 += Double(d) * Double(d)
-                ref2 += Double(df[i]) * Double(df[i])
-                if df[i] != 0 && dq[i] != 0 {
-                    report.maxAbsSharedError = max(report.maxAbsSharedError, abs(d))
-                } else if df[i] != 0 || dq[i] != 0 {
-                    report.maxSwitchedActivation = max(report.maxSwitchedActivation, abs(d))
+            let pf = try sae.preActivations(row)
+            let af = try sae.code(fromPreActivations: pf)
+            let df = try af.dense(latents: L)
+            let sf = Set(af.indices)
+            for (e, encoder) in encoders.enumerated() {
+                let pq = try encoder.preActivations(row, pool: pool)
+                for i in 0..<L {
+                    let d = pq[i] - pf[i]
+                    sums[e].report.maxAbsPreActivationError = max(sums[e].report.maxAbsPreActivationError, abs(d))
+                    sums[e].preDiff2 += Double(d) * Double(d)
+                    sums[e].pre2 += Double(pf[i]) * Double(pf[i])
                 }
+                let aq = try sae.code(fromPreActivations: pq)
+                let dq = try aq.dense(latents: L)
+                for i in 0..<L {
+                    let d = dq[i] - df[i]
+                    sums[e].report.maxActivation = max(sums[e].report.maxActivation, df[i])
+                    sums[e].diff2 += Double(d) * Double(d)
+                    sums[e].ref2 += Double(df[i]) * Double(df[i])
+                    if df[i] != 0 && dq[i] != 0 {
+                        sums[e].report.maxAbsSharedError = max(sums[e].report.maxAbsSharedError, abs(d))
+                    } else if df[i] != 0 || dq[i] != 0 {
+                        sums[e].report.maxSwitchedActivation = max(sums[e].report.maxSwitchedActivation, abs(d))
+                    }
+                }
+                let sq = Set(aq.indices)
+                if sf != sq { sums[e].report.rowsWithChangedSet += 1 }
+                sums[e].overlap += sf.isEmpty ? (sq.isEmpty ? 1 : 0) : Double(sf.intersection(sq).count) / Double(sf.count)
+                sums[e].symmetric += sf.symmetricDifference(sq).count
             }
-            let sf = Set(af.indices), sq = Set(aq.indices)
-            if sf != sq { report.rowsWithChangedSet += 1 }
-            overlap += sf.isEmpty ? (sq.isEmpty ? 1 : 0) : Double(sf.intersection(sq).count) / Double(sf.count)
-            symmetric += sf.symmetricDifference(sq).count
         }
-        report.relativeError = ref2 > 0 ? (diff2 / ref2).squareRoot() : 0
-        report.relativePreActivationError = pre2 > 0 ? (preDiff2 / pre2).squareRoot() : 0
-        report.meanSetOverlap = x.rows > 0 ? overlap / Double(x.rows) : 1
-        report.meanSymmetricDifference = x.rows > 0 ? Double(symmetric) / Double(x.rows) : 0
-        return report
+        return sums.map { t in
+            var report = t.report
+            report.relativeError = t.ref2 > 0 ? (t.diff2 / t.ref2).squareRoot() : 0
+            report.relativePreActivationError = t.pre2 > 0 ? (t.preDiff2 / t.pre2).squareRoot() : 0
+            report.meanSetOverlap = x.rows > 0 ? t.overlap / Double(x.rows) : 1
+            report.meanSymmetricDifference = x.rows > 0 ? Double(t.symmetric) / Double(x.rows) : 0
+            return report
+        }
     }
 }

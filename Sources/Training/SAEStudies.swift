@@ -145,10 +145,11 @@ public enum SAEStudies {
                 let r = i * data.rows / n
                 for j in 0..<D { sample[i * D + j] = data.values[r * D + j] }
             }
-            for precision in [SAEEncoderPrecision.q8_0, .q4_1] {
-                let q = try QuantizedSAEEncoder(sae, type: precision.weightType!)
-                let c = try withMatrixView(sample, cols: D) { try EncoderComparison.measure(q, on: $0, pool: pool) }
-                encoders.append(QuantizedEncoderFidelity(precision: precision.rawValue, bytes: q.byteCount, comparison: c))
+            let precisions = [SAEEncoderPrecision.q8_0, .q4_1]
+            let quantized = try precisions.map { try QuantizedSAEEncoder(sae, type: $0.weightType!) }
+            let reports = try withMatrixView(sample, cols: D) { try EncoderComparison.measure(quantized, on: $0, pool: pool) }
+            encoders = zip(precisions, zip(quantized, reports)).map { p, qr in
+                QuantizedEncoderFidelity(precision: p.rawValue, bytes: qr.0.byteCount, comparison: qr.1)
             }
         }
         let texts = Array(data.textTokens.prefix(lossTexts))

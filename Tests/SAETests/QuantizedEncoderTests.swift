@@ -153,5 +153,12 @@ final class QuantizedEncoderTests: XCTestCase {
         XCTAssertLessThan(report.relativePreActivationError, 0.12)
         XCTAssertLessThan(report.maxSwitchedActivation, 0.5 * report.maxActivation)
         XCTAssertGreaterThan(report.meanSetOverlap, 0.85)
+
+        // Several encoders at once (F32 computed once per row): the same reports as one at a time.
+        let q8 = try QuantizedSAEEncoder(sae)
+        let both = try withMatrixView(data.data, cols: d) { try EncoderComparison.measure([q8, q4], on: $0) }
+        XCTAssertEqual(both, [try withMatrixView(data.data, cols: d) { try EncoderComparison.measure(q8, on: $0) }, report])
+        let other = try QuantizedSAEEncoder(try randomSAE(inputWidth: d, latents: 64, architecture: .relu, seed: 3))
+        XCTAssertThrowsError(try withMatrixView(data.data, cols: d) { try EncoderComparison.measure([q4, other], on: $0) })
     }
 }
