@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "TestSupport"], swiftSettings: language),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: language),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Supervisor", "TestSupport"], swiftSettings: language),
-        .testTarget(name: "RegionsTests", dependencies: ["Regions"], swiftSettings: language),
+        .testTarget(name: "RegionsTests", dependencies: ["Regions", "Kernels"], swiftSettings: language),
         .testTarget(name: "SAETests", dependencies: ["SAE", "TestSupport"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
     ]

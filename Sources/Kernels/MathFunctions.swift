@@ -174,3 +174,79 @@
     let e = dexp(x)
     return e / (1 + e)
 }
+
+// Trigonometry and powers in Double, for rotary angles (and anything else whose bits must not
+// depend on the C library): argument reduction and polynomials with IEEE operations and FMA
+// only. Accurate to a few ulp for |x| < 2^19·π/2 (rotary angles stay far below); beyond that the
+// reduction loses accuracy but stays deterministic.
+
+// π/2 in three 33-bit pieces and a tail, so k·piece is exact for |k| < 2^20.
+@usableFromInline let halfPi1: Double = 0x1.921fb544p0
+@usableFromInline let halfPi2: Double = 0x1.0b4611a6p-34
+@usableFromInline let halfPi2Tail: Double = 0x1.3198a2e037073p-69
+@usableFromInline let twoOverPi: Double = 0x1.45f306dc9c883p-1
+
+/// sin(r) and cos(r) for |r| ≤ π/4: Taylor series to r¹⁷ and r¹⁸ (truncation below 2⁻⁶⁰
+/// relative), Horner on r² with FMA.
+@inlinable func sinCosKernel(_ r: Double) -> (sin: Double, cos: Double) {
+    let r2 = r * r
+    // sin r = r + r³·S(r²),  S = −1/3! + r²/5! − r⁴/7! + ... + r¹⁴/17!
+    var s = 1.0 / 355_687_428_096_000.0                   // 1/17!
+    s = (-1.0 / 1_307_674_368_000.0).addingProduct(r2, s)  // −1/15!
+    s = (1.0 / 6_227_020_800.0).addingProduct(r2, s)       // 1/13!
+    s = (-1.0 / 39_916_800.0).addingProduct(r2, s)         // −1/11!
+    s = (1.0 / 362_880.0).addingProduct(r2, s)             // 1/9!
+    s = (-1.0 / 5_040.0).addingProduct(r2, s)              // −1/7!
+    s = (1.0 / 120.0).addingProduct(r2, s)                 // 1/5!
+    s = (-1.0 / 6.0).addingProduct(r2, s)                  // −1/3!
+    let sine = r.addingProduct(r * r2, s)
+    // cos r = 1 + r²·(−1/2 + r²·C(r²)),  C = 1/4! − r²/6! + ... − r¹⁴/18!
+    var c = -1.0 / 6_402_373_705_728_000.0                 // −1/18!
+    c = (1.0 / 20_922_789_888_000.0).addingProduct(r2, c)  // 1/16!
+    c = (-1.0 / 87_178_291_200.0).addingProduct(r2, c)     // −1/14!
+    c = (1.0 / 479_001_600.0).addingProduct(r2, c)         // 1/12!
+    c = (-1.0 / 3_628_800.0).addingProduct(r2, c)          // −1/10!
+    c = (1.0 / 40_320.0).addingProduct(r2, c)              // 1/8!
+    c = (-1.0 / 720.0).addingProduct(r2, c)                // −1/6!
+    c = (1.0 / 24.0).addingProduct(r2, c)                  // 1/4!
+    let cosine = (1.0 as Double).addingProduct(r2, (-0.5 as Double).addingProduct(r2, c))
+    return (sine, cosine)
+}
+
+/// sin(x) and cos(x) for a Double, deterministic across CPUs.
+@inlinable public func dsincos(_ x: Double) -> (sin: Double, cos: Double) {
+    if !x.isFinite { return (.nan, .nan) }
+    if x == 0 { return (x, 1) }                                         // keeps sin(−0) = −0
+    if Swift.abs(x) <= 0x1.921fb54442d18p-1 { return sinCosKernel(x) }   // |x| ≤ π/4
+    let k = (x * twoOverPi).rounded(.toNearestOrEven)
+    var r = x.addingProduct(-k, halfPi1)
+    r = r.addingProduct(-k, halfPi2)
+    r = r.addingProduct(-k, halfPi2Tail)
+    let (s, c) = sinCosKernel(r)
+    // The quadrant is k mod 4; for |k| ≥ 2^53 every k is even, so the remainder stays exact.
+    switch Int64(k.truncatingRemainder(dividingBy: 4)) & 3 {
+    case 0: return (s, c)
+    case 1: return (c, -s)
+    case 2: return (-s, -c)
+    default: return (-c, s)
+    }
+}
+
+@inlinable public func dsin(_ x: Double) -> Double { dsincos(x).sin }
+@inlinable public func dcos(_ x: Double) -> Double { dsincos(x).cos }
+
+/// base^y for base > 0, deterministic across CPUs, to a few ulp: ln(base) is refined by one
+/// Newton step (so its error does not grow with |y·ln base|), and y·ln(base) is carried as a
+/// double-double into the exponential. base ≤ 0 or non-finite inputs give NaN (callers pass
+/// positive rotary bases).
+@inlinable public func dpow(_ base: Double, _ y: Double) -> Double {
+    guard base > 0, base.isFinite, y.isFinite else { return .nan }
+    if y == 0 || base == 1 { return 1 }
+    let l = dlog(base)
+    let delta = (-1.0 as Double).addingProduct(base, dexp(-l))   // base·e^−l − 1 ≈ ln(base) − l
+    let p = y * l
+    let pError = (-p).addingProduct(y, l)                   // exact: y·l − p
+    let low = pError.addingProduct(y, delta)
+    let e = dexp(p)
+    return e.addingProduct(e, low)
+}

@@ -46,15 +46,17 @@ public enum RopeStyle: String, Sendable, Codable {
 
 /// Writes the `rotaryDims / 2` cosines and sines of the rotary angles at `position` into
 /// caller-owned buffers: θ_i = position · base^(-2i / rotaryDims) / factor_i, computed in Double
-/// and rounded once. `freqFactors` (Llama 3.1's long-context scaling) divides each frequency.
+/// with the deterministic `dpow`/`dsincos` (not the C library's, whose per-CPU code paths could
+/// change a bit) and rounded once. `freqFactors` (Llama 3.1's long-context scaling) divides each frequency.
 @inlinable
 public func ropeAngles(position: Int, rotaryDims: Int, base: Double, freqFactors: UnsafePointer<Float>? = nil,
                        cos: UnsafeMutablePointer<Float>, sin: UnsafeMutablePointer<Float>) {
     for i in 0..<(rotaryDims / 2) {
-        let freq = 1.0 / pow(base, Double(2 * i) / Double(rotaryDims))
+        let freq = 1.0 / dpow(base, Double(2 * i) / Double(rotaryDims))
         let theta = Double(position) * freq / Double(freqFactors?[i] ?? 1)
-        cos[i] = Float(Foundation.cos(theta))
-        sin[i] = Float(Foundation.sin(theta))
+        let (s, c) = dsincos(theta)
+        cos[i] = Float(c)
+        sin[i] = Float(s)
     }
 }
 

@@ -155,7 +155,7 @@ func llama3FrequencyFactors(_ s: HFConfig.RopeScaling, config c: ModelConfig) th
     }
     let lowWavelength = Double(original) / low, highWavelength = Double(original) / high
     return (0..<(c.ropeDims / 2)).map { i in
-        let freq = 1.0 / pow(c.ropeBase, Double(2 * i) / Double(c.ropeDims))
+        let freq = 1.0 / dpow(c.ropeBase, Double(2 * i) / Double(c.ropeDims))
         let wavelength = 2 * Double.pi / freq
         if wavelength < highWavelength { return 1 }
         if wavelength > lowWavelength { return Float(factor) }

@@ -3,11 +3,12 @@
 //
 // Pixel (row r, column c) is the point x = -1 + (2c + 1)/size, y = -1 + (2r + 1)/size: the centre
 // of the pixel, rows going down, the same convention the training images use, so a frame shows
-// the image the right way up. Work is split by rows (a fixed split, see ParallelFor); inside a
+// the image the right way up. Work is split by rows (a fixed split, see ThreadPool.forEach); inside a
 // row each panel of 16 pixels goes through all layers before the next, so its activations never
 // leave L1.
 
 import Foundation
+import Kernels
 
 /// How a frame obtains each pixel's region hash.
 public enum HashPath: String, CaseIterable, Sendable {
@@ -65,7 +66,7 @@ public struct Frame {
 ///
 /// ```swift
 /// let renderer = FrameRenderer(network: net, keys: HashKeys(network: net, seed: seed))
-/// let frame = renderer.render(size: 1024, path: .fused, pool: ParallelFor(threads: 2))
+/// let frame = renderer.render(size: 1024, path: .fused, pool: ThreadPool(threads: 2))
 /// try PNG.write(frame.image(), to: url)
 /// ```
 public struct FrameRenderer {
@@ -81,7 +82,7 @@ public struct FrameRenderer {
     @inline(__always)
     public static func coordinate(_ i: Int, size: Int) -> Float { Float(2 * i + 1) / Float(size) - 1 }
 
-    public func render(size: Int, path: HashPath, pool: ParallelFor) -> Frame {
+    public func render(size: Int, path: HashPath, pool: ThreadPool) -> Frame {
         precondition(size >= 1)
         let net = network
         let panels = (size + panelLanes - 1) / panelLanes
@@ -107,7 +108,7 @@ public struct FrameRenderer {
         hashes.withUnsafeMutableBufferPointer { hashBuffer in
             let p = params.baseAddress!
             let outBase = outputBuffer.baseAddress!, hashBase = hashBuffer.baseAddress!
-            pool.run(chunks: size) { row, worker in
+            pool.forEach(chunks: size) { row, worker in
                 let a = acts + worker * actCount
                 let b = a + actCount / 2
                 let hLow = hashLow + worker * panels, hHigh = hashHigh + worker * panels

@@ -13,6 +13,7 @@
 // forward, so their gradients are exactly 0 and Adam leaves them at 0.
 
 import Foundation
+import Kernels
 
 /// Where one layer's parameters sit in `MLP.parameters`.
 public struct LayerLayout: Equatable {
@@ -85,7 +86,7 @@ public struct MLP {
             let std = (gain / Float(layout.inputs)).squareRoot()
             for j in 0..<layout.outputs {
                 for k in 0..<layout.inputs {
-                    params[layout.weightIndex(unit: j, input: k)] = std * rng.nextGaussian()
+                    params[layout.weightIndex(unit: j, input: k)] = std * Float(rng.nextGaussian())
                 }
             }
         }

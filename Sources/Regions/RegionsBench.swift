@@ -4,6 +4,7 @@
 // each path, so a faster frame cannot hide a slower training loop.
 
 import Foundation
+import Kernels
 
 /// Measured numbers of one benchmark run (milliseconds unless named otherwise).
 public struct BenchResult: Codable {
@@ -44,7 +45,7 @@ public enum RegionsBench {
         let trainMs = Explorer.seconds(since: t0) * 1000
 
         let renderer = FrameRenderer(network: trainer.network, keys: HashKeys(network: trainer.network, seed: seed))
-        let pool = ParallelFor(threads: threads)
+        let pool = ThreadPool(threads: threads)
         var fused = Double.infinity, fusedCPU = Double.infinity, reference = Double.infinity, regions = 0
         for _ in 0..<max(1, repeats) {
             var t = DispatchTime.now()

@@ -8,6 +8,7 @@
 // Legend: C chunk panels (chunkPoints/16), Kp/Jp padded layer inputs/outputs, P parameters.
 
 import Foundation
+import Kernels
 
 /// Trains an `MLP` on an image with Adam.
 ///
@@ -25,7 +26,7 @@ public final class Trainer {
     public private(set) var adam: Adam
     public private(set) var epochsDone = 0
     public let batchSize: Int
-    public let pool: ParallelFor
+    public let pool: ThreadPool
     /// Training points, x then y per point, and their grey targets. [points][2], [points]
     public let inputs: [Float], targets: [Float]
 
@@ -55,7 +56,7 @@ public final class Trainer {
         self.rng = rng
         self.inputs = inputs; self.targets = targets
         self.batchSize = batchSize
-        self.pool = ParallelFor(threads: threads)
+        self.pool = ThreadPool(threads: threads)
         self.adam = Adam(count: network.parameters.count, learningRate: learningRate)
         self.transposed = [Float](repeating: 0, count: total)
         self.transposedOffsets = offsets
@@ -125,7 +126,7 @@ public final class Trainer {
                                    transposedOffsets: transposedOffsets, zeros: zeros.baseAddress!,
                                    actOffsets: actOffsets, inputCount: inputCount, dzCount: dzCount)
             let lossBase = losses.baseAddress!
-            pool.run(chunks: chunks) { c, worker in
+            pool.forEach(chunks: chunks) { c, worker in
                 let points = Array(batch[(c * Trainer.chunkPoints)..<Swift.min(batch.count, (c + 1) * Trainer.chunkPoints)])
                 lossBase[c] = ctx.run(points: points, inputs: inputs, targets: targets, scale: scale,
                                       scratch: scratch + worker * scratchCount, gradient: chunkGrads + c * paramCount)
@@ -135,7 +136,7 @@ public final class Trainer {
         let pieces = 8, piece = (paramCount + 8 * panelLanes - 1) / (8 * panelLanes) * panelLanes
         gradient.withUnsafeMutableBufferPointer { g in
             let gp = g.baseAddress!
-            pool.run(chunks: pieces) { p in
+            pool.parallelFor(pieces) { p in
                 let end = Swift.min(paramCount, (p + 1) * piece)
                 var i = p * piece
                 while i + panelLanes <= end {

@@ -6,8 +6,8 @@
 // The data imitates what an SAE is meant for: each row is a sparse non-negative combination of
 // s random unit directions out of M, plus Gaussian noise, a shared offset (residual streams are
 // not centred) and, optionally, a few "massive activation" dimensions much larger than the rest,
-// which is what stresses per-block 8-bit quantization. Everything comes from SplitMix64 and the
-// project's own log, so a seed gives the same rows on every machine.
+// which is what stresses per-block 8-bit quantization. Everything comes from the project's seeded
+// generators (Kernels/Random.swift), so a seed gives the same rows on every machine.
 
 import Foundation
 import Kernels
@@ -24,15 +24,15 @@ public struct SyntheticActivations: Sendable {
     ///     typical magnitude added to every row, with a little per-row variation.
     public init(rows: Int, width: Int, atoms: Int, perRow: Int, noise: Float = 0.05, offset: Float = 0.3,
                 outlierDimensions: Int = 0, outlierScale: Float = 20, seed: UInt64) {
-        var g = GaussianStream(seed: seed)
+        var g = SplitMix64(seed: seed)
         var dirs = [Float](repeating: 0, count: atoms * width)
         for a in 0..<atoms {
             var n2: Float = 0
-            for j in 0..<width { let v = g.next(); dirs[a * width + j] = v; n2 += v * v }
+            for j in 0..<width { let v = Float(g.nextGaussian()); dirs[a * width + j] = v; n2 += v * v }
             let n = n2.squareRoot()
             for j in 0..<width { dirs[a * width + j] /= n }
         }
-        let bias = (0..<width).map { _ in offset * g.next() / Float(width).squareRoot() * 4 }
+        let bias = (0..<width).map { _ in offset * Float(g.nextGaussian()) / Float(width).squareRoot() * 4 }
         var x = [Float](repeating: 0, count: rows * width)
         var chosen = [Int](repeating: 0, count: perRow)
         x.withUnsafeMutableBufferPointer { x in
@@ -41,15 +41,15 @@ public struct SyntheticActivations: Sendable {
                     let row = x.baseAddress! + r * width
                     var c = 0
                     while c < perRow {
-                        let a = Int(g.rng.next().multipliedFullWidth(by: UInt64(atoms)).high)
+                        let a = g.nextInt(below: atoms)
                         if !chosen[0..<c].contains(a) { chosen[c] = a; c += 1 }
                     }
                     for a in chosen.sorted() {
-                        let coefficient = 0.5 + 1.5 * Float(g.rng.nextUnit())
+                        let coefficient = 0.5 + 1.5 * Float(g.nextUnit())
                         for j in 0..<width { row[j] = row[j].addingProduct(coefficient, d[a * width + j]) }
                     }
-                    for j in 0..<width { row[j] += noise * g.next() + bias[j] }
-                    for j in 0..<min(outlierDimensions, width) { row[j] += outlierScale * (1 + 0.1 * g.next()) }
+                    for j in 0..<width { row[j] += noise * Float(g.nextGaussian()) + bias[j] }
+                    for j in 0..<min(outlierDimensions, width) { row[j] += outlierScale * (1 + 0.1 * Float(g.nextGaussian())) }
                 }
             }
         }
@@ -57,26 +57,6 @@ public struct SyntheticActivations: Sendable {
         self.width = width
         data = x
         directions = dirs
-    }
-}
-
-/// Normal samples from SplitMix64 (Marsaglia's polar method with `flog`).
-struct GaussianStream {
-    var rng: SplitMix64
-    private var spare: Float?
-    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
-
-    mutating func next() -> Float {
-        if let s = spare { spare = nil; return s }
-        while true {
-            let u = 2 * Float(rng.nextUnit()) - 1, v = 2 * Float(rng.nextUnit()) - 1
-            let q = u * u + v * v
-            if q > 0 && q < 1 {
-                let f = (-2 * flog(q) / q).squareRoot()
-                spare = v * f
-                return u * f
-            }
-        }
     }
 }
 
@@ -124,8 +104,8 @@ public enum SAEBenchmark {
 
     /// Microseconds per `selectTopK` of k out of n normal values (the TopK activation's cost).
     public static func selection(n: Int = 4096, k: Int = 32, rows: Int = 2000, seed: UInt64 = 3) -> Double {
-        var g = GaussianStream(seed: seed)
-        let values = (0..<(n * rows)).map { _ in g.next() }
+        var g = SplitMix64(seed: seed)
+        let values = (0..<(n * rows)).map { _ in Float(g.nextGaussian()) }
         var out = [Int32](repeating: 0, count: k), hv = [Float](repeating: 0, count: k), hi = [Int32](repeating: 0, count: k)
         let start = ContinuousClock.now
         var check = 0

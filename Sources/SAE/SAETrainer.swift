@@ -356,7 +356,7 @@ final class TrainingRun: @unchecked Sendable {
         // their transpose (Gao et al.).
         var rng = SplitMix64(seed: config.seed)
         var w = [Float](repeating: 0, count: L * D)
-        for i in 0..<(L * D) { w[i] = Float(Double(rng.next() >> 40) * 0x1p-23 - 1) }
+        for i in 0..<(L * D) { w[i] = 2 * rng.nextUnitFloat() - 1 }
         for i in 0..<L {
             var n2: Double = 0
             for j in 0..<D { n2 += Double(w[i * D + j]) * Double(w[i * D + j]) }
@@ -405,7 +405,7 @@ final class TrainingRun: @unchecked Sendable {
         let start = ContinuousClock.now
         var step = 0
         while step < total {
-            if step % stepsPerEpoch == 0 { shuffle(&order, &orderRNG) }
+            if step % stepsPerEpoch == 0 { orderRNG.shuffle(&order) }
             let offset = (step % stepsPerEpoch) * B
             for b in 0..<B { batchRows[b] = order[offset + b] }
             beta1Power *= Double(config.beta1)
@@ -464,16 +464,6 @@ final class TrainingRun: @unchecked Sendable {
             o["sparsity_warmup_steps"] = .number(Double(sparsityWarmup))
         }
         return .object(o)
-    }
-
-    /// Fisher–Yates with a multiply-shift bound (no modulo bias, same on every platform).
-    func shuffle(_ a: inout [Int], _ rng: inout SplitMix64) {
-        var i = a.count - 1
-        while i > 0 {
-            let j = Int(rng.next().multipliedFullWidth(by: UInt64(i + 1)).high)
-            a.swapAt(i, j)
-            i -= 1
-        }
     }
 
     func learningRate(step: Int, total: Int) -> Float {

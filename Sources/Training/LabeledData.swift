@@ -190,16 +190,11 @@ public enum LabeledData {
         }
     }
 
-    /// `count` rows chosen uniformly without replacement (partial Fisher–Yates with SplitMix64),
+    /// `count` rows chosen uniformly without replacement (partial Fisher–Yates, unbiased draws),
     /// returned in their original order.
     public static func sample(_ rows: [LabeledExample], count: Int, seed: UInt64) -> [LabeledExample] {
-        var index = Array(rows.indices)
         var rng = SplitMix64(seed: seed)
-        for i in 0..<count {
-            let j = i + Int(rng.next() % UInt64(index.count - i))
-            index.swapAt(i, j)
-        }
-        return index.prefix(count).sorted().map { rows[$0] }
+        return rng.sample(Swift.min(count, rows.count), from: rows.count).sorted().map { rows[$0] }
     }
 }
 

@@ -141,8 +141,8 @@ public enum Metrics {
             for _ in 0..<bootstrap {
                 var s: [Double] = [], y: [Int] = []
                 s.reserveCapacity(labels.count)
-                for _ in pos { s.append(scores[pos[Int(rng.next() % UInt64(pos.count))]]); y.append(1) }
-                for _ in neg { s.append(scores[neg[Int(rng.next() % UInt64(neg.count))]]); y.append(0) }
+                for _ in pos { s.append(scores[pos[rng.nextInt(below: pos.count)]]); y.append(1) }
+                for _ in neg { s.append(scores[neg[rng.nextInt(below: neg.count)]]); y.append(0) }
                 let curve = roc(s, y)
                 a.append(auroc(s, y))
                 t1.append(curve.filter { $0.fpr <= 0.01 + 1e-12 }.map(\.tpr).max() ?? .nan)

@@ -152,7 +152,7 @@ public enum MLPTraining {
         }
 
         for _ in 0..<o.epochs {
-            for i in stride(from: N - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            rng.shuffle(&order)
             var start = 0
             while start < N {
                 let batch = order[start..<min(N, start + o.batch)]

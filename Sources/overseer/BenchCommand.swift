@@ -228,7 +228,7 @@ struct Benchmark {
     /// A fixed pseudo-random prompt (speed does not depend on which tokens they are).
     func promptTokens(_ count: Int) -> [Int] {
         var rng = SplitMix64(seed: 42)
-        return (0..<count).map { _ in Int(rng.next() % UInt64(vocab)) }
+        return (0..<count).map { _ in rng.nextInt(below: vocab) }
     }
 
     /// One prefill of `prompt` on an empty cache.

@@ -1,3 +1,4 @@
+import Kernels
 import XCTest
 @testable import Regions
 
@@ -11,8 +12,8 @@ final class FrameTests: XCTestCase {
     func testFusedFrameEqualsReferenceFrame() throws {
         let net = try makeNetwork()
         let renderer = FrameRenderer(network: net, keys: HashKeys(network: net, seed: 11))
-        let fused = renderer.render(size: 40, path: .fused, pool: ParallelFor(threads: 2))
-        let reference = renderer.render(size: 40, path: .reference, pool: ParallelFor(threads: 1))
+        let fused = renderer.render(size: 40, path: .fused, pool: ThreadPool(threads: 2))
+        let reference = renderer.render(size: 40, path: .reference, pool: ThreadPool(threads: 1))
         XCTAssertEqual(fused.hashes, reference.hashes)
         XCTAssertEqual(fused.output, reference.output)
         XCTAssertEqual(fused.regionCount, reference.regionCount)
@@ -24,7 +25,7 @@ final class FrameTests: XCTestCase {
         let net = try makeNetwork()
         let keys = HashKeys(network: net, seed: 11)
         let size = 40
-        let frame = FrameRenderer(network: net, keys: keys).render(size: size, path: .fused, pool: ParallelFor(threads: 1))
+        let frame = FrameRenderer(network: net, keys: keys).render(size: size, path: .fused, pool: ThreadPool(threads: 1))
         for pixel in stride(from: 0, to: size * size, by: 7) {
             var hash: UInt64 = 0
             let y = net.evaluateScalar(x: FrameRenderer.coordinate(pixel % size, size: size),

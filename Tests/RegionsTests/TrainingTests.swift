@@ -1,3 +1,4 @@
+import Kernels
 import XCTest
 @testable import Regions
 
@@ -16,7 +17,7 @@ final class TrainingTests: XCTestCase {
         var adam = Adam(count: 37, learningRate: 0.1)
         adam.step(parameters: &params, gradient: [Float](repeating: 0.5, count: 37))
         for p in params { XCTAssertEqual(p, 0.9, accuracy: 1e-6) }
-        adam.step(parameters: &params, gradient: [Float](repeating: -0.25, count: 37), pool: ParallelFor(threads: 2))
+        adam.step(parameters: &params, gradient: [Float](repeating: -0.25, count: 37), pool: ThreadPool(threads: 2))
         for p in params { XCTAssertEqual(p, 0.8733663, accuracy: 2e-6) }
         XCTAssertEqual(Set(params.map(\.bitPattern)).count, 1, "SIMD lanes and scalar tail differ")
         XCTAssertEqual(adam.t, 2)
@@ -48,7 +49,7 @@ final class TrainingTests: XCTestCase {
             a.append(plain.trainEpoch())
             b.append(watched.trainEpoch())
             let renderer = FrameRenderer(network: watched.network, keys: HashKeys(network: watched.network, seed: 5))
-            _ = renderer.render(size: 16, path: .fused, pool: ParallelFor(threads: 1))
+            _ = renderer.render(size: 16, path: .fused, pool: ThreadPool(threads: 1))
         }
         XCTAssertEqual(a, b)
         XCTAssertEqual(plain.network.parameters, watched.network.parameters)

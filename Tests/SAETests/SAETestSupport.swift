@@ -6,10 +6,14 @@ import Foundation
 import Kernels
 @testable import SAE
 
-/// Deterministic normal samples: the module's own stream (SplitMix64 + the polar method).
-typealias NormalSampler = GaussianStream
+/// Deterministic normal samples from the project's seeded generator.
+struct NormalSampler {
+    var rng: SplitMix64
+    init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-extension GaussianStream {
+    /// A standard normal sample.
+    mutating func next() -> Float { Float(rng.nextGaussian()) }
+
     mutating func uniform() -> Float { Float(rng.nextUnit()) }
 
     /// A random unit vector [n].
