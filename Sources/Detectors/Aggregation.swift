@@ -6,7 +6,7 @@
 
 /// How a rule aggregates its per-token scores.
 public struct Aggregation: Sendable, Equatable, Codable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         /// The token's own score (window ignored).
         case last
         /// Largest of the last `window` scores.

@@ -136,7 +136,7 @@ public struct DetectorSpec: Sendable, Equatable, Codable {
 }
 
 /// What a rule does when its aggregate reaches the threshold.
-public enum RuleAction: String, Sendable, Codable, Comparable {
+public enum RuleAction: String, Sendable, Codable, Comparable, CaseIterable {
     /// Record a receipt; generation continues.
     case log
     /// Record a receipt and report the verdict to the caller; generation continues.
@@ -149,7 +149,7 @@ public enum RuleAction: String, Sendable, Codable, Comparable {
 }
 
 /// Which positions a rule judges.
-public enum RuleScope: String, Sendable, Codable {
+public enum RuleScope: String, Sendable, Codable, CaseIterable {
     /// Every prompt token and every generated token.
     case prompt
     /// The last prompt token (where a request's intent is read) and every generated token.

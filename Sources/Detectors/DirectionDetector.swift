@@ -18,7 +18,7 @@ import Taps
 /// ```
 public final class DirectionDetector: Detector {
     /// How the activation is prepared before the projection.
-    public enum Normalization: String, Sendable, Codable {
+    public enum Normalization: String, Sendable, Codable, CaseIterable {
         case none
         /// x / ‖x‖ (‖x‖ accumulated in Double).
         case unit

@@ -105,3 +105,19 @@ public func logSumExp(_ x: UnsafePointer<Float>, n: Int) -> Float {
 import Glibc
 #endif
 import Foundation
+
+/// The index of the first NaN or infinity in `x` [n], or nil when every value is finite.
+/// (x − x is 0 for a finite x and NaN otherwise; 16 lanes at a time, then the tail.)
+public func firstNonFinite(_ x: UnsafePointer<Float>, count n: Int) -> Int? {
+    var i = 0
+    while i + 16 <= n {
+        let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+        if any((v - v) .!= SIMD16<Float>(repeating: 0)) { break }
+        i += 16
+    }
+    while i < n {
+        if !x[i].isFinite { return i }
+        i += 1
+    }
+    return nil
+}

@@ -216,7 +216,12 @@ public final class InferenceSession {
             let batch = UnsafeBufferPointer(rebasing: tokens[start..<end])
             let isLastBatch = end == tokens.count
             let want: LogitsSelection = selection == .all ? .all : (selection == .last && isLastBatch ? .last : .none)
+            let first = cache.length
             let rows = forwardBatch(batch, logits: want, sink: sink)
+            if rows > 0, let bad = firstNonFinite(logitsBuffer.pointer, count: rows * c.vocab) {
+                // Row r of `.all` is the batch's token r; the single row of `.last` is its last token.
+                throw ModelError.nonFiniteLogits(position: first + (want == .all ? bad / c.vocab : batch.count - 1))
+            }
             if rows > 0, let collect {
                 collect(UnsafeBufferPointer(start: logitsBuffer.pointer, count: rows * c.vocab))
             }

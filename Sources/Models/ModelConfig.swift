@@ -30,6 +30,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case emptyInput
     case invalidOption(String)
     case io(String)
+    /// The model computed a NaN or infinite logit (broken weights, usually): nothing sampled or
+    /// scored from it would mean anything.
+    case nonFiniteLogits(position: Int)
 
     public var description: String {
         switch self {
@@ -46,6 +49,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case .emptyInput: return "no input tokens"
         case .invalidOption(let m): return m
         case .io(let m): return m
+        case .nonFiniteLogits(let p): return "the model computed a NaN or infinite logit at position \(p) (are the weights intact?)"
         }
     }
 }

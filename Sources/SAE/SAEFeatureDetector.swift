@@ -29,7 +29,7 @@ import Kernels
 import Taps
 
 /// Which encoder a detector runs.
-public enum SAEEncoderPrecision: String, Sendable, Codable {
+public enum SAEEncoderPrecision: String, Sendable, Codable, CaseIterable {
     /// The SAE's own F32 weights (bit-exact with `SparseAutoencoder.encode`).
     case f32
     /// A Q8_0 copy of W_encᵀ (`QuantizedSAEEncoder`): 27% of the F32 memory traffic, slightly

@@ -763,3 +763,27 @@ final class TrainingRun: @unchecked Sendable {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
+
+/// Whether a training set is big enough for the SAE asked of it. Dictionary learning needs many
+/// rows per latent (each latent must see enough of the activations it comes to represent) and
+/// enough optimiser steps for Adam's moments and the dead-latent machinery to settle; with too
+/// little of either the trainer still runs, and writes an SAE with many dead or duplicated
+/// latents, so the command says so.
+public enum SAEDataAdvice {
+    /// Rows per latent below which the SAE is likely under-trained.
+    public static let minimumRowsPerLatent = 50
+    /// Steps below which training has likely not converged.
+    public static let minimumSteps = 1000
+
+    /// A one-line warning, or nil when `rows` and `steps` look sufficient for `latents`.
+    public static func warning(rows: Int, latents: Int, steps: Int) -> String? {
+        var problems: [String] = []
+        if rows < minimumRowsPerLatent * latents {
+            problems.append("\(rows) rows for \(latents) latents (fewer than \(minimumRowsPerLatent) per latent)")
+        }
+        if steps < minimumSteps { problems.append("only \(steps) steps (fewer than \(minimumSteps))") }
+        guard !problems.isEmpty else { return nil }
+        return problems.joined(separator: " and ")
+            + ": expect many dead latents; collect more text (--positions all), or lower --latents or --batch, or raise --epochs"
+    }
+}

@@ -28,9 +28,15 @@ public enum TapSelection {
     /// Layers 0..<layers selected by `spec` (see the file header), sorted, without repeats.
     public static func layers(_ spec: String, layers: Int) throws -> [Int] {
         let s = spec.trimmingCharacters(in: .whitespaces)
-        if s == "all" || s.isEmpty { return Array(0..<layers) }
+        guard !s.isEmpty else { throw TapSelectionError.badItem(spec, reason: "empty layer selection") }
+        if s == "all" { return Array(0..<layers) }
         var out = Set<Int>()
-        for part in s.split(separator: "+", omittingEmptySubsequences: false).flatMap({ $0.split(separator: " ") }) {
+        let parts = try s.split(separator: "+", omittingEmptySubsequences: false).flatMap { part in
+            let words = part.split(separator: " ")
+            guard !words.isEmpty else { throw TapSelectionError.badItem(spec, reason: "an empty item in the list") }
+            return words
+        }
+        for part in parts {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
             guard (1...2).contains(bounds.count), let a = Int(bounds[0]), let b = Int(bounds.last!) else {
                 throw TapSelectionError.badItem(spec, reason: "expected all, N, A-B or N+M")
@@ -46,8 +52,9 @@ public enum TapSelection {
     /// Tap points selected by `spec` for a model with `layers` blocks.
     public static func taps(_ spec: String, layers: Int) throws -> [TapPoint] {
         var out = Set<TapPoint>()
-        for raw in spec.split(separator: ",") {
+        for raw in spec.split(separator: ",", omittingEmptySubsequences: false) {
             let item = raw.trimmingCharacters(in: .whitespaces)
+            guard !item.isEmpty else { throw TapSelectionError.badItem(spec, reason: "an empty item in the list") }
             if let point = TapPoint(name: item) {
                 guard (point.layer ?? 0) < layers else {
                     throw TapSelectionError.badItem(item, reason: "the model has \(layers) layers")
@@ -55,7 +62,7 @@ public enum TapSelection {
                 out.insert(point)
                 continue
             }
-            let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
+            let parts = item.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             switch parts[0] {
             case "embed": out.insert(.embed)
             case "ln_final": out.insert(.finalNormalized)

@@ -66,12 +66,13 @@ public final class CollectingSink: TapSink {
         sums = dims.map { [Double](repeating: 0, count: $0) }
     }
 
-    /// Positions kept for a text of `n` tokens.
+    /// Positions kept for a text of `n` tokens: empty when `skipFirst` leaves none (for last:N,
+    /// mean and all; `last` always keeps the last token).
     public func kept(tokens n: Int) -> Range<Int> {
         switch positions {
         case .last: return (n - 1)..<n
-        case .lastN(let k): return max(min(skipFirst, n - 1), n - k)..<n
-        case .mean, .all: return min(skipFirst, n - 1)..<n
+        case .lastN(let k): return Swift.min(n, Swift.max(skipFirst, n - k))..<n
+        case .mean, .all: return Swift.min(n, skipFirst)..<n
         }
     }
 
@@ -269,6 +270,10 @@ public final class Collector {
         let session = InferenceSession(model: model.transformer, contextLength: settings.maxTokens, threads: threads)
         for i in range {
             let (ids, truncated) = try tokens(for: examples[i])
+            guard !sink.kept(tokens: ids.count).isEmpty else {
+                throw ActivationStoreError.invalid("example \(i + 1) has \(ids.count) tokens: skipping the first "
+                                                   + "\(settings.skipFirst) leaves no position to keep")
+            }
             sink.begin(tokens: ids.count)
             session.rewind(to: 0)
             _ = try session.forward(ids, logits: .none, sink: sink)

@@ -67,7 +67,9 @@ public struct TrainOptions: Sendable {
     public var name = "supervisor"
     public var description: String?
     public var action: RuleAction = .halt
-    public var scope: RuleScope = .promptEnd
+    /// Which positions the rule judges; nil: the scope that matches how the activations were
+    /// collected (`PositionSelection.matchingScope`).
+    public var scope: RuleScope?
     public var aggregation: Aggregation = .last
     /// A fixed threshold instead of the calibrated one (validation metrics are still reported at it).
     public var threshold: Float?
@@ -84,6 +86,35 @@ public struct TrainOptions: Sendable {
             throw TrainingError.badOption("L2 strengths must be positive numbers")
         }
         try aggregation.validate()
+        if kind == .mlp {
+            guard mlp.hidden >= 1, mlp.epochs >= 1, mlp.batch >= 1 else {
+                throw TrainingError.badOption("the MLP needs at least one hidden unit, epoch and row per batch")
+            }
+            guard mlp.learningRate.isFinite, mlp.learningRate > 0, mlp.weightDecay.isFinite, mlp.weightDecay >= 0 else {
+                throw TrainingError.badOption("the MLP learning rate must be a positive number and its weight decay ≥ 0")
+            }
+        }
+    }
+}
+
+extension PositionSelection {
+    /// The rule scope that judges the positions a probe was trained on: a probe fitted on the
+    /// last position of each prompt (or its last few, or its mean) has never seen a generated
+    /// token, so it judges the request only; one fitted on every position of its texts judges
+    /// every token.
+    public var matchingScope: RuleScope {
+        switch self {
+        case .last, .lastN, .mean: return .request
+        case .all: return .prompt
+        }
+    }
+
+    /// Why `scope` judges positions unlike the training rows, or nil when it does not.
+    public func mismatch(with scope: RuleScope) -> String? {
+        guard matchingScope == .request, scope != .request else { return nil }
+        return "scope \(scope.rawValue) also judges generated tokens, but the probe was trained on \(self) prompt "
+            + "positions only: expect halts in the middle of harmless answers (collect with --positions all, or "
+            + "use --scope request)"
     }
 }
 
@@ -259,7 +290,7 @@ public enum ProbeTrainer {
         }
         builder.rules.append(RuleSpec(id: options.name, detectors: picked.map { detectors[$0].id },
                                       aggregation: options.aggregation, threshold: chosenThreshold,
-                                      action: options.action, scope: options.scope))
+                                      action: options.action, scope: options.scope ?? settings.positions.matchingScope))
         return (try builder.build(), report)
     }
 

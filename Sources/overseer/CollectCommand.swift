@@ -21,11 +21,11 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "System message for --chat.") var system: String?
     @Option(help: "Taps: TransformerLens names or KIND[:LAYERS], comma-separated (e.g. resid_post, resid_post:8-16,mlp_out:12).")
     var taps = "resid_post"
-    @Option(help: "Positions kept per text: last, last:N, mean or all.") var positions = "last"
+    @Option(help: "Positions kept per text: last, last:N, mean or all.") var positions: PositionSelection = .last
     @Option(name: .customLong("skip-first"), help: "Leading positions never kept (for mean and all).") var skipFirst = 0
     @Option(name: .customLong("max-tokens"), help: "Cut texts to this many tokens (chat prompts keep their end).")
     var maxTokens = 512
-    @Option(help: "Stored element type: f32 or f16.") var dtype = "f32"
+    @Option(help: "Stored element type.") var dtype: StoredType = .f32
     @Option(name: .customLong("shard-examples"), help: "Examples per shard.") var shardExamples = 512
     @OptionGroup var threads: ThreadsOption
     @Option(name: [.customShort("o"), .long], help: "Output folder.") var output: String
@@ -36,20 +36,18 @@ struct CollectCommand: ParsableCommand {
 
     func validate() throws {
         try dataOptions.check()
-        guard dtype == "f32" || dtype == "f16" else { throw ValidationError("--dtype must be f32 or f16") }
         guard maxTokens >= 1 && maxTokens <= 1 << 16 else { throw ValidationError("--max-tokens must be in 1...65536") }
         guard skipFirst >= 0 else { throw ValidationError("--skip-first must be ≥ 0") }
         guard shardExamples >= 1 else { throw ValidationError("--shard-examples must be ≥ 1") }
-        _ = try PositionSelection(parsing: positions)
     }
 
     func run() throws {
         let lm = try modelOption.load()
         let sha = try ModelFingerprint.sha256(of: lm.url)
         let points = try TapSelection.taps(taps, layers: lm.config.layers)
-        let settings = CollectionSettings(modelSHA256: sha, taps: points, positions: try PositionSelection(parsing: positions),
+        let settings = CollectionSettings(modelSHA256: sha, taps: points, positions: positions,
                                           skipFirst: skipFirst, chat: chat, system: system,
-                                          maxTokens: min(maxTokens, lm.config.contextLength), dtype: dtype.uppercased())
+                                          maxTokens: min(maxTokens, lm.config.contextLength), dtype: dtype.rawValue.uppercased())
         let collector = try Collector(model: lm, plan: CollectionPlan(settings: settings, sources: dataOptions.sources,
                                                                       examplesPerShard: shardExamples))
         let positives = collector.examples.filter { $0.label == 1 }.count

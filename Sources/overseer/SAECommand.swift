@@ -84,6 +84,13 @@ struct SAECommand: ParsableCommand {
                                        datasetPath: "overseer-activations:" + stores.map(\.index.dataSHA256).joined(separator: "+"))
             log("training \(config.architecture) SAE, \(D) → \(latents), on \(trainRows) rows of \(point)"
                 + " (\(held.count / D) held out)")
+            let stepsPerEpoch = trainRows / batch
+            guard stepsPerEpoch >= 1 else {
+                throw ValidationError("\(trainRows) training rows make no batch of \(batch): collect more text or lower --batch")
+            }
+            let steps = stepsPerEpoch * epochs
+            log("\(steps) steps (\(epochs) epoch(s) of \(stepsPerEpoch) steps of \(batch) rows)")
+            if let why = SAEDataAdvice.warning(rows: trainRows, latents: latents, steps: steps) { log("warning: \(why)") }
             let pool = ThreadPool(threads: threads.threads)
             let result = try withMatrixView(train, cols: D) { m in
                 try SAETrainer(config).train(m, pool: pool, metadata: metadata) { p in log("  \(p)") }
@@ -288,13 +295,15 @@ extension SAECommand {
         @OptionGroup var modelOption: ModelOption
         @OptionGroup var dataOptions: DataOptions
         @Flag(help: "Wrap each text as a user turn of the chat template.") var chat = false
-        @Option(help: "Positions read per text: last, mean or all.") var positions = "last"
+        @Option(help: "Positions read per text: last, last:N, mean or all.") var positions: PositionSelection = .last
         @Option(help: "The feature (default: the best separating one).") var feature: Int?
-        @Option(help: "Encoder the supervisor runs: f32, q8_0 or q4_1 (smaller, coarser).") var precision = "f32"
+        @Option(help: "Encoder the supervisor runs (q8_0 and q4_1 are smaller and coarser).") var precision: SAEEncoderPrecision = .f32
         @Option(name: .customLong("target-fpr"), help: "False-positive rate on the held-out texts.") var targetFPR = 0.01
         @Option(help: "Bundle and rule name.") var name = "sae-feature"
-        @Option(help: "Rule action: halt, flag or log.") var action = "flag"
-        @Option(help: "Rule scope: prompt, prompt_end, generation or request.") var scope = "prompt_end"
+        @Option(help: "Rule action.") var action: RuleAction = .flag
+        @Option(help: ArgumentHelp("Rule scope (default: request for last, last:N and mean positions, prompt for all).",
+                                   valueName: "prompt|prompt_end|generation|request"))
+        var scope: RuleScope?
         @OptionGroup var threads: ThreadsOption
         @Option(name: [.customShort("o"), .long], help: "Output bundle folder.") var output: String
         @Flag(help: "Print the report as JSON.") var json = false
@@ -306,21 +315,19 @@ extension SAECommand {
             guard let tap = s.metadata.tap else { throw ValidationError("the SAE's cfg.json names no hook this tool can tap") }
             let lm = try modelOption.load()
             let sha = try ModelFingerprint.sha256(of: lm.url)
-            let selection = try PositionSelection(parsing: positions)
+            let selection = positions
             let bar = ProgressLine()
             let data = try TextActivations.collect(model: lm, sources: dataOptions.sources, tap: tap, positions: selection,
                                                    chat: chat, skipFirst: 0, maxTokens: 512,
                                                    threads: threads.threads) { bar.update($0, $1, "texts") }
             var o = SAEFeatureBundleOptions()
             o.feature = feature
-            guard let p = SAEEncoderPrecision(rawValue: precision) else { throw ValidationError("--precision must be f32, q8_0 or q4_1") }
-            o.precision = p
+            o.precision = precision
             o.targetFPR = targetFPR
             o.name = name
-            guard let a = RuleAction(rawValue: action) else { throw ValidationError("--action must be halt, flag or log") }
-            o.action = a
-            guard let sc = RuleScope(rawValue: scope) else { throw ValidationError("--scope must be prompt, prompt_end, generation or request") }
-            o.scope = sc
+            o.action = action
+            o.scope = scope ?? selection.matchingScope
+            if let scope, let why = selection.mismatch(with: scope) { log("warning: \(why)") }
             let settings = CollectionSettings(modelSHA256: sha, taps: [tap], positions: selection, chat: chat)
             let (bundle, report) = try SAEFeatureBundles.build(
                 sae: URL(fileURLWithPath: sae), data: data, settings: settings,
@@ -353,10 +360,11 @@ struct CompareProbesCommand: ParsableCommand {
     @Option(name: .customLong("text-field"), help: "Field (or CSV column) holding the text.") var textField = "text"
     @Option(name: .customLong("label-field"), help: "Field holding the label.") var labelField = "label"
     @Flag(help: "Wrap each text as a user turn of the chat template.") var chat = false
-    @Option(help: "Positions: last, mean or all.") var positions = "last"
+    @Option(help: "Positions: last, last:N, mean or all.") var positions: PositionSelection = .last
     @Option(name: .customLong("limit"), help: "Keep at most N rows of each file (seeded sample).") var limit: Int?
     @Option(name: .customLong("sample-seed"), help: "Seed for --limit.") var sampleSeed: UInt64 = 0
-    @Option(help: "L2 strengths to try.") var l2 = "1,0.1,0.01,0.001,0.0001"
+    @Option(help: "L2 strengths to try, comma-separated positive numbers.")
+    var l2 = PositiveNumbers(argument: "1,0.1,0.01,0.001,0.0001")!
     @OptionGroup var threads: ThreadsOption
     @Flag(help: "Print JSON.") var json = false
 
@@ -368,11 +376,8 @@ struct CompareProbesCommand: ParsableCommand {
         }
         let lm = try modelOption.load()
         guard layer >= 0, layer < lm.config.layers else { throw ValidationError("--layer must be in 0..<\(lm.config.layers)") }
-        let grid = try l2.split(separator: ",").map {
-            guard let v = Double($0.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("bad --l2 value '\($0)'") }
-            return v
-        }
-        let selection = try PositionSelection(parsing: positions)
+        let grid = l2.values
+        let selection = positions
         func load(_ file: String) throws -> TextActivations {
             let bar = ProgressLine()
             let source = DataSource(path: file, textField: textField, labelField: labelField, limit: limit, sampleSeed: sampleSeed)

@@ -17,57 +17,63 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Folder written by `overseer collect`.") var acts: String
     @Option(name: .customLong("val-acts"), help: "Validation folder (default: a hash split of --acts).") var valActs: String?
-    @Option(help: "logistic, diffmean or mlp.") var kind = "logistic"
+    @Option(help: "Probe kind.") var kind: TrainOptions.Kind = .logistic
     @Option(help: "Candidate taps among the collected ones (names or KIND[:LAYERS]; default: all collected).") var taps: String?
     @Option(help: "Candidate layers: all, N, A-B or N+M (filters the taps).") var layers = "all"
-    @Option(help: "best (one tap), N (the N best), or all candidates in one rule.") var pick = "best"
+    @Option(help: "best (one tap), N (the N best), or all candidates in one rule.") var pick: TrainOptions.Pick = .best
     @Option(name: .customLong("target-fpr"), help: "False-positive rate on validation that sets the threshold.") var targetFPR = 0.01
     @Option(help: "A fixed threshold instead of the calibrated one.") var threshold: Float?
     @Option(name: .customLong("val-fraction"), help: "Share of examples held out when there is no --val-acts.") var valFraction = 0.2
     @Option(help: "Seed for the split and the MLP.") var seed: UInt64 = 0
-    @Option(help: "L2 strengths to try, comma-separated (logistic).") var l2 = "1,0.1,0.01,0.001,0.0001"
-    @Option(help: "Logistic solver: auto, newton or lbfgs.") var solver = "auto"
-    @Option(help: "diffmean input normalisation: none or unit.") var normalize = "none"
+    @Option(help: "L2 strengths to try, comma-separated positive numbers (logistic).")
+    var l2 = PositiveNumbers(argument: "1,0.1,0.01,0.001,0.0001")!
+    @Option(help: "Logistic solver.") var solver: LogisticOptions.Solver = .auto
+    @Option(help: "diffmean input normalisation.") var normalize: DirectionDetector.Normalization = .none
     @Option(help: "MLP hidden width.") var hidden = 64
     @Option(help: "MLP epochs.") var epochs = 60
     @Option(name: .customLong("learning-rate"), help: "MLP Adam learning rate.") var learningRate = 1e-3
     @Option(help: "Bundle and rule name.") var name = "supervisor"
-    @Option(help: "Rule action: halt, flag or log.") var action = "halt"
-    @Option(help: "Rule scope: prompt, prompt_end, generation or request (the last prompt token only).") var scope = "prompt_end"
-    @Option(help: "Rule aggregation: last, max:N, mean:N or ema:N.") var aggregation = "last"
+    @Option(help: "Rule action.") var action: RuleAction = .halt
+    @Option(help: ArgumentHelp("Rule scope (default: the positions the activations were collected at: request for last, last:N and mean, prompt for all).",
+                               valueName: "prompt|prompt_end|generation|request"))
+    var scope: RuleScope?
+    @Option(help: "Rule aggregation: last, max:N, mean:N or ema:N.") var aggregation: Aggregation = .last
     @Option(name: [.customShort("o"), .long], help: "Output bundle folder.") var output: String
     @Option(help: "Write the per-layer validation AUROC plot (SVG).") var plot: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
+    func validate() throws {
+        try requireFinite(targetFPR, in: 0...0.999_999, "--target-fpr")
+        try requireFinite(valFraction, in: 0.000_001...0.999_999, "--val-fraction")
+        try requireFinite(learningRate, in: 1e-12...10, "--learning-rate")
+        if let threshold { try requireFinite(threshold, in: -Float.greatestFiniteMagnitude...Float.greatestFiniteMagnitude, "--threshold") }
+        guard hidden >= 1, hidden <= 1 << 16 else { throw ValidationError("--hidden must be in 1...65536") }
+        guard epochs >= 1, epochs <= 1 << 20 else { throw ValidationError("--epochs must be in 1...1048576") }
+    }
+
     func options(layers count: Int, store: ActivationStore) throws -> TrainOptions {
         var o = TrainOptions()
-        guard let k = TrainOptions.Kind(rawValue: kind) else { throw ValidationError("--kind must be logistic, diffmean or mlp") }
-        o.kind = k
+        o.kind = kind
         var candidates = try taps.map { try TapSelection.taps($0, layers: count) } ?? store.taps
         let allowed = Set(try TapSelection.layers(layers, layers: count))
         candidates = candidates.filter { $0.layer.map(allowed.contains) ?? (layers == "all") }
         guard !candidates.isEmpty else { throw ValidationError("--taps/--layers select none of the collected taps") }
         o.taps = candidates
-        o.l2Grid = try l2.split(separator: ",").map {
-            guard let v = Double($0.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("bad --l2 value '\($0)'") }
-            return v
-        }
-        guard let s = LogisticOptions.Solver(rawValue: solver) else { throw ValidationError("--solver must be auto, newton or lbfgs") }
-        o.solver = s
-        guard let n = DirectionDetector.Normalization(rawValue: normalize) else { throw ValidationError("--normalize must be none or unit") }
-        o.normalization = n
+        o.l2Grid = l2.values
+        o.solver = solver
+        o.normalization = normalize
         o.mlp = MLPOptions(hidden: hidden, epochs: epochs, learningRate: learningRate, seed: seed)
         o.targetFPR = targetFPR
         o.threshold = threshold
         o.validationFraction = valFraction
         o.seed = seed
-        o.pick = try TrainOptions.Pick(parsing: pick)
+        o.pick = pick
         o.name = name
-        guard let a = RuleAction(rawValue: action) else { throw ValidationError("--action must be halt, flag or log") }
-        o.action = a
-        guard let sc = RuleScope(rawValue: scope) else { throw ValidationError("--scope must be prompt, prompt_end, generation or request") }
-        o.scope = sc
-        o.aggregation = try Aggregation(parsing: aggregation)
+        o.action = action
+        let positions = store.index.settings.positions
+        o.scope = scope ?? positions.matchingScope
+        if let scope, let why = positions.mismatch(with: scope) { log("warning: \(why)") }
+        o.aggregation = aggregation
         return o
     }
 
@@ -98,20 +104,5 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "validation: AUROC %.4f, TPR@1%%FPR %.3f, at the threshold TPR %.3f FPR %.3f (target %.3f), %d rows",
                      m.auroc, m.tprAt1, m.tprAtThreshold ?? .nan, m.fprAtThreshold ?? .nan, report.targetFPR,
                      report.validationRows))
-    }
-}
-
-extension Aggregation {
-    /// last | max:N | mean:N | ema:N
-    init(parsing s: String) throws {
-        let parts = s.split(separator: ":").map(String.init)
-        guard let kind = Aggregation.Kind(rawValue: parts[0]) else {
-            throw ValidationError("--aggregation must be last, max:N, mean:N or ema:N")
-        }
-        let window = parts.count > 1 ? Int(parts[1]) : 1
-        guard let window, window >= 1, window <= Aggregation.maxWindow else {
-            throw ValidationError("aggregation window must be in 1...\(Aggregation.maxWindow)")
-        }
-        self.init(kind: kind, window: window)
     }
 }

@@ -117,6 +117,25 @@ final class TinyModelTests: XCTestCase {
         XCTAssertThrowsError(try s.forward([1], logits: .last))
     }
 
+    /// Broken weights that parse (a NaN in the output matrix) give a typed error from the
+    /// forward pass, so generation never samples from NaN logits and scoring never reports a
+    /// made-up perplexity.
+    func testNaNLogitsAreReported() throws {
+        var spec = TinyModelSpec()
+        spec.nanTensors = ["token_embd.weight"]   // tied: token 0's logit is NaN for every input
+        let lm = try LanguageModel.load(try TinyModel.write(spec).path)
+        let s = InferenceSession(model: lm.transformer, contextLength: 32, threads: 1)
+        XCTAssertThrowsError(try s.forward([1, 2, 3], logits: .last)) { error in
+            XCTAssertEqual(error as? ModelError, .nonFiniteLogits(position: 2))
+        }
+        XCTAssertThrowsError(try lm.generate(promptTokens: [1, 2], options: GenerationOptions(maxTokens: 4), session: s)) { error in
+            XCTAssertEqual(error as? ModelError, .nonFiniteLogits(position: 1))
+        }
+        // Taps-only passes compute no logits and are unaffected.
+        s.rewind(to: 0)
+        XCTAssertNoThrow(try s.forward([1, 2, 3], logits: .none))
+    }
+
     func testScoresAreLogSoftmaxOfLogits() throws {
         let model = try load(TinyModelSpec())
         let s = InferenceSession(model: model, threads: 1)

@@ -119,3 +119,11 @@ final class TrainingTests: XCTestCase {
         }
     }
 }
+
+final class SAEDataAdviceTests: XCTestCase {
+    func testWarnsWhenRowsOrStepsAreTooFew() {
+        XCTAssertNil(SAEDataAdvice.warning(rows: 50 * 4096, latents: 4096, steps: 2000))
+        XCTAssertTrue(SAEDataAdvice.warning(rows: 10_000, latents: 4096, steps: 2000)?.contains("10000 rows for 4096 latents") == true)
+        XCTAssertTrue(SAEDataAdvice.warning(rows: 50 * 4096, latents: 4096, steps: 3)?.contains("only 3 steps") == true)
+    }
+}

@@ -31,6 +31,8 @@ public struct TinyModelSpec {
     public var slidingWindowPattern: Int? = nil
     /// Tensor names left out of the file (for malformed-file tests).
     public var omitTensors: Set<String> = []
+    /// Tensors whose first value is written as NaN (broken weights that parse fine).
+    public var nanTensors: Set<String> = []
     public init() {}
 
     /// A Gemma-3-shaped model: 6 layers (the default pattern makes layer 5 the one global
@@ -104,7 +106,8 @@ public enum TinyModel {
 
         func matrix(_ name: String, cols: Int, rows: Int, type: TensorType? = nil) {
             let scale = 1 / Float(cols).squareRoot()
-            let values = (0..<(cols * rows)).map { _ in rng.normal() * scale }
+            var values = (0..<(cols * rows)).map { _ in rng.normal() * scale }
+            if spec.nanTensors.contains(name) { values[0] = .nan }
             if spec.omitTensors.contains(name) { return }
             w.addTensor(name: name, type: type ?? spec.weightType, shape: [cols, rows], values: values)
         }

@@ -196,5 +196,44 @@ final class PipelineTests: XCTestCase {
         XCTAssertThrowsError(try TapSelection.taps("resid_sideways", layers: 8))
         XCTAssertThrowsError(try PositionSelection(parsing: "first"))
         XCTAssertEqual(try PositionSelection(parsing: "last:3"), .lastN(3))
+        // Blank items and empty layer parts are errors, not traps or silent defaults.
+        for spec in ["resid_post, ", ",resid_post", "resid_post,,mlp_out", "", " ", "resid_post:"] {
+            XCTAssertThrowsError(try TapSelection.taps(spec, layers: 8), "'\(spec)'")
+        }
+        XCTAssertThrowsError(try TapSelection.layers("", layers: 8))
+        XCTAssertThrowsError(try TapSelection.layers("1++2", layers: 8))
+    }
+
+    /// Skipping more leading positions than a text has is an error naming the example, not a
+    /// silent fall-back to the last position.
+    func testSkipFirstBeyondATextIsAnError() throws {
+        var p = plan(.mean)
+        p.settings.skipFirst = 100_000
+        let collector = try Collector(model: model, plan: p)
+        XCTAssertThrowsError(try collector.run(into: folder.appendingPathComponent("skip"), threads: 1)) { error in
+            XCTAssertTrue("\(error)".contains("leaves no position"), "\(error)")
+        }
+        var q = plan(.lastN(2))
+        q.settings.skipFirst = 1
+        let rows = try Collector(model: model, plan: q).run(into: folder.appendingPathComponent("ok"), threads: 1).rows
+        XCTAssertGreaterThan(rows, 0)
+    }
+
+    /// A rule's default scope judges only the positions its probe was trained on.
+    func testDefaultScopeFollowsTheCollectedPositions() throws {
+        XCTAssertEqual(PositionSelection.last.matchingScope, .request)
+        XCTAssertEqual(PositionSelection.lastN(4).matchingScope, .request)
+        XCTAssertEqual(PositionSelection.mean.matchingScope, .request)
+        XCTAssertEqual(PositionSelection.all.matchingScope, .prompt)
+        XCTAssertNotNil(PositionSelection.last.mismatch(with: .promptEnd))
+        XCTAssertNil(PositionSelection.last.mismatch(with: .request))
+        XCTAssertNil(PositionSelection.all.mismatch(with: .generation))
+        let acts = folder.appendingPathComponent("s")
+        _ = try Collector(model: model, plan: plan(.last)).run(into: acts, threads: 1)
+        let store = try ActivationStore(acts)
+        var o = TrainOptions()
+        o.taps = [.residPost(1)]
+        let (bundle, _) = try ProbeTrainer.train(store, validation: nil, options: o)
+        XCTAssertEqual(bundle.manifest.rules.map(\.scope), [.request])
     }
 }
