@@ -226,10 +226,10 @@ enum Builtins {
                 return .string(try replace(s, old, new, count: args.value(2, "count")?.asInt ?? -1, interp))
             }
         case "find", "count", "index":
-            return bound(name) { args, _ in
+            return bound(name) { args, interp in
                 guard let sub = try stringArg(args, 0, "sub") else { throw TemplateError.runtime("\(name)() needs a string", nil) }
-                let found = occurrences(of: Array(sub.unicodeScalars), in: Array(s.unicodeScalars),
-                                        limit: name == "count" ? nil : 1)
+                let found = try occurrences(of: Array(sub.unicodeScalars), in: Array(s.unicodeScalars),
+                                            limit: name == "count" ? nil : 1, interp)
                 if name == "count" { return .int(found.count) }
                 if let first = found.first { return .int(first) }
                 if name == "index" { throw TemplateError.runtime("substring not found", nil) }
@@ -242,9 +242,9 @@ enum Builtins {
                     guard case .string(let p) = v else { throw TemplateError.runtime("join() expects strings, found \(v.typeName)", nil) }
                     return p
                 }
-                let out = parts.joined(separator: s)
-                try interp.checkSize(out.utf8.count)
-                return .string(out)
+                try interp.checkSize(count: Swift.max(0, parts.count - 1), of: s.utf8.count,
+                                     plus: parts.reduce(0) { $0 &+ $1.utf8.count })
+                return .string(parts.joined(separator: s))
             }
         case "format":
             return bound(name) { args, interp in .string(try braceFormat(s, args, interp)) }
@@ -292,7 +292,7 @@ enum Builtins {
             return words.map(str)
         }
         let needle = Array(sep.unicodeScalars)
-        var cuts = occurrences(of: needle, in: scalars, limit: nil)
+        var cuts = (try? occurrences(of: needle, in: scalars, limit: nil)) ?? []   // cannot throw without an interpreter
         if maxSplit >= 0 && cuts.count > maxSplit {
             cuts = fromRight ? Array(cuts.suffix(maxSplit)) : Array(cuts.prefix(maxSplit))
         }
@@ -306,37 +306,77 @@ enum Builtins {
         return parts
     }
 
+    /// Python's `str.replace`. With a non-empty `old` it works on UTF-8 bytes: UTF-8 is
+    /// self-synchronising, so a valid needle's bytes match only at character boundaries, and the
+    /// byte search is many times cheaper than walking scalars. The result's size is known before
+    /// it is built and is checked against the output limit first.
     static func replace(_ s: String, _ old: String, _ new: String, count: Int, _ interp: Interpreter) throws -> String {
-        let scalars = Array(s.unicodeScalars), needle = Array(old.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var done = 0
-        var i = 0
-        if needle.isEmpty {
+        let newBytes = Array(new.utf8)
+        if old.isEmpty {
             // Python inserts `new` before every character and at the end.
+            let scalars = Array(s.unicodeScalars)
+            let insertions = count < 0 ? scalars.count + 1 : Swift.min(count, scalars.count + 1)
+            try interp.checkSize(count: insertions, of: newBytes.count, plus: s.utf8.count)
+            var out = String.UnicodeScalarView()
+            var done = 0
             for c in scalars {
-                if count < 0 || done < count { out.append(contentsOf: new.unicodeScalars); done += 1 }
+                if done < insertions { out.append(contentsOf: new.unicodeScalars); done += 1 }
                 out.append(c)
             }
-            if count < 0 || done < count { out.append(contentsOf: new.unicodeScalars) }
-        } else {
-            for cut in occurrences(of: needle, in: scalars, limit: count < 0 ? nil : count) {
-                out.append(contentsOf: scalars[i..<cut])
-                out.append(contentsOf: new.unicodeScalars)
-                i = cut + needle.count
-            }
-            out.append(contentsOf: scalars[i...])
+            if done < insertions { out.append(contentsOf: new.unicodeScalars) }
+            return String(out)
         }
-        let result = String(out)
-        try interp.checkSize(result.utf8.count)
-        return result
+        let hay = Array(s.utf8), needle = Array(old.utf8)
+        let cuts = try byteOccurrences(of: needle, in: hay, limit: count < 0 ? nil : count, interp)
+        try interp.checkSize(count: cuts.count, of: newBytes.count, plus: hay.count - cuts.count * needle.count)
+        var out: [UInt8] = []
+        out.reserveCapacity(hay.count - cuts.count * needle.count + cuts.count * newBytes.count)
+        var i = 0
+        for cut in cuts {
+            out.append(contentsOf: hay[i..<cut])
+            out.append(contentsOf: newBytes)
+            i = cut + needle.count
+        }
+        out.append(contentsOf: hay[i...])
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Byte offsets of the non-overlapping occurrences of a non-empty `needle` in `hay`, left
+    /// to right, at most `limit`; the wall-time limit is checked as the search goes.
+    static func byteOccurrences(of needle: [UInt8], in hay: [UInt8], limit: Int?, _ interp: Interpreter) throws -> [Int] {
+        var found: [Int] = []
+        guard let first = needle.first, needle.count <= hay.count else { return found }
+        let last = hay.count - needle.count
+        try hay.withUnsafeBufferPointer { h in
+            try needle.withUnsafeBufferPointer { n in
+                var i = 0, work = 0
+                while i <= last, limit.map({ found.count < $0 }) ?? true {
+                    work += 1
+                    if work >= 1 << 22 { work = 0; try interp.checkTime() }
+                    if h[i] == first && memcmp(h.baseAddress! + i, n.baseAddress!, n.count) == 0 {
+                        found.append(i)
+                        i += n.count
+                    } else {
+                        i += 1
+                    }
+                }
+            }
+        }
+        return found
     }
 
     /// Start offsets of the non-overlapping occurrences of `needle` in `hay`, left to right
     /// (an empty needle matches at every offset, as in Python's `count`).
-    static func occurrences(of needle: [Unicode.Scalar], in hay: [Unicode.Scalar], limit: Int?) -> [Int] {
+    /// `interp`, when given, has its wall-time limit checked as the search goes (a long needle
+    /// in a long string is quadratic work that spends no steps).
+    static func occurrences(of needle: [Unicode.Scalar], in hay: [Unicode.Scalar], limit: Int?,
+                            _ interp: Interpreter? = nil) throws -> [Int] {
         var found: [Int] = []
         var i = 0
+        var work = 0
         while i + needle.count <= hay.count, limit.map({ found.count < $0 }) ?? true {
+            work += needle.count
+            if work >= 1 << 20, let interp { work = 0; try interp.checkTime() }
             if hay[i..<i + needle.count].elementsEqual(needle) {
                 found.append(i)
                 i += max(needle.count, 1)

@@ -52,9 +52,10 @@ extension Builtins {
             if case .string(let attr)? = arg(1, "attribute") {
                 list = try list.map { try attribute($0, attr, interp) }
             }
-            let out = list.map(\.pythonString).joined(separator: arg(0, "d").map(string) ?? "")
-            try interp.checkSize(out.utf8.count)
-            return .string(out)
+            let parts = list.map(\.pythonString), separator = arg(0, "d").map(string) ?? ""
+            try interp.checkSize(count: Swift.max(0, parts.count - 1), of: separator.utf8.count,
+                                 plus: parts.reduce(0) { $0 &+ $1.utf8.count })
+            return .string(parts.joined(separator: separator))
         case "default", "d":
             let useDefault = (arg(1, "boolean")?.isTruthy ?? false) ? !input.isTruthy : input.isUndefined
             return useDefault ? (arg(0, "default_value") ?? .string("")) : input
@@ -79,6 +80,7 @@ extension Builtins {
             }
             o.ensureASCII = arg(1, "ensure_ascii")?.isTruthy ?? false
             o.sortKeys = arg(4, "sort_keys")?.isTruthy ?? false
+            o.maxBytes = interp.limits.maxOutputBytes
             let out = try JSONWriter.dump(input, o)
             try interp.checkSize(out.utf8.count)
             return .string(out)
@@ -137,7 +139,8 @@ extension Builtins {
             let rest = Arguments(positional: Array(args.positional.dropFirst()), keyword: args.keyword)
             return .array(try list.map { try filter(filterName, $0, rest, interp) })
         case "select", "reject", "selectattr", "rejectattr":
-            let list = try items(input)
+            // jinja2 walks the sequence only when it is truthy: none (or undefined) gives nothing.
+            let list = input.isTruthy ? try items(input) : []
             let byAttribute = name.hasSuffix("attr")
             let keep = name.hasPrefix("select")
             var rest = args.positional
@@ -197,6 +200,7 @@ extension Builtins {
             let blank = arg(2, "blank")?.isTruthy ?? false
             var lines = (string(input) + "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             lines.removeLast()
+            try interp.checkSize(count: lines.count + 1, of: width.utf8.count, plus: string(input).utf8.count)
             var out = lines.isEmpty ? "" : lines[0]
             for line in lines.dropFirst() { out += "\n" + (blank || !line.isEmpty ? width + line : line) }
             if first { out = width + out }

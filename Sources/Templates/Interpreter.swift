@@ -63,6 +63,23 @@ final class Interpreter {
         if bytes > limits.maxOutputBytes { throw TemplateError.limitExceeded(.outputBytes, nil) }
     }
 
+    /// Fails if a string of `count` pieces of `bytes` each, plus `extra`, would exceed the output
+    /// limit: checked before building it, so a doubling loop stops at the limit instead of
+    /// allocating (and spending seconds on) a string far past it.
+    func checkSize(count: Int, of bytes: Int, plus extra: Int = 0) throws {
+        let (product, o1) = count.multipliedReportingOverflow(by: bytes)
+        let (total, o2) = product.addingReportingOverflow(extra)
+        if o1 || o2 { throw TemplateError.limitExceeded(.outputBytes, nil) }
+        try checkSize(total)
+    }
+
+    /// Checks the wall-time limit from inside a long loop that spends no steps.
+    func checkTime() throws {
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        if seconds > limits.maxWallTime { throw TemplateError.limitExceeded(.wallTime, nil) }
+    }
+
     private func emit(_ s: String, into out: inout String) throws {
         out += s
         try checkSize(out.utf8.count)

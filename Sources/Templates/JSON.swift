@@ -16,6 +16,8 @@ struct JSONDumpOptions {
     var keySeparator: String? = nil
     var sortKeys = false
     var ensureASCII = false
+    /// The largest output the writer may build (checked as each value starts).
+    var maxBytes = Int.max
 }
 
 enum JSONWriter {
@@ -27,6 +29,7 @@ enum JSONWriter {
 
     private static func write(_ value: Value, _ o: JSONDumpOptions, depth: Int, into out: inout String) throws {
         guard depth < 512 else { throw TemplateError.runtime("tojson: value nested too deeply", nil) }
+        guard out.utf8.count <= o.maxBytes else { throw TemplateError.limitExceeded(.outputBytes, nil) }
         let itemSep = o.itemSeparator ?? (o.indent == nil ? ", " : ",")
         let keySep = o.keySeparator ?? ": "
         func newline(_ level: Int) {

@@ -5,13 +5,25 @@
 //   <  `+ -`  <  `~`  <  `* / // %`  <  `**`  <  unary `- +`  <  postfix (`.a`, `[i]`, `(...)`)
 //   and then filters and tests (`x | f`, `x is t`), which bind tighter than any binary operator:
 //   `a + b | trim` is `a + (b | trim)`, and `-x | abs` is `(-x) | abs`.
-// Nesting is capped (`maxNesting`) so a hostile template cannot overflow the stack.
+// Nesting is capped (`maxNesting`) so a hostile template cannot overflow the stack: recursion
+// counts, and so does every link of a left-associative chain (`a + b + c`, `x or y`, `s|f|g`,
+// `a.b[c]()`), since each link nests the tree one level deeper for everything that later walks
+// it (evaluation, and the tree's own deallocation).
+// Unknown filter and test names follow jinja2's compiler: outside any `if` statement or
+// conditional expression they are a syntax error; inside one they fail only when evaluated, so a
+// template that uses a filter only in a branch it never takes (DeepSeek's `from_json`) renders.
+// Loop, macro and call-block bodies start a new frame in jinja2 and count as outside again.
 
 struct Parser {
     private var tokens: [Token]
     private var pos = 0
     private var nesting = 0
     private let maxNesting = 200
+    /// Inside an `if` statement (jinja2's "soft" frame): unknown names are left to run time.
+    private var soft = false
+    /// Unknown filter or test names met outside soft frames, not yet known to sit inside a
+    /// conditional expression; any left at the end is a syntax error.
+    private var unknownNames: [(message: String, location: SourceLocation)] = []
 
     init(tokens: [Token]) { self.tokens = tokens }
 
@@ -19,7 +31,30 @@ struct Parser {
         var parser = Parser(tokens: tokens)
         let (body, end) = try parser.parseBody(until: [])
         if let end { throw TemplateError.syntax("unexpected '\(end.0)'", end.1) }
+        if let unknown = parser.unknownNames.first { throw TemplateError.syntax(unknown.message, unknown.location) }
         return body
+    }
+
+    /// Records a filter or test name that no builtin answers to (see the file header).
+    private mutating func note(_ name: String, filter: Bool, at loc: SourceLocation) {
+        let known = filter ? Builtins.filterNames.contains(name) : Builtins.testNames.contains(name)
+        guard !known, !soft else { return }
+        unknownNames.append(("no \(filter ? "filter" : "test") named '\(name)'", loc))
+    }
+
+    /// Parses a loop, macro or call-block body, which jinja2 compiles in a new (not soft) frame.
+    private mutating func parseFrameBody<T>(_ body: (inout Parser) throws -> T) rethrows -> T {
+        let saved = soft
+        soft = false
+        defer { soft = saved }
+        return try body(&self)
+    }
+
+    /// One more link of a chain: the tree gets one level deeper (see the file header).
+    private mutating func deepen(_ links: inout Int) throws {
+        links += 1
+        nesting += 1
+        guard nesting < maxNesting else { throw TemplateError.syntax("expression nested too deeply", location) }
     }
 
     // MARK: Token helpers
@@ -156,6 +191,9 @@ struct Parser {
     }
 
     private mutating func parseIf(at loc: SourceLocation) throws -> Stmt {
+        let saved = soft
+        soft = true
+        defer { soft = saved }
         var branches: [(Expr, [Stmt])] = []
         var cond = try parseExpression()
         while true {
@@ -195,7 +233,7 @@ struct Parser {
         }
         if isName("recursive") { throw TemplateError.syntax("recursive loops are not supported", location) }
         try expectBlockEnd()
-        let (body, end) = try parseBody(until: ["else", "endfor"])
+        let (body, end) = try parseFrameBody { try $0.parseBody(until: ["else", "endfor"]) }
         var otherwise: [Stmt] = []
         try expectBlockEnd()
         if end!.0 == "else" { otherwise = try parseBlockBody(end: "endfor") }
@@ -253,7 +291,7 @@ struct Parser {
         let name = try expectName()
         let params = try parseParameters()
         try expectBlockEnd()
-        let body = try parseBlockBody(end: "endmacro")
+        let body = try parseFrameBody { try $0.parseBlockBody(end: "endmacro") }
         return Stmt(kind: .macro(Macro(name: name, parameters: params, body: body)), location: loc)
     }
 
@@ -262,7 +300,7 @@ struct Parser {
         let call = try parseExpression()
         guard case .call = call.kind else { throw TemplateError.syntax("expected a call after 'call'", call.location) }
         try expectBlockEnd()
-        let body = try parseBlockBody(end: "endcall")
+        let body = try parseFrameBody { try $0.parseBlockBody(end: "endcall") }
         return Stmt(kind: .callBlock(call: call, params: params, body: body), location: loc)
     }
 
@@ -278,7 +316,7 @@ struct Parser {
             needPipe = true
             let loc = location
             let name = try parseDottedName()
-            guard Builtins.filterNames.contains(name) else { throw TemplateError.syntax("no filter named '\(name)'", loc) }
+            note(name, filter: true, at: loc)
             var args: [Expr] = []
             var kwargs: [(String, Expr)] = []
             if isOp("(") { (args, kwargs) = try parseCallArguments() }
@@ -325,8 +363,12 @@ struct Parser {
         nesting += 1
         defer { nesting -= 1 }
         guard nesting < maxNesting else { throw TemplateError.syntax("expression nested too deeply", location) }
+        let mark = unknownNames.count
         var expr = try parseOr()
+        var links = 0
+        defer { nesting -= links }
         while isName("if") {
+            try deepen(&links)
             _ = next()
             let cond = try parseOr()
             var otherwise: Expr? = nil
@@ -336,12 +378,17 @@ struct Parser {
             }
             expr = Expr(kind: .conditional(cond: cond, then: expr, otherwise: otherwise), location: expr.location)
         }
+        // A conditional expression is a soft frame too: its unknown names wait for run time.
+        if links > 0 { unknownNames.removeSubrange(mark...) }
         return expr
     }
 
     private mutating func parseOr() throws -> Expr {
         var left = try parseAnd()
+        var links = 0
+        defer { nesting -= links }
         while isName("or") {
+            try deepen(&links)
             _ = next()
             left = Expr(kind: .or(left, try parseAnd()), location: left.location)
         }
@@ -350,7 +397,10 @@ struct Parser {
 
     private mutating func parseAnd() throws -> Expr {
         var left = try parseNot()
+        var links = 0
+        defer { nesting -= links }
         while isName("and") {
+            try deepen(&links)
             _ = next()
             left = Expr(kind: .and(left, try parseNot()), location: left.location)
         }
@@ -391,7 +441,10 @@ struct Parser {
 
     private mutating func parseBinary(_ ops: [String], _ operand: (inout Parser) throws -> Expr) throws -> Expr {
         var left = try operand(&self)
+        var links = 0
+        defer { nesting -= links }
         while case .op(let o) = current.kind, ops.contains(o) {
+            try deepen(&links)
             _ = next()
             let right = try operand(&self)
             left = Expr(kind: .binary(BinaryOp(rawValue: o)!, left, right), location: left.location)
@@ -498,7 +551,10 @@ struct Parser {
 
     private mutating func parsePostfix(_ base: Expr) throws -> Expr {
         var expr = base
+        var links = 0
+        defer { nesting -= links }
         while true {
+            try deepen(&links)
             let loc = location
             if isOp(".") {
                 _ = next()
@@ -573,15 +629,16 @@ struct Parser {
 
     private mutating func parseFiltersAndTests(_ base: Expr) throws -> Expr {
         var expr = base
+        var links = 0
+        defer { nesting -= links }
         while true {
+            try deepen(&links)
             let loc = location
             if isOp("|") {
                 _ = next()
                 let nameLocation = location
                 let name = try parseDottedName()
-                guard Builtins.filterNames.contains(name) else {
-                    throw TemplateError.syntax("no filter named '\(name)'", nameLocation)
-                }
+                note(name, filter: true, at: nameLocation)
                 var args: [Expr] = []
                 var kwargs: [(String, Expr)] = []
                 if isOp("(") { (args, kwargs) = try parseCallArguments() }
@@ -595,9 +652,7 @@ struct Parser {
                 }
                 let nameLocation = location
                 let name = try parseDottedName()
-                guard Builtins.testNames.contains(name) else {
-                    throw TemplateError.syntax("no test named '\(name)'", nameLocation)
-                }
+                note(name, filter: false, at: nameLocation)
                 var args: [Expr] = []
                 if isOp("(") {
                     let (a, kw) = try parseCallArguments()

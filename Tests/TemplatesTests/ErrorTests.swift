@@ -64,4 +64,30 @@ final class ErrorTests: XCTestCase {
         XCTAssertThrowsError(try Template("{% for a, b in [1, 2] %}{% endfor %}").render([:]))
         XCTAssertThrowsError(try Template("{{ {1: 2} }}").render([:]))
     }
+
+    /// As in jinja2's compiler, an unknown filter or test inside an `if` statement or a
+    /// conditional expression fails only when evaluated, so a template that uses one only in a
+    /// branch it never takes (DeepSeek's `from_json`) loads and renders; elsewhere (including a
+    /// loop or macro body inside an `if`, which jinja2 compiles in a new frame) it is a syntax error.
+    func testUnknownFiltersAndTestsInConditionalsFailOnlyWhenEvaluated() throws {
+        let t = try Template("{% if x %}{% elif x is jsonish %}{{ x|from_json }}{% else %}{{ 1 if y else y|nope }}{% endif %}ok")
+        XCTAssertEqual(try t.render(["x": "1"]), "ok")
+        XCTAssertEqual(try Template("{{ 1 if true else x|from_json }}").render([:]), "1")
+        XCTAssertThrowsError(try Template("{% if true %}{{ 'x'|from_json }}{% endif %}").render([:])) { error in
+            guard case TemplateError.runtime(let m, _) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(m.contains("no filter named 'from_json'"), m)
+        }
+        for source in ["{{ 'x'|from_json }}", "{{ 'x' is jsonish }}", "{% if true %}{% for i in x %}{{ i|nope }}{% endfor %}{% endif %}",
+                       "{% filter nope %}x{% endfilter %}"] {
+            XCTAssertThrowsError(try Template(source), source) { error in
+                guard case TemplateError.syntax = error else { return XCTFail("\(source): got \(error)") }
+            }
+        }
+    }
+
+    /// jinja2's select/reject family yields nothing for a falsy sequence (none, undefined).
+    func testSelectAndRejectOnNoneGiveNothing() throws {
+        XCTAssertEqual(try Template("{{ none|selectattr('a')|list }}|{{ none|reject('none')|list }}|{{ missing|select|list }}")
+            .render([:]), "[]|[]|[]")
+    }
 }

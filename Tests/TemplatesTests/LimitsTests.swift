@@ -75,6 +75,44 @@ final class LimitsTests: XCTestCase {
         let blocks = String(repeating: "{% if true %}", count: 5000) + String(repeating: "{% endif %}", count: 5000)
         XCTAssertThrowsError(try Template(blocks))
     }
+
+    /// Long left-associative chains build trees as deep as nested parentheses would: each kind is
+    /// a syntax error at 20,000 links (it overflowed the stack), and a modest chain still renders.
+    func testLongOperatorChainsAreSyntaxErrorsNotCrashes() throws {
+        let n = 20_000
+        let chains = [
+            (0..<n).map { _ in "1" }.joined(separator: " + "),
+            (0..<n).map { _ in "true" }.joined(separator: " and "),
+            (0..<n).map { _ in "false" }.joined(separator: " or "),
+            (0..<n).map { _ in "'a'" }.joined(separator: " ~ "),
+            "'a'" + String(repeating: "|trim", count: n),
+            "x" + String(repeating: ".a", count: n),
+            "x" + String(repeating: "[0]", count: n),
+            "1" + String(repeating: " is number", count: n),
+        ]
+        for chain in chains {
+            XCTAssertThrowsError(try Template("{{ \(chain) }}"), String(chain.prefix(20))) { error in
+                guard case TemplateError.syntax(let m, _) = error else { return XCTFail("got \(error)") }
+                XCTAssertTrue(m.contains("nested too deeply"), m)
+            }
+        }
+        XCTAssertEqual(try Template("{{ " + (0..<150).map { _ in "1" }.joined(separator: " + ") + " }}").render([:]), "150")
+        XCTAssertEqual(try Template("{{ ' a '" + String(repeating: "|trim", count: 150) + " }}").render([:]), "a")
+    }
+
+    /// String-growing operations check the size of what they are about to build first, so a
+    /// doubling loop stops at the output limit at once instead of running for tens of seconds.
+    func testGrowingStringsStopAtTheLimitBeforeBuilding() {
+        // A loop body's `set` is local to the iteration (Jinja scoping): grow through a namespace.
+        assertLimit("{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s|replace('a', ns.s) %}"
+                    + "{% endfor %}{{ ns.s|length }}", .outputBytes)
+        assertLimit("{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s.replace('b', ns.s ~ ns.s) %}"
+                    + "{% endfor %}", .outputBytes)
+        assertLimit("{% set s = 'x' * 3000000 %}{{ [s, s, s]|join(s) }}", .outputBytes)
+        assertLimit("{% set s = 'x' * 3000000 %}{{ s.join([s, s, s]) }}", .outputBytes)
+        assertLimit("{% set s = 'x' * 3000000 %}{{ ([s] * 1000)|tojson }}", .outputBytes)
+        assertLimit("{% set s = 'x\n' * 1000000 %}{{ s|indent(1000) }}", .outputBytes)
+    }
 }
 
 final class HostileInputTests: XCTestCase {
