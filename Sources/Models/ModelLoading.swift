@@ -87,6 +87,51 @@ extension LanguageModel {
             addSpacePrefix: try file.boolIfPresent("tokenizer.ggml.add_space_prefix"))
     }
 
+    /// The tokenizer and chat template of a Hugging Face folder: tokenizer.json, with special
+    /// tokens named in tokenizer_config.json (string or {"content": ...}) or, failing that, the ids
+    /// in config.json (`config` nil: none).
+    static func makeTokenizer(folder: URL, config: HFConfig?) throws -> (any Tokenizer, String?) {
+        let tokenizerData: Data
+        do { tokenizerData = try Data(contentsOf: folder.appendingPathComponent("tokenizer.json")) } catch {
+            throw ModelError.io("cannot read tokenizer.json in \(folder.path)")
+        }
+        let tokConfig = try? JSONSerialization.jsonObject(
+            with: Data(contentsOf: folder.appendingPathComponent("tokenizer_config.json"))) as? [String: Any]
+        // Special tokens: named in tokenizer_config.json (string or {"content": ...}), else config.json ids.
+        func named(_ key: String) -> String? {
+            if let s = tokConfig?[key] as? String { return s }
+            if let d = tokConfig?[key] as? [String: Any] { return d["content"] as? String }
+            return nil
+        }
+        let probe = try BPETokenizer.fromTokenizerJSON(data: tokenizerData)
+        let special = SpecialTokens(
+            bos: named("bos_token").flatMap { probe.id(forToken: $0) } ?? config?.bosTokenIds.first,
+            eos: named("eos_token").flatMap { probe.id(forToken: $0) } ?? config?.eosTokenIds.first,
+            unk: named("unk_token").flatMap { probe.id(forToken: $0) },
+            pad: named("pad_token").flatMap { probe.id(forToken: $0) } ?? config?.padTokenId)
+        let addBOS = tokConfig?["add_bos_token"] as? Bool ?? false
+        let tokenizer = try BPETokenizer.fromTokenizerJSON(data: tokenizerData, specialTokens: special, addBOS: addBOS)
+        var template = tokConfig?["chat_template"] as? String
+        if template == nil, let list = tokConfig?["chat_template"] as? [[String: Any]] {
+            template = list.first { ($0["name"] as? String) == "default" }?["template"] as? String
+        }
+        return (tokenizer, template)
+    }
+
+    /// Only the tokenizer of a model: a GGUF file (vocab-only files, with no tensors, work too, as
+    /// with llama-tokenize) or a Hugging Face folder's tokenizer.json. No weights are read.
+    public static func loadTokenizer(_ nameOrPath: String) throws -> any Tokenizer {
+        let url = try ModelStore.resolve(nameOrPath)
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+        if isDirectory.boolValue {
+            let configURL = url.appendingPathComponent("config.json")
+            let config = FileManager.default.fileExists(atPath: configURL.path) ? try HFConfig.load(from: configURL) : nil
+            return try makeTokenizer(folder: url, config: config).0
+        }
+        return try makeTokenizer(gguf: try GGUFFile(url: url))
+    }
+
     /// Loads a Hugging Face folder.
     public static func loadHuggingFace(folder: URL) throws -> LanguageModel {
         let config = try HFConfig.load(from: folder.appendingPathComponent("config.json"))
@@ -113,30 +158,7 @@ extension LanguageModel {
         }
         let transformer = try Transformer(config: modelConfig, weights: weights, owner: tensors)
 
-        let tokenizerData: Data
-        do { tokenizerData = try Data(contentsOf: folder.appendingPathComponent("tokenizer.json")) } catch {
-            throw ModelError.io("cannot read tokenizer.json in \(folder.path)")
-        }
-        let tokConfig = try? JSONSerialization.jsonObject(
-            with: Data(contentsOf: folder.appendingPathComponent("tokenizer_config.json"))) as? [String: Any]
-        // Special tokens: named in tokenizer_config.json (string or {"content": ...}), else config.json ids.
-        func named(_ key: String) -> String? {
-            if let s = tokConfig?[key] as? String { return s }
-            if let d = tokConfig?[key] as? [String: Any] { return d["content"] as? String }
-            return nil
-        }
-        let probe = try BPETokenizer.fromTokenizerJSON(data: tokenizerData)
-        let special = SpecialTokens(
-            bos: named("bos_token").flatMap { probe.id(forToken: $0) } ?? config.bosTokenIds.first,
-            eos: named("eos_token").flatMap { probe.id(forToken: $0) } ?? config.eosTokenIds.first,
-            unk: named("unk_token").flatMap { probe.id(forToken: $0) },
-            pad: named("pad_token").flatMap { probe.id(forToken: $0) } ?? config.padTokenId)
-        let addBOS = tokConfig?["add_bos_token"] as? Bool ?? false
-        let tokenizer = try BPETokenizer.fromTokenizerJSON(data: tokenizerData, specialTokens: special, addBOS: addBOS)
-        var template = tokConfig?["chat_template"] as? String
-        if template == nil, let list = tokConfig?["chat_template"] as? [[String: Any]] {
-            template = list.first { ($0["name"] as? String) == "default" }?["template"] as? String
-        }
+        let (tokenizer, template) = try makeTokenizer(folder: folder, config: config)
         let summary = ["format": "Hugging Face safetensors (\(tensors.shards.count) shard(s))",
                        "tensors": "\(tensors.weightMap.count)",
                        "tokenizer": "tokenizer.json, \(tokenizer.vocabularySize) tokens"]

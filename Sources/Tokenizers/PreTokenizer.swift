@@ -14,6 +14,11 @@
 //   qwen2   as llama3 with \p{N} (one number character per piece) instead of \p{N}{1,3}
 //   smollm  every \p{N} character becomes its own piece first (HF `Digits(individual_digits: true)`,
 //           llama.cpp's first expression "\p{N}"), then gpt2 runs on the text between them
+//   legacy  llama.cpp's "default" split, used for files without `tokenizer.ggml.pre`: four
+//           expressions applied in turn, each splitting every piece the previous one left (text
+//           between matches stays a piece of its own):
+//             [\p{P}\$\+<=>\^~\|]+    then  gpt2 (without its final |\s+)
+//             \p{N}+                  then  [0-9][0-9][0-9]
 //
 // Two details that are easy to get wrong:
 //   * `\s+(?!\S)` on a run of whitespace followed by a non-space backtracks one character, so the
@@ -36,25 +41,30 @@ public enum PreTokenizer: String, Sendable, CaseIterable, CustomStringConvertibl
     case qwen2
     /// Individual digits, then GPT-2's expression (SmolLM, StarCoder, Refact, Command-R, CodeShell, EXAONE).
     case smollm
+    /// llama.cpp's default for byte-level files that name no pre-tokenizer: punctuation runs,
+    /// then GPT-2's expression, then number runs, then groups of three ASCII digits.
+    case legacy
 
     public var description: String { rawValue }
 
     /// GGUF `tokenizer.ggml.pre` values and the family each one uses (names as written by llama.cpp's
     /// converter).
     public static let ggufNames: [String: PreTokenizer] = [
-        "gpt2": .gpt2, "mpt": .gpt2, "olmo": .gpt2,
+        // llama.cpp writes "gpt-2" for GPT-2 and for the models that reuse its expression.
+        "gpt-2": .gpt2, "gpt2": .gpt2, "phi-2": .gpt2, "jina-es": .gpt2, "jina-de": .gpt2, "jina-v1-en": .gpt2,
+        "jina-v2-es": .gpt2, "jina-v2-de": .gpt2, "gigachat": .gpt2, "mpt": .gpt2, "olmo": .gpt2,
         "llama3": .llama3, "llama-v3": .llama3, "llama-bpe": .llama3, "falcon3": .llama3,
         "dbrx": .llama3, "smaug-bpe": .llama3,
         "qwen2": .qwen2, "deepseek-r1-qwen": .qwen2,
         "smollm": .smollm, "starcoder": .smollm, "refact": .smollm, "command-r": .smollm,
         "codeshell": .smollm, "exaone": .smollm,
+        "default": .legacy,
     ]
 
     /// The family for a GGUF `tokenizer.ggml.pre` value.
     ///
-    /// "default" (what llama.cpp assumes when the key is missing) is not accepted: llama.cpp's
-    /// default is a four-expression legacy split that this module does not implement, and guessing
-    /// another family would silently produce different token ids.
+    /// "default" is llama.cpp's four-expression legacy split, which it also uses when the key is
+    /// missing (`TokenizerKind.make` with `pre: nil`).
     public init(ggufName: String) throws {
         guard let found = PreTokenizer.ggufNames[ggufName] else {
             throw TokenizerError.unknownPreTokenizer(name: ggufName, known: PreTokenizer.ggufNames.keys.sorted())
@@ -81,6 +91,8 @@ enum CharClass {
     static let space: UInt8 = 4
     /// `\r` or `\n` (also has `space`).
     static let newline: UInt8 = 8
+    /// The legacy split's first class: \p{P} (Pc Pd Ps Pe Pi Pf Po) and $ + < = > ^ ~ |.
+    static let legacyPunctuation: UInt8 = 16
 
     static let ascii: [UInt8] = (0..<128).map { classify(UInt32($0)) }
 
@@ -99,8 +111,12 @@ enum CharClass {
             return letter
         case .decimalNumber, .letterNumber, .otherNumber:
             return number
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+             .finalPunctuation, .otherPunctuation:
+            return legacyPunctuation
         default:
-            return 0
+            // $ + < = > ^ ~ | are symbols (Sc, Sm, Sk), named in the legacy expression by hand.
+            return [0x24, 0x2B, 0x3C, 0x3D, 0x3E, 0x5E, 0x7E, 0x7C].contains(value) ? legacyPunctuation : 0
         }
     }
 }
@@ -164,6 +180,48 @@ struct ScannedText {
                 segmentStart = i + 1
             }
             if segmentStart < n { scanGPT2(segmentStart, n, body) }
+        case .legacy:
+            scanLegacy(n, body)
+        }
+    }
+
+    /// The legacy split (see the file header): each stage splits the pieces of the one before.
+    private func scanLegacy(_ n: Int, _ body: (Int, Int) -> Void) {
+        // Stage 4: [0-9][0-9][0-9] inside a number run.
+        func threeDigits(_ lo: Int, _ hi: Int) {
+            func ascii(_ k: Int) -> Bool { (0x30...0x39).contains(values[k]) }
+            var start = lo, i = lo
+            while i + 3 <= hi {
+                if ascii(i) && ascii(i + 1) && ascii(i + 2) {
+                    if start < i { body(offsets[start], offsets[i]) }
+                    body(offsets[i], offsets[i + 3])
+                    i += 3
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            if start < hi { body(offsets[start], offsets[hi]) }
+        }
+        // Stage 3: \p{N}+ runs and the text between them.
+        func numberRuns(_ lo: Int, _ hi: Int) {
+            var i = lo
+            while i < hi {
+                let isNumber = classes[i] & CharClass.number != 0
+                var j = i + 1
+                while j < hi && (classes[j] & CharClass.number != 0) == isNumber { j += 1 }
+                if isNumber { threeDigits(i, j) } else { body(offsets[i], offsets[j]) }
+                i = j
+            }
+        }
+        // Stage 1: runs of legacy punctuation and the text between them; stage 2 inside each.
+        var i = 0
+        while i < n {
+            let isPunctuation = classes[i] & CharClass.legacyPunctuation != 0
+            var j = i + 1
+            while j < n && (classes[j] & CharClass.legacyPunctuation != 0) == isPunctuation { j += 1 }
+            scanGPT2Indices(i, j, numberRuns)
+            i = j
         }
     }
 
@@ -213,6 +271,11 @@ struct ScannedText {
     }
 
     private func scanGPT2(_ lo: Int, _ hi: Int, _ body: (Int, Int) -> Void) {
+        scanGPT2Indices(lo, hi) { body(offsets[$0], offsets[$1]) }
+    }
+
+    /// GPT-2's pieces of scalars lo..<hi, as scalar index ranges.
+    private func scanGPT2Indices(_ lo: Int, _ hi: Int, _ body: (Int, Int) -> Void) {
         var i = lo
         while i < hi {
             var end: Int
@@ -235,7 +298,7 @@ struct ScannedText {
                     end = runEnd(from: runStart, hi, 0)
                 }
             }
-            body(offsets[i], offsets[end])
+            body(i, end)
             i = end
         }
     }

@@ -24,6 +24,8 @@
 import Foundation
 
 extension BPETokenizer {
+    /// The most token ids a tokenizer.json may define (2^24, far above any real vocabulary).
+    public static let maxJSONVocabulary = 1 << 24
     /// Builds a byte-level BPE tokenizer from the bytes of a Hugging Face `tokenizer.json`.
     ///
     /// ```swift
@@ -78,6 +80,13 @@ extension BPETokenizer {
             addedTypes[id] = (entry["special"] as? Bool ?? false) ? TokenType.control.rawValue : TokenType.userDefined.rawValue
         }
         guard let maxID = byID.keys.max() else { throw TokenizerError.emptyVocabulary }
+        // The id table is sized from the data: gaps between ids (unused slots) are allowed, but
+        // not more of them than the file has tokens, so a small file cannot make the loader
+        // allocate gigabytes for one huge id. 2^24 ids is far above any real vocabulary.
+        guard maxID < BPETokenizer.maxJSONVocabulary, maxID < 2 * byID.count + 1024 else {
+            throw TokenizerError.invalidTokenizerJSON(
+                "token id \(maxID) is out of proportion to the \(byID.count) tokens in the file (at most \(min(BPETokenizer.maxJSONVocabulary, 2 * byID.count + 1024) - 1))")
+        }
         var tokens: [String] = []
         var types: [Int32] = []
         tokens.reserveCapacity(maxID + 1)

@@ -48,11 +48,9 @@ public enum TokenizerKind: String, Sendable, CaseIterable {
         switch try TokenizerKind(ggufModel: model) {
         case .byteLevelBPE:
             guard let merges else { throw TokenizerError.missingField("tokenizer.ggml.merges") }
-            guard let pre else {
-                throw TokenizerError.unknownPreTokenizer(name: "(missing)", known: PreTokenizer.ggufNames.keys.sorted())
-            }
-            let preTokenizer = try PreTokenizer(ggufName: pre)
-            let isLlama3 = llama3Names.contains(pre)
+            // No `tokenizer.ggml.pre`: llama.cpp's default (legacy) split, as llama.cpp does.
+            let preTokenizer = try pre.map { try PreTokenizer(ggufName: $0) } ?? .legacy
+            let isLlama3 = pre.map(llama3Names.contains) ?? false
             return try BPETokenizer(tokens: tokens, merges: merges, tokenTypes: tokenTypes,
                                     preTokenizer: preTokenizer, specialTokens: special,
                                     addBOS: addBOS ?? isLlama3, ignoreMerges: isLlama3)

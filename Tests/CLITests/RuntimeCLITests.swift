@@ -96,4 +96,32 @@ final class RuntimeCLITests: XCTestCase {
         XCTAssertEqual(config["architecture"] as? String, "llama")
         XCTAssertNotNil(json["chatTemplate"] as? String)
     }
+
+    /// `tokenize` reads only the tokenizer: a vocab-only file gives the same ids as the full
+    /// model, with and without special-token parsing; the full model's other commands refuse it.
+    func testTokenizeWorksOnVocabOnlyFiles() throws {
+        var spec = TinyModelSpec()
+        spec.vocabOnly = true
+        let vocabOnly = try TinyModel.write(spec)
+        defer { try? FileManager.default.removeItem(at: vocabOnly.deletingLastPathComponent()) }
+        let full = try TinyModel.write()
+        defer { try? FileManager.default.removeItem(at: full.deletingLastPathComponent()) }
+        for extra in [[], ["--parse-special"]] {
+            var outputs: [String] = []
+            for file in [vocabOnly, full] {
+                let r = try OverseerBinary.run(["tokenize", "-m", file.path, "--text", "the cat<|im_end|> 123", "--json"] + extra)
+                XCTAssertEqual(r.status, 0, r.stderr)
+                outputs.append(r.stdout)
+            }
+            XCTAssertEqual(outputs[0], outputs[1])
+            let ids = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(outputs[0].utf8)) as? [String: Any])?["ids"] as? [Int])
+            XCTAssertEqual(ids.contains(TinyModel.vocabulary.count - 1), !extra.isEmpty, "<|im_end|> is one token only when parsed")
+        }
+        let text = try OverseerBinary.run(["tokenize", "-m", vocabOnly.path, "--text", "the"])
+        XCTAssertTrue(text.stdout.contains("-> 'the'") || text.stdout.contains("-> 't'"), text.stdout)
+        let gen = try OverseerBinary.run(["generate", "-m", vocabOnly.path, "-p", "x"])
+        XCTAssertNotEqual(gen.status, 0)
+        XCTAssertEqual(gen.stderr.split(separator: "\n").count, 1, gen.stderr)
+        XCTAssertNotEqual(try OverseerBinary.run(["tokenize", "-m", vocabOnly.path]).status, 0)
+    }
 }

@@ -33,6 +33,8 @@ public struct TinyModelSpec {
     public var omitTensors: Set<String> = []
     /// Tensors whose first value is written as NaN (broken weights that parse fine).
     public var nanTensors: Set<String> = []
+    /// Writes the tokenizer metadata and no tensors (a vocab-only file, as llama.cpp ships them).
+    public var vocabOnly = false
     public init() {}
 
     /// A Gemma-3-shaped model: 6 layers (the default pattern makes layer 5 the one global
@@ -108,12 +110,12 @@ public enum TinyModel {
             let scale = 1 / Float(cols).squareRoot()
             var values = (0..<(cols * rows)).map { _ in rng.normal() * scale }
             if spec.nanTensors.contains(name) { values[0] = .nan }
-            if spec.omitTensors.contains(name) { return }
+            if spec.omitTensors.contains(name) || spec.vocabOnly { return }
             w.addTensor(name: name, type: type ?? spec.weightType, shape: [cols, rows], values: values)
         }
         func vector(_ name: String, _ n: Int, around: Float = 1) {
             let values = (0..<n).map { _ in around + 0.1 * rng.normal() }
-            if spec.omitTensors.contains(name) { return }
+            if spec.omitTensors.contains(name) || spec.vocabOnly { return }
             w.addTensor(name: name, type: .f32, shape: [n], values: values)
         }
         matrix("token_embd.weight", cols: d, rows: vocab, type: spec.weightType == .f32 ? .f32 : .q8_0)

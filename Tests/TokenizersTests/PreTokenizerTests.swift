@@ -73,3 +73,35 @@ final class PreTokenizerTests: XCTestCase {
         }
     }
 }
+
+/// llama.cpp's "default" split (files without `tokenizer.ggml.pre`), with the expected pieces
+/// worked out stage by stage from its four expressions.
+final class LegacyPreTokenizerTests: XCTestCase {
+    func testFourStages() {
+        let cases: [(String, [String])] = [
+            // Stage 1 cuts punctuation runs off first, so a contraction's apostrophe stands alone.
+            ("it's", ["it", "'", "s"]),
+            ("Hello, world!", ["Hello", ",", " world", "!"]),
+            // $ + < = > ^ ~ | are named in the first expression; "`" (a symbol too) is not.
+            ("a+=b`c", ["a", "+=", "b", "`", "c"]),
+            // Numbers: GPT-2 keeps " 12345" together, stage 3 cuts the space off, stage 4 makes threes.
+            ("x 12345", ["x", " ", "123", "45"]),
+            ("1234567", ["123", "456", "7"]),
+            // Non-ASCII digits are \p{N} but not [0-9]: only ASCII triples are cut out.
+            ("٣٤12345", ["٣٤", "123", "45"]),
+            ("a   b", ["a", "  ", " b"]),
+            ("", []),
+        ]
+        for (text, pieces) in cases {
+            XCTAssertEqual(PreTokenizer.legacy.split(text), pieces, text.debugDescription)
+        }
+    }
+
+    func testNamesAndMissingKey() throws {
+        XCTAssertEqual(try PreTokenizer(ggufName: "default"), .legacy)
+        for name in ["gpt-2", "phi-2", "jina-v2-es", "gigachat"] { XCTAssertEqual(try PreTokenizer(ggufName: name), .gpt2, name) }
+        let tokens = (0..<256).map { ByteLevel.encode([UInt8($0)]) }
+        let tok = try TokenizerKind.make(model: "gpt2", pre: nil, tokens: tokens, merges: [])
+        XCTAssertEqual(tok.decode(tok.encode("it's 12345")), "it's 12345")
+    }
+}

@@ -83,6 +83,11 @@ final class TokenizerJSONTests: XCTestCase {
              { $0 == .unsupportedNormalizer("NFC") }),
             (#"{"pre_tokenizer":{"type":"ByteLevel"},"model":{"type":"BPE","vocab":{"a":0},"merges":["a"]}}"#,
              { $0 == .malformedMerge(index: 0, text: "a") }),
+            // One id of 10^9 in a tiny file: refused before any table is sized from it.
+            (#"{"pre_tokenizer":{"type":"ByteLevel"},"model":{"type":"BPE","vocab":{"a":0,"b":1000000000},"merges":[]}}"#,
+             { if case .invalidTokenizerJSON(let m) = $0 { return m.contains("out of proportion") } else { return false } }),
+            (#"{"pre_tokenizer":{"type":"ByteLevel"},"model":{"type":"BPE","vocab":{"a":0},"merges":[]},"added_tokens":[{"id":99999999,"content":"x"}]}"#,
+             { if case .invalidTokenizerJSON(let m) = $0 { return m.contains("out of proportion") } else { return false } }),
         ]
         for (json, check) in cases {
             XCTAssertThrowsError(try BPETokenizer.fromTokenizerJSON(data: Data(json.utf8)), json) { error in

@@ -129,6 +129,15 @@ splitters["smollm"] = pre_tokenizers.Sequence([
     pre_tokenizers.Digits(individual_digits=True),
     pre_tokenizers.Split(Regex(PATTERNS["gpt2"]), behavior="isolated"),
 ])
+# llama.cpp's "default" split (files without tokenizer.ggml.pre): its four expressions applied in
+# turn, each splitting every piece left by the one before, unmatched text kept ("isolated").
+LEGACY = [
+    r"[\p{P}\$\+<=>\^~\|]+",
+    r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)",
+    r"\p{N}+",
+    r"[0-9][0-9][0-9]",
+]
+splitters["legacy"] = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(p), behavior="isolated") for p in LEGACY])
 pre = {name: [{"text": s, "pieces": [p for p, _ in sp.pre_tokenize_str(s)]} for s in SUITE]
        for name, sp in splitters.items()}
 dump("pretokenizer-expected.json", pre)
