@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], exclude: ["Fixtures"],
                     swiftSettings: language),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], exclude: ["Fixtures"], swiftSettings: language),
+        .testTarget(name: "TapsTests", dependencies: ["Taps"], swiftSettings: language),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"], swiftSettings: language),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "TestSupport"], swiftSettings: language),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: language),

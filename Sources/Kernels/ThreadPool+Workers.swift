@@ -1,4 +1,10 @@
-// Loops that give each worker its own scratch memory, on the shared thread pool.
+// Loops that give each worker its own scratch memory, on the shared thread pool; and a
+// duration in seconds, for the code that times them.
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}
 
 extension ThreadPool {
     /// How many workers `forEach(chunks:_:)` uses for `chunks` chunks.

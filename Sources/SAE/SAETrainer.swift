@@ -760,9 +760,6 @@ final class TrainingRun: @unchecked Sendable {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}
 
 /// Whether a training set is big enough for the SAE asked of it. Dictionary learning needs many
 /// rows per latent (each latent must see enough of the activations it comes to represent) and

@@ -51,9 +51,7 @@ final class Interpreter {
         let (sum, overflow) = steps.addingReportingOverflow(max(n, 0))
         guard !overflow, sum <= limits.maxSteps else { throw TemplateError.limitExceeded(.steps, nil) }
         if (sum >> 8) != (steps >> 8) || n > 256 {
-            let elapsed = clock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            if seconds > limits.maxWallTime { throw TemplateError.limitExceeded(.wallTime, nil) }
+            try checkTime()
         }
         steps = sum
     }

@@ -15,4 +15,4 @@
 // Conformance: Tests/TokenizersTests holds SmolLM2 ids from Hugging Face `tokenizers` and from
 // llama.cpp's llama-tokenize, pre-tokenizer splits from Oniguruma (via `tokenizers`) and ids from the
 // `sentencepiece` library; Tests/TokenizersTests/Fixtures/make_fixtures.py regenerates them.
-// Throughput: Benchmarks/tokenizer-bench.sh.
+// Throughput: bench/tokenizer/tokenizer-bench.sh.

@@ -292,8 +292,7 @@ struct Benchmark {
     func seconds(_ body: () throws -> Void) throws -> Double {
         let start = ContinuousClock.now
         try body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return (ContinuousClock.now - start).seconds
     }
 
     /// Runs `body` once untimed, then `repetitions` times; returns tokens per second.

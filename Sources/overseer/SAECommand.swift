@@ -12,7 +12,7 @@ import Training
 struct SAECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sae", abstract: "Train, evaluate and explore sparse autoencoders on a tap's activations.",
-        subcommands: [Train.self, Eval.self, Features.self, Bundle.self])
+        subcommands: [Train.self, Eval.self, Features.self, Bundle.self, Bench.self])
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -54,49 +54,4 @@ final class RealModelTests: XCTestCase {
         XCTAssertTrue(report.ok, report.firstMismatch ?? "")
         XCTAssertEqual(report.runs.first?.scores, plain.tokens.count * lm.config.layers)
     }
-
-    /// Not a timed test: prints decode tokens/s with and without S (sync, a probe on every
-    /// layer, receipts written), alternating runs in one process.
-    func testMeasureOverhead() throws {
-        let (lm, sha) = try model()
-        let n = Int(ProcessInfo.processInfo.environment["OVERSEER_OVERHEAD_TOKENS"] ?? "") ?? 32
-        let prompt = try lm.promptTokens("Write a short story about a robot.", chat: true)
-        let options = GenerationOptions(maxTokens: n)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try ReceiptStore(path: dir.appendingPathComponent("r.sqlite").path)
-        let s = try Supervisor(bundle: bundle(lm, sha, threshold: 2, action: .halt), model: lm, options: SupervisorOptions(receipts: store))
-        let session = InferenceSession(model: lm.transformer, contextLength: 512, threads: 2)
-        var plain: [Double] = [], supervised: [Double] = []
-        for _ in 0..<3 {
-            var t = Date()
-            let a = try lm.generate(promptTokens: prompt, options: options, session: session)
-            plain.append(Double(a.tokens.count) / Date().timeIntervalSince(t))
-            t = Date()
-            let b = try s.generate(promptTokens: prompt, options: options, session: session)
-            supervised.append(Double(b.result.tokens.count) / Date().timeIntervalSince(t))
-            XCTAssertEqual(a.tokens, b.result.tokens)
-        }
-        let p = plain.max()!, q = supervised.max()!
-        print(String(format: "overhead: plain %.2f tok/s, supervised %.2f tok/s, ratio %.4f (best of 3, %d tokens incl. prefill)", p, q, q / p, n))
-
-        // S's own cost per token, without the model: 30 resid_post vectors through the sink and gate.
-        let run = s.attach(promptTokens: prompt, options: options, session: session)
-        let d = lm.config.dModel
-        let x = (0..<d).map { Float(sin(Double($0))) }
-        _ = try run.admit(token: nil, position: prompt.count - 1, generatedIndex: nil)
-        let tokens = 2000
-        let t0 = Date()
-        try x.withUnsafeBufferPointer { v in
-            for i in 0..<tokens {
-                let pos = prompt.count + i
-                for l in 0..<lm.config.layers { run.receive(.residPost(l), position: pos, values: v) }
-                _ = try run.admit(token: 1, position: pos, generatedIndex: i)
-            }
-        }
-        let perToken = Date().timeIntervalSince(t0) / Double(tokens)
-        print(String(format: "S cost: %.1f µs per token (sync, %d probes); plain decode %.1f ms per token → %.3f%%",
-                     perToken * 1e6, lm.config.layers, 1000 / p, 100 * perToken * p))
-    }
 }

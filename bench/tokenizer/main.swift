@@ -1,5 +1,5 @@
 // Tokenizer throughput benchmark: encodes a text file with a tokenizer.json, checks the ids against a
-// reference id list when given, and prints timings. Run through Benchmarks/tokenizer-bench.sh, which
+// reference id list when given, and prints timings. Run through bench/tokenizer/tokenizer-bench.sh, which
 // builds it against the release Tokenizers module and measures Hugging Face `tokenizers` in the same run.
 //
 // usage: TokenizerBench tokenizer.json text.txt [reference-ids.json]

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Encode-throughput benchmark for the Tokenizers module against Hugging Face `tokenizers` (baseline,
 # same machine, same run). Needs: python3 with `tokenizers` (pip install tokenizers).
-#   Benchmarks/tokenizer-bench.sh [text-file]    (default: ~1 MB of English gathered from /usr/share)
+#   bench/tokenizer/tokenizer-bench.sh [text-file]    (default: ~1 MB of English gathered from /usr/share)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 SCRATCH=${SCRATCH:-.build-tok}
 JSON=Tests/TokenizersTests/Fixtures/smollm2-tokenizer.json
 WORK=$(mktemp -d)
@@ -39,7 +39,7 @@ open(sys.argv[3] + '.time', 'w').write(str(dt))
 PY
 
 swift build -c release --scratch-path "$SCRATCH" --target Tokenizers 2>&1 | tail -1
-swiftc -O -I "$SCRATCH/release/Modules" Benchmarks/TokenizerBench/main.swift \
+swiftc -O -I "$SCRATCH/release/Modules" bench/tokenizer/main.swift \
     "$SCRATCH"/release/Tokenizers.build/*.o -o "$WORK/TokenizerBench"
 "$WORK/TokenizerBench" "$JSON" "$TEXT" "$WORK/ids.json" | tee "$WORK/out.txt"
 python3 - "$WORK/out.txt" "$WORK/ids.json.time" <<'PY'
