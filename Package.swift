@@ -30,6 +30,8 @@ func computeFlags() -> [SwiftSetting] {
 let compute = computeFlags() + [.unsafeFlags(["-O"], .when(configuration: .debug)),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 let language: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+// Modules that compile cleanly in Swift 6 mode (complete strict concurrency checking).
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "Overseer",
@@ -47,8 +49,8 @@ let package = Package(
     targets: [
         .target(name: "Kernels", swiftSettings: language + compute),
         .target(name: "Formats", dependencies: ["Kernels"], swiftSettings: language),
-        .target(name: "Tokenizers", swiftSettings: language),
-        .target(name: "Templates", swiftSettings: language),
+        .target(name: "Tokenizers", swiftSettings: swift6),
+        .target(name: "Templates", swiftSettings: swift6),
         .target(name: "Taps", swiftSettings: language + compute),
         .target(name: "Models",
                 dependencies: ["Kernels", "Formats", "Tokenizers", "Templates", "Taps",
