@@ -1,5 +1,6 @@
-// The per-run summary receipt: everything replay needs (model, bundle, engine settings, prompt
-// and generated token ids, sampling settings and seed) and every score S computed.
+// A run's receipts: the start receipt (written before the first token can leave: model, bundle,
+// engine settings, prompt, sampling settings and seed), event receipts (verdicts), and the summary
+// receipt (everything replay needs, the generated token ids and every score S computed).
 
 import Crypto
 import Detectors
@@ -112,6 +113,27 @@ public struct ScoreTable: Sendable, Equatable, Codable {
     }
 }
 
+/// The start receipt's payload: what the run is about to do, stored before any token is released.
+/// The summary repeats every field, and verify checks that the two agree.
+public struct RunStart: Sendable, Equatable, Codable {
+    /// The receipt kind of a start receipt.
+    public static let kind = "start"
+    public var model: ModelRecord
+    public var bundle: BundleRecord
+    public var engine: EngineRecord
+    public var promptSHA256: String
+    public var promptTokens: [Int]
+    public var sampling: SamplingOptions
+    public var maxTokens: Int
+    public var stopStrings: [String]
+    public var startedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case model, bundle, engine, promptSHA256 = "prompt_sha256", promptTokens = "prompt_tokens", sampling
+        case maxTokens = "max_tokens", stopStrings = "stop_strings", startedAt = "started_at"
+    }
+}
+
 /// The summary receipt's payload.
 public struct RunSummary: Sendable, Equatable, Codable {
     public var model: ModelRecord
@@ -142,6 +164,12 @@ public struct RunSummary: Sendable, Equatable, Codable {
         case judgedTokens = "judged_tokens", finishReason = "finish_reason", halted, gateError = "gate_error"
         case verdictCounts = "verdict_counts", eventCount = "event_count", scores
         case startedAt = "started_at", endedAt = "ended_at"
+    }
+
+    /// The fields the start receipt promised.
+    public var start: RunStart {
+        RunStart(model: model, bundle: bundle, engine: engine, promptSHA256: promptSHA256, promptTokens: promptTokens,
+                 sampling: sampling, maxTokens: maxTokens, stopStrings: stopStrings, startedAt: startedAt)
     }
 
     /// SHA-256 of the token ids as little-endian u32.

@@ -70,10 +70,16 @@ public struct BuiltinBundle: Sendable {
         return expectedSHA256 == nil || b.sha256 == expectedSHA256
     }
 
-    /// The cached bundle, trained and written first when missing or stale. `progress` receives
-    /// a warning when the trained bytes differ from the pinned hash.
+    /// The cached bundle, trained and written first when missing or stale. Every load checks the
+    /// cached copy against the pin (SHA-256 over bundle.json and the weights), so an edited copy —
+    /// a threshold raised in bundle.json, say — is never used: it is reported and rebuilt.
+    /// `progress` receives a warning when the trained bytes differ from the pinned hash.
     public func load(threads: Int, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
-        if isCached, let b = try? SupervisorBundle.load(folder) { return b }
+        if let cached = try? SupervisorBundle.load(folder) {
+            guard let expected = expectedSHA256, cached.sha256 != expected else { return cached }
+            progress("the cached copy in \(folder.path) has SHA-256 \(cached.sha256), not the pinned \(expected): "
+                     + "it was changed; rebuilding it")
+        }
         let lm = try LanguageModel.load(model)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bundle-\(name)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -62,8 +62,8 @@ final class SupervisorCLITests: XCTestCase {
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(gen.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(json["halted"] as? Bool, false)
         XCTAssertEqual((json["verdicts"] as? [Any])?.count, 4)
-        XCTAssertEqual(json["receipt_ids"] as? [Int], [1, 2, 3, 4])
-        XCTAssertEqual(json["summary_receipt_id"] as? Int, 5)
+        XCTAssertEqual(json["receipt_ids"] as? [Int], [2, 3, 4, 5])  // #1 is the run's start
+        XCTAssertEqual(json["summary_receipt_id"] as? Int, 6)
 
         // A halting run, async.
         var h = BundleBuilder(name: "halt", model: ModelBinding(sha256: modelHash))
@@ -114,6 +114,76 @@ final class SupervisorCLITests: XCTestCase {
         let refused = try run(["generate", "-m", modelURL.path, "-p", "x", "-n", "1", "--supervisor", otherDir.path])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("trained for the model"), refused.stderr)
+    }
+
+    /// N supervised `generate` processes started together on one log that already holds runs:
+    /// every run lands, in one chain, and the log verifies.
+    func testConcurrentProcessesAppendToOneLog() throws {
+        let modelURL = try TinyModel.write()
+        let dir = modelURL.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var b = BundleBuilder(name: "cli", model: ModelBinding(sha256: try sha256(of: modelURL)))
+        var g = SeededGenerator(seed: 3)
+        for l in 0..<2 {
+            try b.add(LinearProbe(id: "p\(l)", tap: .residPost(l), weight: (0..<64).map { _ in g.normal() / 8 }, bias: 0))
+        }
+        b.rules = [RuleSpec(id: "flag", detectors: ["p0", "p1"], threshold: 0, action: .flag, scope: .generation)]
+        let bundleDir = dir.appendingPathComponent("cli.bundle")
+        try b.build().write(to: bundleDir)
+        let db = dir.appendingPathComponent("r.sqlite").path
+        @Sendable func generate(_ i: Int) throws -> OverseerBinary.Result {
+            try OverseerBinary.run(["generate", "-m", modelURL.path, "-p", "the cat \(i)", "-n", "3", "--threads", "1",
+                                    "--supervisor", bundleDir.path, "--receipts", db, "--json"]
+                                   + (i % 2 == 0 ? [] : ["--mode", "async", "--lag", "1"]))
+        }
+        var receipts = 0
+        func count(_ r: OverseerBinary.Result) throws {
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout + r.stderr)
+            receipts += try XCTUnwrap(json["verdicts"] as? [Any]).count + 2  // events, start, summary
+        }
+        for i in 0..<2 { try count(try generate(i)) }
+
+        let n = 5
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var all: [Int: OverseerBinary.Result] = [:]
+            var failures: [Int: String] = [:]
+        }
+        let results = Results()
+        let group = DispatchGroup()
+        for i in 0..<n {
+            group.enter()
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20 * i)) {
+                let r = Result { try generate(i) }
+                results.lock.lock()
+                switch r {
+                case .success(let out): results.all[i] = out
+                case .failure(let e): results.failures[i] = "\(e)"
+                }
+                results.lock.unlock()
+                group.leave()
+            }
+        }
+        XCTAssertEqual(group.wait(timeout: .now() + 300), .success)
+        XCTAssertEqual(results.failures, [:])
+        var runIDs = Set<String>()
+        for i in 0..<n {
+            let r = try XCTUnwrap(results.all[i])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+            runIDs.insert(try XCTUnwrap(json["run_id"] as? String))
+            try count(r)
+        }
+        XCTAssertEqual(runIDs.count, n)
+
+        let verify = try OverseerBinary.run(["verify", db, "--json"])
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        let vj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any])
+        let runs = try XCTUnwrap(vj["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.count, n + 2)
+        XCTAssertTrue(runIDs.isSubset(of: Set(runs.compactMap { $0["run_id"] as? String })))
+        XCTAssertTrue(runs.allSatisfy { $0["replayed"] as? Bool == true })
+        XCTAssertEqual(vj["receipts"] as? Int, receipts)
     }
 
     func sha256(of url: URL) throws -> String {
