@@ -168,21 +168,22 @@ public final class ReceiptStore: @unchecked Sendable {
         config.busyMode = .timeout(busyTimeout)
         do {
             try Self.requireRegularFileIfPresent(path)
+            // An existing file is checked read-only first: a database that is not a receipt log
+            // is refused before anything (the switch to WAL included) touches it.
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
+                var check = Configuration()
+                check.readonly = true
+                check.busyMode = .timeout(busyTimeout)
+                let existing = try DatabaseQueue(path: path, configuration: check)
+                try existing.read { try Self.checkSchema($0, path: path, allowEmpty: true) }
+                try existing.close()
+            }
             queue = try DatabaseQueue(path: path, configuration: config)
             // GRDB sets NORMAL when it enables WAL; a receipt must survive power loss, so FULL
             // (the queue keeps one connection, so the setting holds for its lifetime).
             try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try queue.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    let existing = try Self.tableColumns(db)
-                    if existing.isEmpty {
-                        let others = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                        guard others.isEmpty else {
-                            throw SupervisorError.receipts("\(path) is an SQLite database but not a receipt log (tables: \(others.joined(separator: ", ")))")
-                        }
-                    } else if existing != Self.columns {
-                        throw SupervisorError.receipts("\(path) is not a receipt log (its receipts table has columns \(existing.joined(separator: ", ")))")
-                    }
                     try db.execute(sql: """
                         CREATE TABLE IF NOT EXISTS receipts (
                             seq INTEGER PRIMARY KEY,
@@ -224,13 +225,25 @@ public final class ReceiptStore: @unchecked Sendable {
         } catch {
             throw SupervisorError.receipts("\(path) is not a receipt log: \(error)")
         }
-        let columns: [String]
-        do { columns = try queue.read { try Self.tableColumns($0) } } catch {
+        do { try queue.read { try Self.checkSchema($0, path: path, allowEmpty: false) } } catch let e as SupervisorError {
+            throw e
+        } catch {
             throw SupervisorError.receipts("\(path) is not a receipt log: \(error)")
         }
+    }
+
+    /// Throws unless the database holds a receipts table with the log's columns (or, with
+    /// `allowEmpty`, no table at all: a new log).
+    static func checkSchema(_ db: Database, path: String, allowEmpty: Bool) throws {
+        let columns = try tableColumns(db)
+        if columns.isEmpty {
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            if allowEmpty && tables.isEmpty { return }
+            throw SupervisorError.receipts("\(path) is not a receipt log (it has no receipts table"
+                                           + (tables.isEmpty ? ")" : "; its tables: \(tables.joined(separator: ", ")))"))
+        }
         guard columns == Self.columns else {
-            throw SupervisorError.receipts(columns.isEmpty ? "\(path) is not a receipt log (it has no receipts table)"
-                                           : "\(path) is not a receipt log (its receipts table has columns \(columns.joined(separator: ", ")))")
+            throw SupervisorError.receipts("\(path) is not a receipt log (its receipts table has columns \(columns.joined(separator: ", ")))")
         }
     }
 
