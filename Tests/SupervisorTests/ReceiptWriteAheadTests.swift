@@ -84,8 +84,9 @@ final class ReceiptWriteAheadTests: XCTestCase {
         XCTAssertThrowsError(try run.finish(result))
     }
 
-    /// Several threads, each with its own session and its own connection to one file (as
-    /// separate processes would have), plus threads sharing one store: one chain, every run.
+    /// Several threads, each with its own session: some with their own connection to the file
+    /// (as separate processes would have), some sharing one supervisor and its store (as a
+    /// server's request threads do): one chain, every run.
     func testConcurrentWritersFormOneChain() throws {
         let shared = try ReceiptStore(path: dbPath)
         let bundle = try writeBundle("flag.bundle", threshold: 0, action: .flag)
@@ -93,15 +94,18 @@ final class ReceiptWriteAheadTests: XCTestCase {
         // A log that already holds a run.
         _ = try Supervisor(bundle: bundle, model: fx.model, options: SupervisorOptions(receipts: shared))
             .generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 2), session: fx.session())
+        // One supervisor shared by several threads (as a server shares one), and others of their own.
+        let sharedSupervisor = try Supervisor(bundle: bundle, model: fx.model,
+                                              options: SupervisorOptions(mode: .async(lag: 1), receipts: shared))
         let n = 6
         let lock = NSLock()
         var runIDs: [String] = []
         var errors: [String] = []
         DispatchQueue.concurrentPerform(iterations: n) { i in
             do {
-                let store = i % 2 == 0 ? try ReceiptStore(path: dbPath) : shared
-                let s = try Supervisor(bundle: i % 3 == 0 ? haltBundle : bundle, model: fx.model,
-                                       options: SupervisorOptions(mode: i % 2 == 0 ? .sync : .async(lag: 1), receipts: store))
+                let s = i % 2 == 1 ? sharedSupervisor
+                    : try Supervisor(bundle: i % 4 == 0 ? haltBundle : bundle, model: fx.model,
+                                     options: SupervisorOptions(receipts: try ReceiptStore(path: dbPath)))
                 let out = try s.generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 3), session: fx.session())
                 lock.lock()
                 runIDs.append(out.report.runID)
