@@ -268,11 +268,12 @@ public final class ReceiptStore: @unchecked Sendable {
     }
 
     /// Appends `drafts` in order, in one IMMEDIATE transaction (the head is read under the write
-    /// lock, so concurrent writers form one chain); returns their sequence numbers.
+    /// lock, so concurrent writers form one chain); returns their sequence numbers. The time
+    /// stamped on them is taken under the lock too (unless given), so stamps follow the chain.
     @discardableResult
-    public func append(runID: String, _ drafts: [ReceiptDraft], signer: ReceiptSigner? = nil, time: Date = Date()) throws -> [Int64] {
+    public func append(runID: String, _ drafts: [ReceiptDraft], signer: ReceiptSigner? = nil, time: Date? = nil) throws -> [Int64] {
         guard !isReadOnly else { throw SupervisorError.receipts("\(path) is open read-only") }
-        let stamp = ISO8601DateFormatter().string(from: time)
+        let formatter = ISO8601DateFormatter()
         do {
             return try queue.writeWithoutTransaction { db in
                 var out: [Int64] = []
@@ -281,6 +282,7 @@ public final class ReceiptStore: @unchecked Sendable {
                     let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1")
                     var seq: Int64 = last?["seq"] ?? 0
                     var prev: String = last?["hash"] ?? Self.genesis
+                    let stamp = formatter.string(from: time ?? Date())
                     for d in drafts {
                         seq += 1
                         let body = try d.encode(seq, runID, stamp, signer?.publicKeyHex)

@@ -150,4 +150,19 @@ final class ReceiptWriteAheadTests: XCTestCase {
         XCTAssertEqual(report.runs.count, 2)
         XCTAssertTrue(report.runs.allSatisfy(\.replayed))
     }
+
+    /// Async runs halt up to `lag` tokens after S's verdict; replay accepts exactly that much.
+    func testAsyncHaltWithinTheLagVerifies() throws {
+        let store = try ReceiptStore(path: dbPath)
+        for lag in [1, 3] {
+            let s = try Supervisor(bundle: writeBundle("halt\(lag).bundle", threshold: 0, action: .halt), model: fx.model,
+                                   options: SupervisorOptions(mode: .async(lag: lag), receipts: store))
+            let out = try s.generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 8), session: fx.session())
+            XCTAssertTrue(out.report.halted)
+            XCTAssertLessThanOrEqual(out.result.tokens.count, lag)
+        }
+        let report = try Verifier.verify(store: store)
+        XCTAssertTrue(report.ok, report.firstMismatch ?? "")
+        XCTAssertTrue(report.runs.allSatisfy(\.replayed))
+    }
 }
