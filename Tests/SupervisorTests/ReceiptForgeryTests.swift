@@ -9,18 +9,10 @@ import TestSupport
 /// consistent again. Replay catches every forgery of what S computed; what replay cannot
 /// recompute (timestamps, timing failures, which runs exist and in what order) is caught by a
 /// pinned signer or a signed checkpoint.
-final class ReceiptForgeryTests: XCTestCase {
-    var fx: TinyFixture!
-    var dbPath: String!
+final class ReceiptForgeryTests: ReceiptTestCase {
     let key = Curve25519.Signing.PrivateKey()
     var signer: ReceiptSigner { ReceiptSigner(key: key) }
     let forgerKey = ReceiptSigner(key: Curve25519.Signing.PrivateKey())
-
-    override func setUpWithError() throws {
-        fx = try TinyFixture.make()
-        dbPath = fx.folder.appendingPathComponent("receipts.sqlite").path
-    }
-    override func tearDown() { fx?.remove() }
 
     struct Log {
         var store: ReceiptStore
@@ -29,9 +21,7 @@ final class ReceiptForgeryTests: XCTestCase {
     }
 
     func bundle(_ name: String, action: RuleAction) throws -> SupervisorBundle {
-        let folder = fx.folder.appendingPathComponent(name)
-        try fx.bundle(threshold: 0, action: action, aggregation: Aggregation(kind: .max, window: 2)).write(to: folder)
-        return try SupervisorBundle.load(folder)
+        try writeBundle(name, threshold: 0, action: action, aggregation: Aggregation(kind: .max, window: 2))
     }
 
     func writeLog(signed: Bool = false) throws -> Log {
@@ -233,16 +223,23 @@ final class ReceiptForgeryTests: XCTestCase {
         let log = try writeLog(signed: true)
         let checkpoint = try ReceiptCheckpoint.make(store: log.store, signer: signer)
         let rows = try log.store.rows().filter { $0.runID != log.runs[1] }
-        // Keeping the original signatures fails: the re-hashed rows no longer match them.
+        try assertCaughtBySignatureOrCheckpoint(log, rows, checkpoint, "deleted")
+    }
+
+    /// `rows`, re-hashed: keeping the original signatures fails (the rows no longer match them);
+    /// re-signed by the forger, or unsigned, the log verifies on its own, and only the pinned
+    /// signer or the checkpoint tells.
+    func assertCaughtBySignatureOrCheckpoint(_ log: Log, _ rows: [ReceiptRow], _ checkpoint: ReceiptCheckpoint, _ needle: String,
+                                             file: StaticString = #filePath, line: UInt = #line) throws {
         try Forger.rewrite(log.store, rows)
-        assertRejected(try verify(log.store), "signature missing or invalid")
-        // Re-signed by the forger (or unsigned): only the pinned signer or the checkpoint tells.
+        assertRejected(try verify(log.store), "signature missing or invalid", file: file, line: line)
         try Forger.rewrite(log.store, rows, signer: forgerKey, keepSignatures: false)
-        XCTAssertTrue(try verify(log.store).ok)
-        assertRejected(try verify(log.store, signer: signer.publicKeyHex), "not by the expected signer")
+        XCTAssertTrue(try verify(log.store).ok, file: file, line: line)
+        assertRejected(try verify(log.store, signer: signer.publicKeyHex), "not by the expected signer", file: file, line: line)
         try Forger.rewrite(log.store, rows, signer: nil, keepSignatures: false)
-        assertRejected(try verify(log.store, signer: signer.publicKeyHex), "is not signed")
-        assertRejected(try verify(log.store, checkpoint: checkpoint), "deleted")
+        XCTAssertTrue(try verify(log.store).ok, file: file, line: line)
+        assertRejected(try verify(log.store, signer: signer.publicKeyHex), "is not signed", file: file, line: line)
+        assertRejected(try verify(log.store, checkpoint: checkpoint), needle, file: file, line: line)
     }
 
     func testRunsReordered() throws {
@@ -250,11 +247,7 @@ final class ReceiptForgeryTests: XCTestCase {
         let checkpoint = try ReceiptCheckpoint.make(store: log.store, signer: signer)
         let rows = try log.store.rows()
         let reordered = rows.filter { $0.runID == log.runs[1] } + rows.filter { $0.runID != log.runs[1] }
-        try Forger.rewrite(log.store, reordered)
-        assertRejected(try verify(log.store), "signature missing or invalid")
-        try Forger.rewrite(log.store, reordered, signer: forgerKey, keepSignatures: false)
-        assertRejected(try verify(log.store, signer: signer.publicKeyHex), "not by the expected signer")
-        assertRejected(try verify(log.store, checkpoint: checkpoint), "rewritten or deleted")
+        try assertCaughtBySignatureOrCheckpoint(log, reordered, checkpoint, "rewritten or deleted")
     }
 
     func testTimestampsChanged() throws {
@@ -267,11 +260,7 @@ final class ReceiptForgeryTests: XCTestCase {
                 rows[i].body = try Forger.set(rows[i].body, ["payload", "started_at"], .string("2020-01-01T00:00:00Z"))
             }
         }
-        try Forger.rewrite(log.store, rows)
-        assertRejected(try verify(log.store), "signature missing or invalid")
-        try Forger.rewrite(log.store, rows, signer: forgerKey, keepSignatures: false)
-        assertRejected(try verify(log.store, signer: signer.publicKeyHex), "not by the expected signer")
-        assertRejected(try verify(log.store, checkpoint: checkpoint), "rewritten or deleted")
+        try assertCaughtBySignatureOrCheckpoint(log, rows, checkpoint, "rewritten or deleted")
     }
 
     func testSignaturesStripped() throws {

@@ -5,15 +5,7 @@ import Models
 import TestSupport
 @testable import Supervisor
 
-final class ReceiptTests: XCTestCase {
-    var fx: TinyFixture!
-    var dbPath: String!
-
-    override func setUpWithError() throws {
-        fx = try TinyFixture.make()
-        dbPath = fx.folder.appendingPathComponent("receipts.sqlite").path
-    }
-    override func tearDown() { fx?.remove() }
+final class ReceiptTests: ReceiptTestCase {
 
     /// Two runs written to the log: one flagging every token, one halting on the 3rd generated token.
     func writeRuns(signer: ReceiptSigner? = nil) throws -> ReceiptStore {

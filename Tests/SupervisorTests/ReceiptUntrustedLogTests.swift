@@ -8,22 +8,11 @@ import TestSupport
 
 /// `verify` on a log nobody vouches for: it opens read-only, refuses what is not a receipt log,
 /// turns NULLs into errors, and never trusts a recorded path or resource setting.
-final class ReceiptUntrustedLogTests: XCTestCase {
-    var fx: TinyFixture!
-    var dbPath: String!
-
-    override func setUpWithError() throws {
-        fx = try TinyFixture.make()
-        dbPath = fx.folder.appendingPathComponent("receipts.sqlite").path
-    }
-    override func tearDown() { fx?.remove() }
+final class ReceiptUntrustedLogTests: ReceiptTestCase {
 
     func writeRun(_ store: ReceiptStore) throws -> SupervisionReport {
-        let folder = fx.folder.appendingPathComponent("flag.bundle")
-        if !FileManager.default.fileExists(atPath: folder.path) {
-            try fx.bundle(threshold: 0, action: .flag).write(to: folder)
-        }
-        return try Supervisor(bundle: SupervisorBundle.load(folder), model: fx.model, options: SupervisorOptions(receipts: store))
+        return try Supervisor(bundle: writeBundle("flag.bundle", threshold: 0, action: .flag), model: fx.model,
+                              options: SupervisorOptions(receipts: store))
             .generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 2), session: fx.session()).report
     }
 

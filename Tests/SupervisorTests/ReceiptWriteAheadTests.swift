@@ -7,21 +7,7 @@ import TestSupport
 
 /// Receipts written ahead of what they record, concurrent writers, and runs that fail closed on
 /// a NaN score.
-final class ReceiptWriteAheadTests: XCTestCase {
-    var fx: TinyFixture!
-    var dbPath: String!
-
-    override func setUpWithError() throws {
-        fx = try TinyFixture.make()
-        dbPath = fx.folder.appendingPathComponent("receipts.sqlite").path
-    }
-    override func tearDown() { fx?.remove() }
-
-    func writeBundle(_ name: String, threshold: Float, action: RuleAction, scope: RuleScope = .generation) throws -> SupervisorBundle {
-        let folder = fx.folder.appendingPathComponent(name)
-        try fx.bundle(threshold: threshold, action: action, scope: scope).write(to: folder)
-        return try SupervisorBundle.load(folder)
-    }
+final class ReceiptWriteAheadTests: ReceiptTestCase {
 
     func testStartReceiptIsStoredBeforeTheFirstTokenLeaves() throws {
         let store = try ReceiptStore(path: dbPath)

@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 import Detectors
 import Models
 import Taps
@@ -149,5 +150,26 @@ enum Forger {
                 prev = h
             }
         }
+    }
+}
+
+/// A tiny model in a fresh folder, and a receipt log's path there: what the receipt tests share.
+class ReceiptTestCase: XCTestCase {
+    var fx: TinyFixture!
+    var dbPath: String!
+
+    override func setUpWithError() throws {
+        fx = try TinyFixture.make()
+        dbPath = fx.folder.appendingPathComponent("receipts.sqlite").path
+    }
+    override func tearDown() { fx?.remove() }
+
+    /// `fx.bundle(...)` written to the folder `name` and loaded from it (so receipts record a
+    /// path replay can load again).
+    func writeBundle(_ name: String, threshold: Float, action: RuleAction, aggregation: Aggregation = .last,
+                     scope: RuleScope = .generation) throws -> SupervisorBundle {
+        let folder = fx.folder.appendingPathComponent(name)
+        try fx.bundle(threshold: threshold, action: action, aggregation: aggregation, scope: scope).write(to: folder)
+        return try SupervisorBundle.load(folder)
     }
 }
