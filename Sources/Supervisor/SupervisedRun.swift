@@ -425,16 +425,8 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
         var counts: [String: Int] = [:]
         for v in verdicts { counts[v.kind.rawValue, default: 0] += 1 }
         let first = judge.taps.isEmpty ? promptTokens.count : judge.firstPosition
-        let start = start
         return RunSummary(
-            model: start.model,
-            bundle: start.bundle,
-            engine: engine,
-            promptSHA256: start.promptSHA256,
-            promptTokens: promptTokens,
-            sampling: generation.sampling,
-            maxTokens: generation.maxTokens,
-            stopStrings: generation.stopStrings,
+            start: start,
             generatedTokens: result?.tokens ?? [],
             judgedTokens: judgedTokens,
             finishReason: result?.finishReason.rawValue ?? "error",
@@ -444,7 +436,6 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
             eventCount: verdicts.count,
             scores: ScoreTable(firstPosition: first, evaluatedThrough: through,
                                detectors: s.policy.detectors.map(\.id), rows: rows),
-            startedAt: start.startedAt,
             endedAt: ISO8601DateFormatter().string(from: Date()))
     }
 }

@@ -42,6 +42,11 @@ final class ReceiptTests: ReceiptTestCase {
         XCTAssertEqual(event.engine.threads, 1)
         let summary = try Verifier.decodeSummary(rows[8])
         XCTAssertEqual(try Verifier.decode(RunStart.self, rows[6]), summary.start)
+        // One flat object: the start's keys sit beside the summary's own.
+        let payload = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(rows[8].body.utf8)) as? [String: Any])?["payload"] as? [String: Any])
+        XCTAssertNotNil(payload["prompt_tokens"])
+        XCTAssertNotNil(payload["judged_tokens"])
+        XCTAssertNil(payload["start"])
         XCTAssertEqual(summary.sampling.seed, 7)
         XCTAssertEqual(summary.promptTokens, fx.prompt)
         XCTAssertEqual(summary.judgedTokens.count, 1)
