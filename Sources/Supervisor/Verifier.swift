@@ -321,8 +321,14 @@ public enum Verifier {
         let P = s.promptTokens.count
         let J = s.judgedTokens.count
         // The run's own bookkeeping.
-        guard FinishReason(rawValue: s.finishReason) != nil || s.finishReason == "error" else {
+        // "cancelled": the caller stopped generation between two tokens (a server whose client
+        // went away). Where is the caller's choice: replay checks everything up to there.
+        let cancelled = s.finishReason == "cancelled"
+        guard FinishReason(rawValue: s.finishReason) != nil || s.finishReason == "error" || cancelled else {
             return "unknown finish reason '\(s.finishReason)'"
+        }
+        if cancelled {
+            guard s.generatedTokens.count < s.maxTokens else { return "a run cancelled after reaching max_tokens" }
         }
         if s.finishReason != "error" {
             guard s.halted == (s.finishReason == FinishReason.halted.rawValue) else {
@@ -351,7 +357,8 @@ public enum Verifier {
         let run = supervisor.attach(promptTokens: s.promptTokens, options: generation, session: session)
         run.recordsRefusalsOnly = true
         // The gate stops exactly where the run stopped: at the withheld token, or at the prompt.
-        let stopAt = s.halted ? P - 1 + J : nil
+        // A cancelled run is regenerated up to its last token, and the gate refuses the next.
+        let stopAt = s.halted ? P - 1 + J : cancelled ? P + J : nil
         let gate = ReplayGate(run: run, stopAt: stopAt)
         let regenerated: GenerationResult
         do {
@@ -369,11 +376,21 @@ public enum Verifier {
         for i in 0..<min(replayedTokens.count, J) where replayedTokens[i] != s.judgedTokens[i] {
             return "generated token \(i) (position \(P + i)): recorded \(s.judgedTokens[i]), the model and sampler choose \(replayedTokens[i])"
         }
-        guard replayedTokens.count == J else {
+        let extra = cancelled && regenerated.finishReason == .halted ? 1 : 0  // the token after the cancel
+        guard replayedTokens.count == J + extra else {
             return "the run judged \(J) generated tokens, regenerating judges \(replayedTokens.count) (finish reason \(regenerated.finishReason.rawValue))"
         }
         guard regenerated.tokens == s.generatedTokens else { return "released tokens differ from the regenerated ones" }
-        guard regenerated.finishReason.rawValue == s.finishReason else {
+        if cancelled {
+            // Cancelling comes before drawing the next token, so the generation would otherwise
+            // have gone on (halted here: our gate refused the next token), or ended at an EOS or a
+            // full context.
+            guard [.halted, .eos, .context].contains(regenerated.finishReason) else {
+                return "finish reason recorded cancelled, but generation ends there by \(regenerated.finishReason.rawValue)"
+            }
+            result.notes.append("cancelled by the caller after \(J) tokens: where a run is cancelled is not replayable; "
+                                + "only the log's signature vouches for it")
+        } else if regenerated.finishReason.rawValue != s.finishReason {
             return "finish reason recorded \(s.finishReason), regenerating gives \(regenerated.finishReason.rawValue)"
         }
         let replayed = try run.finish(regenerated)
@@ -401,7 +418,11 @@ public enum Verifier {
         result.scores = recorded.count * s.scores.detectors.count
         let timing = events.filter { !$0.1.verdict.isReplayable }
         let replayThrough = replayed.summary.scores.evaluatedThrough
-        if timing.isEmpty {
+        if cancelled {
+            guard s.scores.evaluatedThrough == min(replayThrough, P - 1 + J) else {
+                return "the run's scores stop at position \(s.scores.evaluatedThrough), S judges through \(min(replayThrough, P - 1 + J))"
+            }
+        } else if timing.isEmpty {
             guard s.scores.evaluatedThrough == replayThrough else {
                 return "the run's scores stop at position \(s.scores.evaluatedThrough), S judges through \(replayThrough) with no failure recorded"
             }

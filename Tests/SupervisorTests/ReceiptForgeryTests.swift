@@ -116,27 +116,62 @@ final class ReceiptForgeryTests: ReceiptTestCase {
         let log = try writeLog()
         let pristine = try log.store.rows()
         let id = log.runs[0]
-        for finish in ["length", "eos", "stop", "context"] {
-            var rows = pristine
-            let i = summary(rows, id)
-            let s = try Verifier.decodeSummary(rows[i])
-            let keep = 2, P = s.promptTokens.count
-            rows[i].body = try Forger.rewrite(rows[i].body, RunSummary.self) {
-                $0.generatedTokens = Array(s.generatedTokens.prefix(keep))
-                $0.judgedTokens = Array(s.judgedTokens.prefix(keep))
-                $0.finishReason = finish
-                $0.scores = ScoreTable(firstPosition: s.scores.firstPosition, evaluatedThrough: P + keep - 1,
-                                       detectors: s.scores.detectors, rows: Array(s.scores.rows!.prefix(keep)))
-                $0.eventCount = keep
-                $0.verdictCounts = ["flag": keep]
-            }
-            rows.removeAll { row in
-                row.runID == id && row.kind == "flag" && ((try? Verifier.decodeEvent(row).verdict.position) ?? 0) >= P + keep
-            }
-            try Forger.rewrite(log.store, rows)
+        for finish in ["length", "eos", "stop", "context", "halted"] {
+            try Forger.rewrite(log.store, try truncate(pristine, run: id, keep: 2, finish: finish))
             XCTAssertNil(Verifier.checkChain(try log.store.rows()))
             assertRejected(try verify(log.store), "run \(id): ")
         }
+    }
+
+    /// `rows` with flagging run `run` cut to its first `keep` tokens (scores and events too),
+    /// ending with `finish`.
+    func truncate(_ rows: [ReceiptRow], run id: String, keep: Int, finish: String) throws -> [ReceiptRow] {
+        var rows = rows
+        let i = summary(rows, id)
+        let s = try Verifier.decodeSummary(rows[i])
+        let P = s.promptTokens.count
+        rows[i].body = try Forger.rewrite(rows[i].body, RunSummary.self) {
+            $0.generatedTokens = Array(s.generatedTokens.prefix(keep))
+            $0.judgedTokens = Array(s.judgedTokens.prefix(keep))
+            $0.finishReason = finish
+            $0.halted = finish == "halted"
+            $0.scores = ScoreTable(firstPosition: s.scores.firstPosition, evaluatedThrough: P + keep - 1,
+                                   detectors: s.scores.detectors, rows: Array(s.scores.rows!.prefix(keep)))
+            $0.eventCount = keep
+            $0.verdictCounts = ["flag": keep]
+        }
+        rows.removeAll { row in
+            row.runID == id && row.kind == "flag" && ((try? Verifier.decodeEvent(row).verdict.position) ?? 0) >= P + keep
+        }
+        return rows
+    }
+
+    /// A run its caller cancelled between two tokens (a server's client went away) looks like a
+    /// truncated one: everything up to the cancel is replayed, where it happened is not — verify
+    /// says so, and the signature is what vouches for it.
+    func testCancelledRunIsReplayedUpToTheCancel() throws {
+        let log = try writeLog(signed: true)
+        let pristine = try log.store.rows()
+        let id = log.runs[0]
+        let cancelled = try truncate(pristine, run: id, keep: 2, finish: "cancelled")
+        try Forger.rewrite(log.store, cancelled, signer: signer, keepSignatures: false)
+        let r = try verify(log.store, signer: signer.publicKeyHex)
+        XCTAssertTrue(r.ok, r.firstMismatch ?? "")
+        XCTAssertTrue(r.runs[0].notes.contains { $0.contains("cancelled by the caller after 2 tokens") }, "\(r.runs[0].notes)")
+        // A token changed before the cancel, or a cancel claimed after max_tokens, is still caught.
+        var edited = cancelled
+        let i = summary(edited, id)
+        edited[i].body = try Forger.rewrite(edited[i].body, RunSummary.self) {
+            $0.judgedTokens[1] = ($0.judgedTokens[1] + 1) % 200
+            $0.generatedTokens = $0.judgedTokens
+        }
+        try Forger.rewrite(log.store, edited, signer: signer, keepSignatures: false)
+        assertRejected(try verify(log.store), "generated token 1")
+        try Forger.rewrite(log.store, try truncate(pristine, run: id, keep: 4, finish: "cancelled"), signer: signer, keepSignatures: false)
+        assertRejected(try verify(log.store), "cancelled after reaching max_tokens")
+        // Re-signed by someone else, the pinned signer refuses it.
+        try Forger.rewrite(log.store, cancelled, signer: forgerKey, keepSignatures: false)
+        assertRejected(try verify(log.store, signer: signer.publicKeyHex), "not by the expected signer")
     }
 
     /// Engine and sampling values no build can produce, written into every receipt of a run.
