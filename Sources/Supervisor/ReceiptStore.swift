@@ -254,9 +254,7 @@ public final class ReceiptStore: @unchecked Sendable {
 
     /// Throws unless `path` is missing or a regular file (a FIFO or device would block or never end).
     static func requireRegularFileIfPresent(_ path: String) throws {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return }
-        guard st.st_mode & S_IFMT == S_IFREG else { throw SupervisorError.receipts("\(path) is not a regular file") }
+        if let kind = UntrustedPath.kind(path), kind != S_IFREG { throw SupervisorError.receipts("\(path) is not a regular file") }
     }
 
     /// SHA-256( prev ‖ "\n" ‖ body ), hex.

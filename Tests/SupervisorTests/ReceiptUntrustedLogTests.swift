@@ -40,6 +40,13 @@ final class ReceiptUntrustedLogTests: ReceiptTestCase {
         try Data("not a database at all, just text".utf8).write(to: URL(fileURLWithPath: dbPath))
         XCTAssertThrowsError(try ReceiptStore(readOnly: dbPath)) { XCTAssertTrue("\($0)".contains("not a receipt log"), "\($0)") }
         XCTAssertThrowsError(try ReceiptStore(readOnly: fx.folder.appendingPathComponent("missing.sqlite").path))
+        // A FIFO or a device in the log's place is refused before it is opened.
+        let fifo = fx.folder.appendingPathComponent("log.fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        for path in [fifo, "/dev/zero"] {
+            XCTAssertThrowsError(try ReceiptStore(readOnly: path)) { XCTAssertTrue("\($0)".contains("not a regular file"), "\($0)") }
+            XCTAssertThrowsError(try ReceiptStore(path: path)) { XCTAssertTrue("\($0)".contains("not a regular file"), "\($0)") }
+        }
     }
 
     /// A log in rollback-journal mode stays in that mode, byte for byte, through verify.
