@@ -218,11 +218,12 @@ public enum Verifier {
         let starts = rows.filter { $0.kind == RunStart.kind && (o.runID == nil || $0.runID == o.runID) }
         if let runID = o.runID, starts.isEmpty { return fail("no run \(runID) in the log") }
         let unfinished = Set(chain.unfinished)
+        let rowsOfRun = Dictionary(grouping: rows, by: \.runID)
         var models: [String: LanguageModel] = [:]
         for startRow in starts {
             let id = startRow.runID
             let start = try decode(RunStart.self, startRow)
-            let runRows = rows.filter { $0.runID == id }
+            let runRows = rowsOfRun[id] ?? []
             let events = try runRows.filter { $0.kind != RunStart.kind && $0.kind != "summary" }.map { ($0.seq, try decodeEvent($0)) }
             var result = VerificationReport.RunResult(runID: id, replayed: false, scores: 0, verdicts: events.count, notes: [],
                                                       bundleSHA256: start.bundle.sha256)
@@ -230,21 +231,27 @@ public enum Verifier {
                 report.runs.append(result)
                 return fail("run \(id) used bundle \(start.bundle.name) with SHA-256 \(start.bundle.sha256), not the expected \(expected.lowercased())")
             }
+            let summary: RunSummary?
             if unfinished.contains(id) {
+                summary = nil
                 result.unfinished = true
                 result.notes.append("started (receipt #\(startRow.seq)) but never finished: no summary, so the tokens it released are not on record"
                                     + (events.isEmpty ? "" : "; \(events.count) verdicts stored as they happened"))
-                report.runs.append(result)
-                continue
+            } else {
+                guard let summaryRow = runRows.last, summaryRow.kind == "summary" else { return fail("run \(id): internal: no summary") }
+                summary = try decodeSummary(summaryRow)
             }
-            guard let summaryRow = runRows.last, summaryRow.kind == "summary" else { return fail("run \(id): internal: no summary") }
-            let summary = try decodeSummary(summaryRow)
-            if o.replay {
+            if o.replay && (summary != nil || events.contains { $0.1.verdict.isReplayable }) {
                 do {
-                    let lm = try loadModel(summary, override: o.model, cache: &models)
-                    let b = try loadBundle(summary, override: o.bundle, registry: registry)
-                    if let mismatch = try replayRun(summary, events: events, model: lm, bundle: b, threads: o.threads,
-                                                    result: &result) {
+                    let lm = try loadModel(start, override: o.model, cache: &models)
+                    let b = try loadBundle(start, override: o.bundle, registry: registry)
+                    let mismatch: String?
+                    if let summary {
+                        mismatch = try replayRun(summary, events: events, model: lm, bundle: b, threads: o.threads, result: &result)
+                    } else {
+                        mismatch = try replayUnfinished(start, events: events, model: lm, bundle: b, threads: o.threads, result: &result)
+                    }
+                    if let mismatch {
                         report.runs.append(result)
                         return fail("run \(id): \(mismatch)")
                     }
@@ -258,7 +265,7 @@ public enum Verifier {
         return report
     }
 
-    static func loadModel(_ s: RunSummary, override: String?, cache: inout [String: LanguageModel]) throws -> LanguageModel {
+    static func loadModel(_ s: RunStart, override: String?, cache: inout [String: LanguageModel]) throws -> LanguageModel {
         let path = override ?? s.model.path
         if let lm = cache[path] { return lm }
         try UntrustedPath.requireModel(path)
@@ -271,7 +278,7 @@ public enum Verifier {
         return lm
     }
 
-    static func loadBundle(_ s: RunSummary, override: String?, registry: DetectorRegistry) throws -> SupervisorBundle {
+    static func loadBundle(_ s: RunStart, override: String?, registry: DetectorRegistry) throws -> SupervisorBundle {
         guard let path = override ?? s.bundle.path else {
             throw SupervisorError.replay("the run's bundle has no recorded path (pass --bundle)")
         }
@@ -284,7 +291,7 @@ public enum Verifier {
     }
 
     /// Settings no build records: the first one found, or nil.
-    static func impossibleSettings(_ s: RunSummary, model lm: LanguageModel) -> String? {
+    static func impossibleSettings(_ s: RunStart, model lm: LanguageModel) -> String? {
         let e = s.engine
         guard (1...maxThreads).contains(e.threads) else { return "engine.threads \(e.threads) is not a thread count a build uses (1...\(maxThreads))" }
         guard (1...maxBatch).contains(e.maxBatch) else { return "engine.max_batch \(e.maxBatch) is not a batch size a build uses (1...\(maxBatch))" }
@@ -298,25 +305,70 @@ public enum Verifier {
         guard (0...maxTopContributions).contains(e.topContributions) else { return "engine.top_contributions \(e.topContributions) is out of range" }
         do { try s.sampling.validate() } catch { return "sampling settings no build accepts: \(error)" }
         guard s.maxTokens >= 0 else { return "max_tokens \(s.maxTokens) is negative" }
-        guard !s.promptTokens.isEmpty, s.promptTokens.allSatisfy({ (0..<lm.config.vocab).contains($0) }),
-              s.judgedTokens.allSatisfy({ (0..<lm.config.vocab).contains($0) }) else {
-            return "token ids outside the model's vocabulary (or an empty prompt)"
+        guard !s.promptTokens.isEmpty, s.promptTokens.allSatisfy({ (0..<lm.config.vocab).contains($0) }) else {
+            return "prompt token ids outside the model's vocabulary (or an empty prompt)"
         }
-        guard s.promptTokens.count + s.judgedTokens.count <= e.contextLength else {
-            return "\(s.promptTokens.count) prompt and \(s.judgedTokens.count) judged tokens do not fit the recorded context of \(e.contextLength)"
-        }
-        guard s.judgedTokens.count <= s.maxTokens else { return "\(s.judgedTokens.count) judged tokens exceed max_tokens \(s.maxTokens)" }
         guard RunSummary.tokensHash(s.promptTokens) == s.promptSHA256 else { return "prompt tokens do not match their hash" }
         guard s.model.architecture == lm.config.architecture.rawValue else {
-            return "the summary says architecture \(s.model.architecture), the model is \(lm.config.architecture.rawValue)"
+            return "the run says architecture \(s.model.architecture), the model is \(lm.config.architecture.rawValue)"
         }
+        return nil
+    }
+
+    /// Generates the run again with S attached in sync mode, judging every token (its refusals
+    /// recorded, not enforced), with the engine's own thread count and batch size and a context
+    /// of at most `tokens` + 1 after the prompt; the gate stops generation at `stopAt`.
+    static func regenerate(_ s: RunStart, model lm: LanguageModel, bundle: SupervisorBundle, stopAt: Int?, tokens: Int,
+                           threads: Int?) throws -> (SupervisedRun, GenerationResult) {
+        let options = SupervisorOptions(mode: .sync, deadlineMilliseconds: 1e12, topContributions: s.engine.topContributions)
+        let supervisor = try Supervisor(bundle: bundle, model: lm, modelSHA256: s.model.sha256, options: options)
+        let capacity = min(s.engine.contextLength, s.promptTokens.count + tokens + 1)
+        let session = InferenceSession(model: lm.transformer, contextLength: capacity, threads: min(max(threads ?? 1, 1), 256))
+        let generation = GenerationOptions(maxTokens: s.maxTokens, sampling: s.sampling, stopStrings: s.stopStrings)
+        let run = supervisor.attach(promptTokens: s.promptTokens, options: generation, session: session)
+        run.recordsRefusalsOnly = true
+        let result = try lm.generate(promptTokens: s.promptTokens, options: generation, session: session, sink: run,
+                                     gate: ReplayGate(run: run, stopAt: stopAt))
+        return (run, result)
+    }
+
+    /// Replays an unfinished run up to its last replayable verdict (a run killed after S halted
+    /// it): the stored verdicts must be exactly S's up to there. Returns the first mismatch.
+    static func replayUnfinished(_ s: RunStart, events: [(Int64, EventReceipt)], model lm: LanguageModel,
+                                 bundle: SupervisorBundle, threads: Int?, result: inout VerificationReport.RunResult) throws -> String? {
+        if let problem = impossibleSettings(s, model: lm) { return problem }
+        let want = events.filter { $0.1.verdict.isReplayable }
+        guard let last = want.map({ $0.1.verdict.position }).max() else { return nil }
+        let P = s.promptTokens.count
+        let stopAt = max(last, P - 1)
+        guard stopAt - P < s.maxTokens, stopAt < s.engine.contextLength else { return "a verdict at position \(last) lies outside the run" }
+        let (run, regenerated) = try regenerate(s, model: lm, bundle: bundle, stopAt: stopAt, tokens: stopAt - P + 1, threads: threads)
+        let got = try run.finish(regenerated).verdicts.filter { $0.isReplayable && $0.position <= stopAt }
+        if let problem = compare(want, got) { return problem }
+        result.replayed = true
+        result.notes.append("its \(want.count) verdicts through position \(last) are reproduced by replay")
+        return nil
+    }
+
+    /// Recorded replayable verdicts against replayed ones: the same, in order, field by field.
+    static func compare(_ want: [(Int64, EventReceipt)], _ got: [Verdict]) -> String? {
+        for (k, (seq, e)) in want.enumerated() {
+            guard k < got.count else { return "receipt #\(seq) (\(describe(e.verdict))) is not reproduced by replay" }
+            if let diff = difference(e.verdict, got[k]) { return "receipt #\(seq): \(diff)" }
+        }
+        if got.count > want.count { return "replay produces a verdict the log lacks: \(describe(got[want.count]))" }
         return nil
     }
 
     /// Replays one run; returns the first mismatch, or nil.
     static func replayRun(_ s: RunSummary, events: [(Int64, EventReceipt)], model lm: LanguageModel, bundle: SupervisorBundle,
                           threads: Int?, result: inout VerificationReport.RunResult) throws -> String? {
-        if let problem = impossibleSettings(s, model: lm) { return problem }
+        if let problem = impossibleSettings(s.start, model: lm) { return problem }
+        guard s.judgedTokens.allSatisfy({ (0..<lm.config.vocab).contains($0) }) else { return "judged token ids outside the model's vocabulary" }
+        guard s.promptTokens.count + s.judgedTokens.count <= s.engine.contextLength else {
+            return "\(s.promptTokens.count) prompt and \(s.judgedTokens.count) judged tokens do not fit the recorded context of \(s.engine.contextLength)"
+        }
+        guard s.judgedTokens.count <= s.maxTokens else { return "\(s.judgedTokens.count) judged tokens exceed max_tokens \(s.maxTokens)" }
         guard s.bundle.name == bundle.manifest.name else { return "the summary names bundle '\(s.bundle.name)', the bundle is '\(bundle.manifest.name)'" }
         let P = s.promptTokens.count
         let J = s.judgedTokens.count
@@ -347,25 +399,15 @@ public enum Verifier {
         guard !s.halted || !haltEvents.isEmpty || s.gateError != nil else { return "the run halted but no halt or fail-closed receipt says why" }
 
         // Replay with the engine's own resource settings: the recorded thread count and batch
-        // size change no result, and are never used (a log may ask for 10⁹ of either).
-        let options = SupervisorOptions(mode: .sync, deadlineMilliseconds: 1e12, topContributions: s.engine.topContributions)
-        let supervisor = try Supervisor(bundle: bundle, model: lm, modelSHA256: s.model.sha256, options: options)
-        let capacity = min(s.engine.contextLength, P + J + 1)
-        let session = InferenceSession(model: lm.transformer, contextLength: capacity,
-                                       threads: min(max(threads ?? 1, 1), 256))
-        let generation = GenerationOptions(maxTokens: s.maxTokens, sampling: s.sampling, stopStrings: s.stopStrings)
-        let run = supervisor.attach(promptTokens: s.promptTokens, options: generation, session: session)
-        run.recordsRefusalsOnly = true
-        // The gate stops exactly where the run stopped: at the withheld token, or at the prompt.
-        // A cancelled run is regenerated up to its last token, and the gate refuses the next.
+        // size change no result, and are never used (a log may ask for 10⁹ of either). The gate
+        // stops exactly where the run stopped: at the withheld token, or at the prompt; a
+        // cancelled run is regenerated up to its last token, and the gate refuses the next.
         let stopAt = s.halted ? P - 1 + J : cancelled ? P + J : nil
-        let gate = ReplayGate(run: run, stopAt: stopAt)
-        let regenerated: GenerationResult
+        let run: SupervisedRun, regenerated: GenerationResult
         do {
-            regenerated = try lm.generate(promptTokens: s.promptTokens, options: generation, session: session, sink: run, gate: gate)
+            (run, regenerated) = try regenerate(s.start, model: lm, bundle: bundle, stopAt: stopAt, tokens: J, threads: threads)
         } catch {
             if s.finishReason == "error" {
-                _ = try? run.finish(nil)
                 result.notes.append("generation failed again on replay (\(error)), as it did in the run")
                 result.replayed = true
                 return nil
@@ -437,11 +479,7 @@ public enum Verifier {
         let got = replayed.verdicts.filter {
             $0.isReplayable && ($0.position <= limit || $0.kind == .failClosed && $0.position == limit + 1)
         }
-        for (k, (seq, e)) in want.enumerated() {
-            guard k < got.count else { return "receipt #\(seq) (\(describe(e.verdict))) is not reproduced by replay" }
-            if let diff = difference(e.verdict, got[k]) { return "receipt #\(seq): \(diff)" }
-        }
-        if got.count > want.count { return "replay produces a verdict the log lacks: \(describe(got[want.count]))" }
+        if let problem = compare(want, got) { return problem }
 
         // Where S would have stopped the run against where it stopped.
         let lag = s.engine.lag

@@ -43,8 +43,17 @@ final class ReceiptWriteAheadTests: ReceiptTestCase {
         let report = try Verifier.verify(store: store)
         XCTAssertTrue(report.ok, report.firstMismatch ?? "")
         XCTAssertEqual(report.runs.map(\.unfinished), [false, true, true])
-        XCTAssertTrue(report.runs[0].replayed)
+        XCTAssertTrue(report.runs.allSatisfy(\.replayed), "an unfinished run's halt is replayed too")
         XCTAssertTrue(report.runs[1].notes.first?.contains("never finished") ?? false, "\(report.runs[1].notes)")
+
+        // A forged halt in an unfinished run (its score changed, the chain re-hashed) is caught.
+        var rows = try store.rows()
+        let i = rows.lastIndex { $0.kind == "halt" }!
+        rows[i].body = try Forger.rewrite(rows[i].body, EventReceipt.self) { $0.verdict.tokenScore = ExactFloat(0.25) }
+        try Forger.rewrite(store, rows)
+        let forged = try Verifier.verify(store: store)
+        XCTAssertFalse(forged.ok)
+        XCTAssertTrue(forged.firstMismatch?.contains("token score recorded") ?? false, forged.firstMismatch ?? "")
     }
 
     /// If the start receipt cannot be stored, nothing is generated.
