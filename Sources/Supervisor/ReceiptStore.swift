@@ -7,11 +7,13 @@
 //            prev_hash TEXT,            hash of the row before (64 zeros for the first)
 //            hash TEXT,                 SHA-256( prev_hash ‖ "\n" ‖ body ), hex
 //            signature TEXT)            Ed25519 over the 32 hash bytes, hex; NULL when unsigned
-// Triggers refuse UPDATE and DELETE. The database runs in WAL mode with synchronous=FULL, and
-// a run's receipts are appended in one IMMEDIATE transaction, so a crash leaves either all of a
-// run's receipts or none. The chain makes any edited byte, deleted row or reordered rows visible
-// to `overseer verify`; truncation of the newest rows is detected only against a head hash kept
-// elsewhere (verify prints the head).
+// Triggers refuse UPDATE and DELETE. The database runs in WAL mode with synchronous=FULL. Each
+// append is one IMMEDIATE transaction (all of its rows or none after a crash) that reads the head
+// under the write lock, so several processes form one chain; a run appends its start receipt,
+// then its halts as they happen, then the rest with its summary (SupervisedRun). The chain makes
+// an edited byte, a deleted row or reordered rows visible to `overseer verify` unless the whole
+// chain is re-hashed; against that, signatures with a pinned signer and signed checkpoints
+// (ReceiptCheckpoint).
 
 import Crypto
 import Foundation
