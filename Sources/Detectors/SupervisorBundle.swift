@@ -202,9 +202,7 @@ public final class SupervisorBundle: @unchecked Sendable {
     /// Loads `folder/bundle.json` and its weights file, verifying both.
     public static func load(_ folder: URL, registry: DetectorRegistry = .standard) throws -> SupervisorBundle {
         let manifestURL = folder.appendingPathComponent(manifestFileName)
-        guard let manifestBytes = try? Data(contentsOf: manifestURL) else {
-            throw BundleError.io("cannot read \(manifestURL.path)")
-        }
+        let manifestBytes = try readRegularFile(manifestURL, limit: maxManifestBytes)
         let weightsName: String
         do {
             weightsName = try JSONDecoder().decode(BundleManifest.self, from: manifestBytes).weights.file
@@ -215,9 +213,24 @@ public final class SupervisorBundle: @unchecked Sendable {
             throw BundleError.invalidManifest("weights file must be a plain file name in the bundle folder")
         }
         let weightsURL = folder.appendingPathComponent(weightsName)
-        guard let weightsBytes = try? Data(contentsOf: weightsURL) else { throw BundleError.io("cannot read \(weightsURL.path)") }
+        let weightsBytes = try readRegularFile(weightsURL, limit: Int.max)
         return try SupervisorBundle(manifestBytes: manifestBytes, weightsBytes: weightsBytes,
                                     folder: folder.standardizedFileURL, registry: registry)
+    }
+
+    /// The largest bundle.json read (a manifest is a few kilobytes).
+    public static let maxManifestBytes = 16 << 20
+
+    /// Reads a file only if it is a regular one of at most `limit` bytes: a bundle folder may come
+    /// from a receipt log nobody vouches for, where bundle.json could be a FIFO (the read would
+    /// block) or a link to /dev/zero (it would never end).
+    static func readRegularFile(_ url: URL, limit: Int) throws -> Data {
+        var st = stat()
+        guard stat(url.path, &st) == 0 else { throw BundleError.io("cannot read \(url.path)") }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw BundleError.io("\(url.path) is not a regular file") }
+        guard st.st_size <= limit else { throw BundleError.io("\(url.path) is larger than \(limit) bytes") }
+        guard let data = try? Data(contentsOf: url) else { throw BundleError.io("cannot read \(url.path)") }
+        return data
     }
 
     /// Writes the two files (creating the folder); the stored bytes are written unchanged.

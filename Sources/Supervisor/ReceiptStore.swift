@@ -7,11 +7,13 @@
 //            prev_hash TEXT,            hash of the row before (64 zeros for the first)
 //            hash TEXT,                 SHA-256( prev_hash ‖ "\n" ‖ body ), hex
 //            signature TEXT)            Ed25519 over the 32 hash bytes, hex; NULL when unsigned
-// Triggers refuse UPDATE and DELETE. The database runs in WAL mode with synchronous=FULL, and
-// a run's receipts are appended in one IMMEDIATE transaction, so a crash leaves either all of a
-// run's receipts or none. The chain makes any edited byte, deleted row or reordered rows visible
-// to `overseer verify`; truncation of the newest rows is detected only against a head hash kept
-// elsewhere (verify prints the head).
+// Triggers refuse UPDATE and DELETE. The database runs in WAL mode with synchronous=FULL. Each
+// append is one IMMEDIATE transaction (all of its rows or none after a crash) that reads the head
+// under the write lock, so several processes form one chain; a run appends its start receipt,
+// then its halts as they happen, then the rest with its summary (SupervisedRun). The chain makes
+// an edited byte, a deleted row or reordered rows visible to `overseer verify` unless the whole
+// chain is re-hashed; against that, signatures with a pinned signer and signed checkpoints
+// (ReceiptCheckpoint).
 
 import Crypto
 import Foundation
@@ -74,7 +76,24 @@ public struct ReceiptSigner: @unchecked Sendable {
     public init(key: Curve25519.Signing.PrivateKey) { self.key = key }
 
     func sign(hash: String) throws -> String {
-        hex(try key.signature(for: Self.bytes(hex: hash)!))
+        guard let bytes = Self.bytes(hex: hash) else { throw SupervisorError.key("cannot sign a hash that is not hex") }
+        return try sign(message: Data(bytes))
+    }
+
+    func sign(message: Data) throws -> String {
+        hex(try key.signature(for: message))
+    }
+
+    /// The public key of a key file or of 64 hex digits (what `verify --signer` takes).
+    public static func publicKey(hexOrFile text: String) throws -> String {
+        var t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if bytes(hex: t)?.count != 32, let data = try? Data(contentsOf: URL(fileURLWithPath: t)), data.count <= 4096 {
+            t = data.count == 32 ? hex(data) : String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let raw = bytes(hex: t), raw.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: raw)) != nil else {
+            throw SupervisorError.key("a public key is 64 hex digits (or a file holding them or the 32 raw bytes)")
+        }
+        return t.lowercased()
     }
 
     static func bytes(hex: String) -> [UInt8]? {
@@ -118,46 +137,126 @@ public struct ReceiptDraft {
 
 /// The receipt database.
 ///
+/// Several processes (and several threads of one process) may append to one file: each append
+/// is an `IMMEDIATE` transaction, which takes SQLite's write lock before reading the head, so
+/// the head it reads is still the head when its rows go in, and a writer that finds the lock
+/// taken waits (up to `busyTimeout`) instead of failing. WAL lets readers run beside a writer.
+///
 /// ```swift
 /// let store = try ReceiptStore(path: "receipts.sqlite")
 /// let seqs = try store.append(runID: id, [ReceiptDraft(kind: "flag", payload: verdict)])
+/// let log = try ReceiptStore(readOnly: "receipts.sqlite")   // what verify uses
 /// ```
 public final class ReceiptStore: @unchecked Sendable {
     public static let genesis = String(repeating: "0", count: 64)
+    /// How long an append waits for another writer's transaction before giving up.
+    public static let defaultBusyTimeout: TimeInterval = 60
 
     public let path: String
+    /// Opened read-only: nothing in the file can change (no WAL switch, no table created).
+    public let isReadOnly: Bool
     let queue: DatabaseQueue
 
-    /// Opens or creates the database (WAL, synchronous=FULL, append-only triggers).
-    public init(path: String) throws {
+    /// The columns a receipt log's table has, in order.
+    static let columns = ["seq", "run_id", "kind", "body", "prev_hash", "hash", "signature"]
+
+    /// Opens or creates the database for appending (WAL, synchronous=FULL, append-only
+    /// triggers, a busy timeout so concurrent writers wait for each other).
+    public init(path: String, busyTimeout: TimeInterval = ReceiptStore.defaultBusyTimeout) throws {
         self.path = path
+        isReadOnly = false
         var config = Configuration()
         config.journalMode = .wal
+        config.busyMode = .timeout(busyTimeout)
         do {
+            try Self.requireRegularFileIfPresent(path)
+            // An existing file is checked read-only first: a database that is not a receipt log
+            // is refused before anything (the switch to WAL included) touches it.
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
+                var check = Configuration()
+                check.readonly = true
+                check.busyMode = .timeout(busyTimeout)
+                let existing = try DatabaseQueue(path: path, configuration: check)
+                try existing.read { try Self.checkSchema($0, path: path, allowEmpty: true) }
+                try existing.close()
+            }
             queue = try DatabaseQueue(path: path, configuration: config)
             // GRDB sets NORMAL when it enables WAL; a receipt must survive power loss, so FULL
             // (the queue keeps one connection, so the setting holds for its lifetime).
             try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-            try queue.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS receipts (
-                        seq INTEGER PRIMARY KEY,
-                        run_id TEXT NOT NULL,
-                        kind TEXT NOT NULL,
-                        body TEXT NOT NULL,
-                        prev_hash TEXT NOT NULL,
-                        hash TEXT NOT NULL UNIQUE,
-                        signature TEXT);
-                    CREATE INDEX IF NOT EXISTS receipts_run ON receipts(run_id);
-                    CREATE TRIGGER IF NOT EXISTS receipts_no_update BEFORE UPDATE ON receipts
-                        BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;
-                    CREATE TRIGGER IF NOT EXISTS receipts_no_delete BEFORE DELETE ON receipts
-                        BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;
-                    """)
+            try queue.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: """
+                        CREATE TABLE IF NOT EXISTS receipts (
+                            seq INTEGER PRIMARY KEY,
+                            run_id TEXT NOT NULL,
+                            kind TEXT NOT NULL,
+                            body TEXT NOT NULL,
+                            prev_hash TEXT NOT NULL,
+                            hash TEXT NOT NULL UNIQUE,
+                            signature TEXT);
+                        CREATE INDEX IF NOT EXISTS receipts_run ON receipts(run_id);
+                        CREATE TRIGGER IF NOT EXISTS receipts_no_update BEFORE UPDATE ON receipts
+                            BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;
+                        CREATE TRIGGER IF NOT EXISTS receipts_no_delete BEFORE DELETE ON receipts
+                            BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;
+                        """)
+                    return .commit
+                }
             }
+        } catch let e as SupervisorError {
+            throw e
         } catch {
             throw SupervisorError.receipts("cannot open \(path): \(error)")
         }
+    }
+
+    /// Opens an existing log read-only, as `verify` and `receipts` do on a file they do not
+    /// trust: SQLite is asked for a read-only connection (the file's journal mode, tables and
+    /// bytes stay as they are), and a file that is not a receipt log is refused.
+    public init(readOnly path: String, busyTimeout: TimeInterval = 5) throws {
+        self.path = path
+        isReadOnly = true
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        guard FileManager.default.fileExists(atPath: path) else { throw SupervisorError.receipts("no such file: \(path)") }
+        try Self.requireRegularFileIfPresent(path)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw SupervisorError.receipts("\(path) is not a receipt log: \(error)")
+        }
+        do { try queue.read { try Self.checkSchema($0, path: path, allowEmpty: false) } } catch let e as SupervisorError {
+            throw e
+        } catch {
+            throw SupervisorError.receipts("\(path) is not a receipt log: \(error)")
+        }
+    }
+
+    /// Throws unless the database holds a receipts table with the log's columns (or, with
+    /// `allowEmpty`, no table at all: a new log).
+    static func checkSchema(_ db: Database, path: String, allowEmpty: Bool) throws {
+        let columns = try tableColumns(db)
+        if columns.isEmpty {
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            if allowEmpty && tables.isEmpty { return }
+            throw SupervisorError.receipts("\(path) is not a receipt log (it has no receipts table"
+                                           + (tables.isEmpty ? ")" : "; its tables: \(tables.joined(separator: ", ")))"))
+        }
+        guard columns == Self.columns else {
+            throw SupervisorError.receipts("\(path) is not a receipt log (its receipts table has columns \(columns.joined(separator: ", ")))")
+        }
+    }
+
+    /// Column names of the `receipts` table, in order; empty when there is none.
+    static func tableColumns(_ db: Database) throws -> [String] {
+        try Row.fetchAll(db, sql: "PRAGMA table_info(receipts)").compactMap { $0["name"] as String? }
+    }
+
+    /// Throws unless `path` is missing or a regular file (a FIFO or device would block or never end).
+    static func requireRegularFileIfPresent(_ path: String) throws {
+        if let kind = UntrustedPath.kind(path), kind != S_IFREG { throw SupervisorError.receipts("\(path) is not a regular file") }
     }
 
     /// SHA-256( prev ‖ "\n" ‖ body ), hex.
@@ -168,25 +267,33 @@ public final class ReceiptStore: @unchecked Sendable {
         return hex(h.finalize())
     }
 
-    /// Appends `drafts` in order, in one transaction; returns their sequence numbers.
+    /// Appends `drafts` in order, in one IMMEDIATE transaction (the head is read under the write
+    /// lock, so concurrent writers form one chain); returns their sequence numbers. The time
+    /// stamped on them is taken under the lock too (unless given), so stamps follow the chain.
     @discardableResult
-    public func append(runID: String, _ drafts: [ReceiptDraft], signer: ReceiptSigner? = nil, time: Date = Date()) throws -> [Int64] {
-        let stamp = ISO8601DateFormatter().string(from: time)
+    public func append(runID: String, _ drafts: [ReceiptDraft], signer: ReceiptSigner? = nil, time: Date? = nil) throws -> [Int64] {
+        guard !isReadOnly else { throw SupervisorError.receipts("\(path) is open read-only") }
+        let formatter = ISO8601DateFormatter()
         do {
-            return try queue.write { db in
-                let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1")
-                var seq: Int64 = last?["seq"] ?? 0
-                var prev: String = last?["hash"] ?? Self.genesis
+            return try queue.writeWithoutTransaction { db in
                 var out: [Int64] = []
-                for d in drafts {
-                    seq += 1
-                    let body = try d.encode(seq, runID, stamp, signer?.publicKeyHex)
-                    let h = Self.hash(prev: prev, body: body)
-                    let signature = try signer?.sign(hash: h)
-                    try db.execute(sql: "INSERT INTO receipts (seq, run_id, kind, body, prev_hash, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [seq, runID, d.kind, String(decoding: body, as: UTF8.self), prev, h, signature])
-                    out.append(seq)
-                    prev = h
+                try db.inTransaction(.immediate) {
+                    out = []
+                    let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1")
+                    var seq: Int64 = last?["seq"] ?? 0
+                    var prev: String = last?["hash"] ?? Self.genesis
+                    let stamp = formatter.string(from: time ?? Date())
+                    for d in drafts {
+                        seq += 1
+                        let body = try d.encode(seq, runID, stamp, signer?.publicKeyHex)
+                        let h = Self.hash(prev: prev, body: body)
+                        let signature = try signer?.sign(hash: h)
+                        try db.execute(sql: "INSERT INTO receipts (seq, run_id, kind, body, prev_hash, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                       arguments: [seq, runID, d.kind, String(decoding: body, as: UTF8.self), prev, h, signature])
+                        out.append(seq)
+                        prev = h
+                    }
+                    return .commit
                 }
                 return out
             }
@@ -195,24 +302,44 @@ public final class ReceiptStore: @unchecked Sendable {
         }
     }
 
-    /// All rows in sequence order (optionally one run's).
+    /// All rows in sequence order (optionally one run's). A NULL or mistyped column (a log not
+    /// written by this program) is an error naming the row, never a crash.
     public func rows(runID: String? = nil) throws -> [ReceiptRow] {
+        let raw: [Row]
         do {
-            return try queue.read { db in
-                let rows: [Row]
+            raw = try queue.read { db in
                 if let runID {
-                    rows = try Row.fetchAll(db, sql: "SELECT * FROM receipts WHERE run_id = ? ORDER BY seq", arguments: [runID])
-                } else {
-                    rows = try Row.fetchAll(db, sql: "SELECT * FROM receipts ORDER BY seq")
+                    return try Row.fetchAll(db, sql: "SELECT \(Self.columns.joined(separator: ", ")) FROM receipts WHERE run_id = ? ORDER BY seq",
+                                            arguments: [runID])
                 }
-                return rows.map {
-                    ReceiptRow(seq: $0["seq"], runID: $0["run_id"], kind: $0["kind"], body: $0["body"],
-                               prevHash: $0["prev_hash"], hash: $0["hash"], signature: $0["signature"])
-                }
+                return try Row.fetchAll(db, sql: "SELECT \(Self.columns.joined(separator: ", ")) FROM receipts ORDER BY seq")
             }
         } catch {
             throw SupervisorError.receipts("cannot read \(path): \(error)")
         }
+        return try raw.enumerated().map { i, r in
+            func column<T: DatabaseValueConvertible>(_ name: String, _: T.Type) throws -> T {
+                let value: DatabaseValue = r[name]
+                guard let v = T.fromDatabaseValue(value) else {
+                    throw SupervisorError.receipts("receipt row \(i + 1) of \(path): column \(name) is \(value.isNull ? "NULL" : "of the wrong type")")
+                }
+                return v
+            }
+            let signature: DatabaseValue = r["signature"]
+            guard signature.isNull || String.fromDatabaseValue(signature) != nil else {
+                throw SupervisorError.receipts("receipt row \(i + 1) of \(path): column signature is of the wrong type")
+            }
+            return ReceiptRow(seq: try column("seq", Int64.self), runID: try column("run_id", String.self),
+                              kind: try column("kind", String.self), body: try column("body", String.self),
+                              prevHash: try column("prev_hash", String.self), hash: try column("hash", String.self),
+                              signature: String.fromDatabaseValue(signature))
+        }
+    }
+
+    /// The newest receipt's seq and hash (0 and the genesis hash for an empty log).
+    public func head() throws -> (seq: Int64, hash: String) {
+        let row = try rows().last
+        return (row?.seq ?? 0, row?.hash ?? Self.genesis)
     }
 
     /// Runs raw SQL (tests use it to play the attacker).

@@ -1,5 +1,6 @@
-// The per-run summary receipt: everything replay needs (model, bundle, engine settings, prompt
-// and generated token ids, sampling settings and seed) and every score S computed.
+// A run's receipts: the start receipt (written before the first token can leave: model, bundle,
+// engine settings, prompt, sampling settings and seed), event receipts (verdicts), and the summary
+// receipt (everything replay needs, the generated token ids and every score S computed).
 
 import Crypto
 import Detectors
@@ -112,8 +113,11 @@ public struct ScoreTable: Sendable, Equatable, Codable {
     }
 }
 
-/// The summary receipt's payload.
-public struct RunSummary: Sendable, Equatable, Codable {
+/// The start receipt's payload: what the run is about to do, stored before any token is released.
+/// The summary repeats every field, and verify checks that the two agree.
+public struct RunStart: Sendable, Equatable, Codable {
+    /// The receipt kind of a start receipt.
+    public static let kind = "start"
     public var model: ModelRecord
     public var bundle: BundleRecord
     public var engine: EngineRecord
@@ -122,6 +126,20 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var sampling: SamplingOptions
     public var maxTokens: Int
     public var stopStrings: [String]
+    public var startedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case model, bundle, engine, promptSHA256 = "prompt_sha256", promptTokens = "prompt_tokens", sampling
+        case maxTokens = "max_tokens", stopStrings = "stop_strings", startedAt = "started_at"
+    }
+}
+
+/// The summary receipt's payload: the start receipt's fields (flat, in the same JSON object)
+/// and how the run ended. `summary.model`, `summary.engine`, … read the start's fields.
+@dynamicMemberLookup
+public struct RunSummary: Sendable, Equatable, Codable {
+    /// What the start receipt promised; verify checks the two are equal.
+    public var start: RunStart
     /// Tokens released to the caller.
     public var generatedTokens: [Int]
     /// Tokens S judged after the prompt (released ones plus a withheld one when halted).
@@ -130,18 +148,63 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var halted: Bool
     public var gateError: String?
     public var verdictCounts: [String: Int]
-    /// Event receipts of this run, appended just before this summary.
+    /// Event receipts of this run, appended before this summary.
     public var eventCount: Int
     public var scores: ScoreTable
-    public var startedAt: String
     public var endedAt: String
 
+    public subscript<T>(dynamicMember field: WritableKeyPath<RunStart, T>) -> T {
+        get { start[keyPath: field] }
+        set { start[keyPath: field] = newValue }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case model, bundle, engine, promptSHA256 = "prompt_sha256", promptTokens = "prompt_tokens", sampling
-        case maxTokens = "max_tokens", stopStrings = "stop_strings", generatedTokens = "generated_tokens"
+        case generatedTokens = "generated_tokens"
         case judgedTokens = "judged_tokens", finishReason = "finish_reason", halted, gateError = "gate_error"
-        case verdictCounts = "verdict_counts", eventCount = "event_count", scores
-        case startedAt = "started_at", endedAt = "ended_at"
+        case verdictCounts = "verdict_counts", eventCount = "event_count", scores, endedAt = "ended_at"
+    }
+
+    public init(start: RunStart, generatedTokens: [Int], judgedTokens: [Int], finishReason: String, halted: Bool,
+                gateError: String?, verdictCounts: [String: Int], eventCount: Int, scores: ScoreTable, endedAt: String) {
+        self.start = start
+        self.generatedTokens = generatedTokens
+        self.judgedTokens = judgedTokens
+        self.finishReason = finishReason
+        self.halted = halted
+        self.gateError = gateError
+        self.verdictCounts = verdictCounts
+        self.eventCount = eventCount
+        self.scores = scores
+        self.endedAt = endedAt
+    }
+
+    // One flat JSON object: the start's keys and these.
+    public init(from decoder: Decoder) throws {
+        start = try RunStart(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        generatedTokens = try c.decode([Int].self, forKey: .generatedTokens)
+        judgedTokens = try c.decode([Int].self, forKey: .judgedTokens)
+        finishReason = try c.decode(String.self, forKey: .finishReason)
+        halted = try c.decode(Bool.self, forKey: .halted)
+        gateError = try c.decodeIfPresent(String.self, forKey: .gateError)
+        verdictCounts = try c.decode([String: Int].self, forKey: .verdictCounts)
+        eventCount = try c.decode(Int.self, forKey: .eventCount)
+        scores = try c.decode(ScoreTable.self, forKey: .scores)
+        endedAt = try c.decode(String.self, forKey: .endedAt)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try start.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(generatedTokens, forKey: .generatedTokens)
+        try c.encode(judgedTokens, forKey: .judgedTokens)
+        try c.encode(finishReason, forKey: .finishReason)
+        try c.encode(halted, forKey: .halted)
+        try c.encodeIfPresent(gateError, forKey: .gateError)
+        try c.encode(verdictCounts, forKey: .verdictCounts)
+        try c.encode(eventCount, forKey: .eventCount)
+        try c.encode(scores, forKey: .scores)
+        try c.encode(endedAt, forKey: .endedAt)
     }
 
     /// SHA-256 of the token ids as little-endian u32.

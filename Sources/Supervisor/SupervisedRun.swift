@@ -1,4 +1,10 @@
-// One supervised generation: the tap sink A writes to, the gate A asks, and the receipts after.
+// One supervised generation: the tap sink A writes to, the gate A asks, and its receipts.
+//
+// Receipts are written ahead of what they record: the run's start receipt before the first token
+// can leave (`begin`, called by `Supervisor.generate` before generating, or by the first `admit`;
+// if it cannot be stored, no token is released), its halt and fail-closed verdicts when the gate
+// refuses a token (with the verdicts before them), and the rest with the summary in `finish`. A
+// run killed mid-generation therefore leaves a start receipt that `verify` reports as unfinished.
 //
 // Data flows one way. A calls `receive` with read-only vectors and `admit` with the token it
 // just computed; the only thing A reads back is admit's yes/no. Nothing S does can change A's
@@ -30,6 +36,8 @@ public struct SupervisionReport: Sendable {
     /// Sequence numbers of the event receipts (parallel to `verdicts`) and of the summary.
     public var receiptSeqs: [Int64]
     public var summarySeq: Int64?
+    /// Sequence number of the run's start receipt.
+    public var startSeq: Int64?
     public var summary: RunSummary
 }
 
@@ -44,6 +52,24 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
     let mode: SupervisionMode
     let deadlineNanos: UInt64
     let startedAt = Date()
+    /// The engine settings receipts record (fixed for the run).
+    let engine: EngineRecord
+
+    /// Replay: the gate's refusals are recorded, not enforced, so S judges every token the
+    /// original run judged (an async run may have released up to `lag` tokens past a halt).
+    var recordsRefusalsOnly = false
+    /// Positions the gate refused while `recordsRefusalsOnly` (in order).
+    private(set) var refusals: [Int] = []
+
+    // Write-ahead receipts.
+    private var begun = false
+    private var beginError: String?
+    public private(set) var startSeq: Int64?
+    /// Judge / gate verdicts already stored (prefixes of their lists), in the order stored.
+    private var storedJudge = 0
+    private var storedGate = 0
+    private var storedVerdicts: [Verdict] = []
+    private var storedSeqs: [Int64] = []
 
     /// Tokens passed to `admit` after the prompt.
     public private(set) var judgedTokens: [Int] = []
@@ -84,6 +110,10 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
         judge = Judge(policy: supervisor.policy, promptCount: prompt.count, topContributions: supervisor.options.topContributions)
         if case .sync = mode { judge.pool = session.pool }
         points = Set(judge.taps)
+        engine = EngineRecord(threads: session.pool.threadCount, maxBatch: session.maxBatch, contextLength: session.cache.capacity,
+                              build: EngineRecord.buildDescription, mode: mode == .sync ? "sync" : "async",
+                              lag: mode.lag, deadlineMilliseconds: supervisor.options.deadlineMilliseconds,
+                              topContributions: supervisor.options.topContributions)
         publishedThrough = judge.evaluatedThrough
         queueCapacity = max(256, judge.taps.count * (mode.lag + 2) * 2)
         if case .async = mode, !judge.taps.isEmpty {
@@ -117,6 +147,56 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
     public func admit(token: Int?, position: Int, generatedIndex: Int?) throws -> Bool {
         if let token { judgedTokens.append(token) }
         if stopped { return false }
+        if !begun {
+            do { try begin() } catch {
+                // No start receipt, no release (fail closed).
+                stopped = true
+                throw error
+            }
+        }
+        let admitted = try decide(position: position)
+        if !admitted {
+            if recordsRefusalsOnly {
+                refusals.append(position)
+                stopped = false
+                return true
+            }
+            storeNewEvents()
+        }
+        return admitted
+    }
+
+    /// Writes the run's start receipt (once). `Supervisor.generate` calls it before generating,
+    /// so a log that cannot be written stops the run before any computation; the first `admit`
+    /// calls it otherwise. Without a receipt store it only marks the run as begun.
+    public func begin() throws {
+        if begun { return }
+        if let beginError { throw SupervisorError.receipts(beginError) }
+        if let store = supervisor.options.receipts {
+            do {
+                startSeq = try store.append(runID: runID, [ReceiptDraft(kind: RunStart.kind, payload: start)],
+                                            signer: supervisor.options.signer).first
+            } catch {
+                beginError = "the run's start receipt could not be stored, so nothing is generated: \(error)"
+                throw SupervisorError.receipts(beginError!)
+            }
+        }
+        begun = true
+    }
+
+    /// The start receipt's payload.
+    var start: RunStart {
+        let s = supervisor
+        return RunStart(model: ModelRecord(path: s.model.url.standardizedFileURL.path, sha256: s.modelSHA256,
+                                           architecture: s.model.config.architecture.rawValue),
+                        bundle: BundleRecord(path: s.policy.bundlePath, sha256: s.policy.bundleSHA256, name: s.policy.bundleName),
+                        engine: engine, promptSHA256: RunSummary.tokensHash(promptTokens), promptTokens: promptTokens,
+                        sampling: generation.sampling, maxTokens: generation.maxTokens, stopStrings: generation.stopStrings,
+                        startedAt: ISO8601DateFormatter().string(from: startedAt))
+    }
+
+    /// The gate's decision for the token at `position`.
+    private func decide(position: Int) throws -> Bool {
         if judge.taps.isEmpty { return true }
         switch mode {
         case .sync:
@@ -220,10 +300,62 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
         }
     }
 
+    // MARK: Receipts
+
+    /// Stores the verdicts made since the last store (the gate is refusing a token: its halt must
+    /// be on record before generation ends). A failure here is retried by `finish`.
+    private func storeNewEvents() {
+        let judged: [Verdict]
+        if case .async = mode, !judge.taps.isEmpty {
+            lock.lock()
+            judged = publishedVerdicts
+            lock.unlock()
+        } else {
+            judged = judge.verdicts
+        }
+        try? storeEvents(judged: judged)
+    }
+
+    /// Appends event receipts for `judged[storedJudge...]` and the new gate verdicts, merged by
+    /// position (a gate verdict after the judge's at the same position).
+    private func storeEvents(judged: [Verdict]) throws {
+        guard judged.count > storedJudge || gateVerdicts.count > storedGate else { return }
+        let fresh = unstored(judged: judged)
+        var seqs: [Int64] = []
+        if let store = supervisor.options.receipts {
+            let s = supervisor, start = start
+            let drafts = fresh.map { v in
+                ReceiptDraft(kind: v.kind.rawValue,
+                             payload: EventReceipt(modelSHA256: s.modelSHA256, bundleSHA256: s.policy.bundleSHA256,
+                                                   engine: engine, promptSHA256: start.promptSHA256, verdict: v))
+            }
+            seqs = try store.append(runID: runID, drafts, signer: s.options.signer)
+        }
+        storedJudge = judged.count
+        storedGate = gateVerdicts.count
+        storedVerdicts += fresh
+        storedSeqs += seqs
+    }
+
+    /// The judge's and the gate's verdicts not stored yet, merged by position (a gate verdict
+    /// after the judge's at the same position), with their tokens filled in.
+    private func unstored(judged: [Verdict]) -> [Verdict] {
+        var fresh = (judged[min(storedJudge, judged.count)...].map { ($0, 0) } + gateVerdicts[storedGate...].map { ($0, 1) })
+            .enumerated()
+            .sorted { ($0.element.0.position, $0.element.1, $0.offset) < ($1.element.0.position, $1.element.1, $1.offset) }
+            .map { $0.element.0 }
+        for i in fresh.indices { annotate(&fresh[i]) }
+        return fresh
+    }
+
+    private func annotate(_ v: inout Verdict) {
+        Verifier.annotate(&v, prompt: promptTokens, judged: judgedTokens, model: supervisor.model)
+    }
+
     // MARK: Finishing
 
-    /// Stops S, assembles the verdicts and writes the run's receipts (events, then the summary)
-    /// in one transaction. `result` is nil when generation threw. Call once.
+    /// Stops S, stores the verdicts not stored yet and then the summary (one transaction).
+    /// `result` is nil when generation threw. Call once.
     public func finish(_ result: GenerationResult?) throws -> SupervisionReport {
         precondition(!finished, "finish called twice")
         finished = true
@@ -258,70 +390,43 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
             rows = judge.scoreRows
             through = judge.evaluatedThrough
         }
-        // Gate verdicts after the judge's at the same position; stable otherwise.
-        verdicts = (verdicts.map { ($0, 0) } + gateVerdicts.map { ($0, 1) })
-            .enumerated()
-            .sorted { ($0.element.0.position, $0.element.1, $0.offset) < ($1.element.0.position, $1.element.1, $1.offset) }
-            .map { $0.element.0 }
-        let tokenizer = supervisor.model.tokenizer
-        for i in verdicts.indices {
-            let q = verdicts[i].position
-            var id: Int?
-            if q < promptTokens.count {
-                id = promptTokens[q]
-            } else if q - promptTokens.count < judgedTokens.count {
-                id = judgedTokens[q - promptTokens.count]
-                verdicts[i].generatedIndex = q - promptTokens.count
-            }
-            if let id {
-                verdicts[i].tokenID = id
-                verdicts[i].tokenText = tokenizer.decode([id], renderControlTokens: true)
-            }
-        }
-        let halted = result.map { $0.finishReason == .halted } ?? stopped
-        let haltVerdict = halted ? verdicts.first { $0.action == .halt } : nil
-        let summary = makeSummary(result: result, verdicts: verdicts, rows: rows, through: through, halted: halted)
+        let store = supervisor.options.receipts
+        // A run that never reached the gate (generation threw first) still gets its start receipt.
+        if !begun, store != nil { try begin() }
 
-        var seqs: [Int64] = []
+        // Everything not stored yet goes in with the summary, in one transaction.
+        let firstNew = storedVerdicts.count
+        let all = storedVerdicts + unstored(judged: verdicts)
+        let halted = result.map { $0.finishReason == .halted } ?? stopped
+        let haltVerdict = halted ? all.first { $0.action == .halt } : nil
+        let summary = makeSummary(result: result, verdicts: all, rows: rows, through: through, halted: halted)
+
+        var seqs = storedSeqs
         var summarySeq: Int64?
-        if let store = supervisor.options.receipts {
+        if let store {
             let s = supervisor
-            let events = verdicts.map { v in
+            let events = all[firstNew...].map { v in
                 ReceiptDraft(kind: v.kind.rawValue,
                              payload: EventReceipt(modelSHA256: s.modelSHA256, bundleSHA256: s.policy.bundleSHA256,
-                                                   engine: summary.engine, promptSHA256: summary.promptSHA256, verdict: v))
+                                                   engine: engine, promptSHA256: summary.promptSHA256, verdict: v))
             }
-            let all = try store.append(runID: runID, events + [ReceiptDraft(kind: "summary", payload: summary)],
-                                       signer: s.options.signer)
-            seqs = Array(all.dropLast())
-            summarySeq = all.last
+            let written = try store.append(runID: runID, events + [ReceiptDraft(kind: "summary", payload: summary)],
+                                           signer: s.options.signer)
+            seqs += written.dropLast()
+            summarySeq = written.last
         }
-        return SupervisionReport(runID: runID, verdicts: verdicts, halted: halted, haltVerdict: haltVerdict,
-                                 receiptSeqs: seqs, summarySeq: summarySeq, summary: summary)
+        return SupervisionReport(runID: runID, verdicts: all, halted: halted, haltVerdict: haltVerdict,
+                                 receiptSeqs: seqs, summarySeq: summarySeq, startSeq: startSeq, summary: summary)
     }
 
     private func makeSummary(result: GenerationResult?, verdicts: [Verdict], rows: [[Float]], through: Int,
                              halted: Bool) -> RunSummary {
         let s = supervisor
-        let c = session.cache
-        let engine = EngineRecord(threads: session.pool.threadCount, maxBatch: session.maxBatch, contextLength: c.capacity,
-                                  build: EngineRecord.buildDescription, mode: mode == .sync ? "sync" : "async",
-                                  lag: mode.lag, deadlineMilliseconds: s.options.deadlineMilliseconds,
-                                  topContributions: s.options.topContributions)
         var counts: [String: Int] = [:]
         for v in verdicts { counts[v.kind.rawValue, default: 0] += 1 }
-        let stamp = ISO8601DateFormatter()
         let first = judge.taps.isEmpty ? promptTokens.count : judge.firstPosition
         return RunSummary(
-            model: ModelRecord(path: s.model.url.standardizedFileURL.path, sha256: s.modelSHA256,
-                               architecture: s.model.config.architecture.rawValue),
-            bundle: BundleRecord(path: s.policy.bundlePath, sha256: s.policy.bundleSHA256, name: s.policy.bundleName),
-            engine: engine,
-            promptSHA256: RunSummary.tokensHash(promptTokens),
-            promptTokens: promptTokens,
-            sampling: generation.sampling,
-            maxTokens: generation.maxTokens,
-            stopStrings: generation.stopStrings,
+            start: start,
             generatedTokens: result?.tokens ?? [],
             judgedTokens: judgedTokens,
             finishReason: result?.finishReason.rawValue ?? "error",
@@ -331,7 +436,6 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
             eventCount: verdicts.count,
             scores: ScoreTable(firstPosition: first, evaluatedThrough: through,
                                detectors: s.policy.detectors.map(\.id), rows: rows),
-            startedAt: stamp.string(from: startedAt),
-            endedAt: stamp.string(from: Date()))
+            endedAt: ISO8601DateFormatter().string(from: Date()))
     }
 }

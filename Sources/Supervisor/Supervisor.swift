@@ -80,6 +80,11 @@ public final class Supervisor: @unchecked Sendable {
     public func generate(promptTokens: [Int], options generation: GenerationOptions, session: InferenceSession,
                          onText: (String) -> Void = { _ in }) throws -> SupervisedGeneration {
         let run = attach(promptTokens: promptTokens, options: generation, session: session)
+        // The start receipt goes in before any computation; if it cannot, nothing is generated.
+        do { try run.begin() } catch {
+            _ = try? run.finish(nil)  // stops S's thread
+            throw error
+        }
         let result: GenerationResult
         do {
             result = try model.generate(promptTokens: promptTokens, options: generation, session: session,

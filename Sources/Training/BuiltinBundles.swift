@@ -63,17 +63,26 @@ public struct BuiltinBundle: Sendable {
         return try ProbeTrainer.train(try ActivationStore(scratch), options: options)
     }
 
-    /// Whether a usable copy is cached: present, and the pinned bytes (a copy from another
-    /// version of the project is rebuilt).
-    public var isCached: Bool {
-        guard let b = try? SupervisorBundle.load(folder) else { return false }
-        return expectedSHA256 == nil || b.sha256 == expectedSHA256
+    /// The bundle in `folder` if it loads and its SHA-256 (over bundle.json and the weights) is
+    /// the pinned one; nil otherwise, with `progress` told when a copy is there but differs.
+    func pinnedCopy(at folder: URL, progress: (String) -> Void) -> SupervisorBundle? {
+        guard let cached = try? SupervisorBundle.load(folder) else { return nil }
+        guard let expected = expectedSHA256, cached.sha256 != expected else { return cached }
+        progress("the cached copy in \(folder.path) has SHA-256 \(cached.sha256), not the pinned \(expected): "
+                 + "it was changed; rebuilding it")
+        return nil
     }
 
-    /// The cached bundle, trained and written first when missing or stale. `progress` receives
-    /// a warning when the trained bytes differ from the pinned hash.
+    /// Whether a usable copy is cached: present, and the pinned bytes (a copy from another
+    /// version of the project is rebuilt).
+    public var isCached: Bool { pinnedCopy(at: folder, progress: { _ in }) != nil }
+
+    /// The cached bundle, trained and written first when missing or stale. Every load checks the
+    /// cached copy against the pin (SHA-256 over bundle.json and the weights), so an edited copy —
+    /// a threshold raised in bundle.json, say — is never used: it is reported and rebuilt.
+    /// `progress` receives a warning when the trained bytes differ from the pinned hash.
     public func load(threads: Int, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
-        if isCached, let b = try? SupervisorBundle.load(folder) { return b }
+        if let cached = pinnedCopy(at: folder, progress: progress) { return cached }
         let lm = try LanguageModel.load(model)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bundle-\(name)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }

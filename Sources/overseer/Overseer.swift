@@ -8,5 +8,5 @@ struct Overseer: ParsableCommand {
         subcommands: [ModelsCommand.self, InspectCommand.self, GenerateCommand.self, ScoreCommand.self,
                       DataCommand.self, CollectCommand.self, TrainCommand.self, EvalCommand.self, BundlesCommand.self, ReceiptsCommand.self,
                       SAECommand.self, CompareProbesCommand.self,
-                      BenchCommand.self, VerifyCommand.self, RegionsCommand.self, TokenizeCommand.self])
+                      BenchCommand.self, VerifyCommand.self, CheckpointCommand.self, RegionsCommand.self, TokenizeCommand.self])
 }

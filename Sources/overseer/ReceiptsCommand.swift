@@ -10,11 +10,10 @@ struct ReceiptsCommand: ParsableCommand {
     @Argument(help: "The receipts database.") var database: String
     @Option(name: .customLong("run"), help: "Only this run.") var runID: String?
     @Option(help: "Only the receipt with this sequence number.") var seq: Int64?
-    @Option(help: "Only receipts of this kind (halt, flag, log, fail_closed, summary).") var kind: String?
+    @Option(help: "Only receipts of this kind (start, halt, flag, log, fail_closed, summary).") var kind: String?
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no such file: \(database)") }
-        let rows = try ReceiptStore(path: database).rows(runID: runID)
+        let rows = try ReceiptStore(readOnly: database).rows(runID: runID)
             .filter { r in (seq == nil || r.seq == seq) && (kind == nil || r.kind == kind) }
         struct Printed: Encodable {
             var seq: Int64, run: String, kind: String, prevHash: String, hash: String, signature: String?

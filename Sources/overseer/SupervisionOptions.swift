@@ -19,13 +19,19 @@ struct SupervisionOptions: ParsableArguments {
     var deadlineMs: Double = 1000
     @Option(name: .customLong("sign-key"), help: "Ed25519 private key file (32 bytes, raw or hex) to sign receipts.")
     var signKey: String?
+    @Option(name: .customLong("expect-sha256"),
+            help: "Refuse the bundle unless its SHA-256 (over bundle.json and the weights) is this one.")
+    var expectSHA256: String?
 
     func check() throws {
         guard mode == "sync" || mode == "async" else { throw ValidationError("--mode must be sync or async") }
         guard lag >= 0 && lag <= 4096 else { throw ValidationError("--lag must be between 0 and 4096") }
         guard deadlineMs > 0 && deadlineMs.isFinite else { throw ValidationError("--deadline-ms must be > 0") }
-        if supervisor == nil && (receipts != nil || signKey != nil) {
-            throw ValidationError("--receipts and --sign-key need --supervisor")
+        if supervisor == nil && (receipts != nil || signKey != nil || expectSHA256 != nil) {
+            throw ValidationError("--receipts, --sign-key and --expect-sha256 need --supervisor")
+        }
+        if let h = expectSHA256, h.count != 64 || !h.allSatisfy(\.isHexDigit) {
+            throw ValidationError("--expect-sha256 must be 64 hex digits")
         }
     }
 
@@ -33,6 +39,9 @@ struct SupervisionOptions: ParsableArguments {
     func makeSupervisor(model: LanguageModel) throws -> Supervisor? {
         guard let supervisor else { return nil }
         let bundle = try Self.loadBundle(supervisor, threads: ThreadsOption.defaultThreads)
+        if let expected = expectSHA256?.lowercased(), bundle.sha256 != expected {
+            throw ValidationError("bundle \(supervisor) has SHA-256 \(bundle.sha256), not the expected \(expected) (--expect-sha256): it was changed or is another bundle")
+        }
         let store = try receipts.map { try ReceiptStore(path: $0) }
         let signer = try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) }
         let options = SupervisorOptions(mode: mode == "async" ? .async(lag: lag) : .sync, deadlineMilliseconds: deadlineMs,

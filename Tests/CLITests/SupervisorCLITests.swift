@@ -44,16 +44,8 @@ final class SupervisorCLITests: XCTestCase {
         let sha = try run(["verify", "--help"])  // the binary runs
         XCTAssertEqual(sha.status, 0)
 
-        // A bundle for this model: a probe on both layers, halting on a high score.
         let modelHash = try sha256(of: modelURL)
-        var b = BundleBuilder(name: "cli", model: ModelBinding(sha256: modelHash))
-        var g = SeededGenerator(seed: 3)
-        for l in 0..<2 {
-            try b.add(LinearProbe(id: "p\(l)", tap: .residPost(l), weight: (0..<64).map { _ in g.normal() / 8 }, bias: 0))
-        }
-        b.rules = [RuleSpec(id: "flag", detectors: ["p0", "p1"], threshold: 0, action: .flag, scope: .generation)]
-        let bundleDir = dir.appendingPathComponent("cli.bundle")
-        try b.build().write(to: bundleDir)
+        let bundleDir = try writeFlagBundle(for: modelURL)
         let db = dir.appendingPathComponent("r.sqlite").path
 
         let gen = try run(["generate", "-m", modelURL.path, "-p", "the cat", "-n", "4", "--threads", "1",
@@ -62,8 +54,8 @@ final class SupervisorCLITests: XCTestCase {
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(gen.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(json["halted"] as? Bool, false)
         XCTAssertEqual((json["verdicts"] as? [Any])?.count, 4)
-        XCTAssertEqual(json["receipt_ids"] as? [Int], [1, 2, 3, 4])
-        XCTAssertEqual(json["summary_receipt_id"] as? Int, 5)
+        XCTAssertEqual(json["receipt_ids"] as? [Int], [2, 3, 4, 5])  // #1 is the run's start
+        XCTAssertEqual(json["summary_receipt_id"] as? Int, 6)
 
         // A halting run, async.
         var h = BundleBuilder(name: "halt", model: ModelBinding(sha256: modelHash))
@@ -114,6 +106,139 @@ final class SupervisorCLITests: XCTestCase {
         let refused = try run(["generate", "-m", modelURL.path, "-p", "x", "-n", "1", "--supervisor", otherDir.path])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("trained for the model"), refused.stderr)
+    }
+
+    /// N supervised `generate` processes started together on one log that already holds runs:
+    /// every run lands, in one chain, and the log verifies.
+    func testConcurrentProcessesAppendToOneLog() throws {
+        let modelURL = try TinyModel.write()
+        let dir = modelURL.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundleDir = try writeFlagBundle(for: modelURL)
+        let db = dir.appendingPathComponent("r.sqlite").path
+        @Sendable func generate(_ i: Int) throws -> OverseerBinary.Result {
+            try OverseerBinary.run(["generate", "-m", modelURL.path, "-p", "the cat \(i)", "-n", "3", "--threads", "1",
+                                    "--supervisor", bundleDir.path, "--receipts", db, "--json"]
+                                   + (i % 2 == 0 ? [] : ["--mode", "async", "--lag", "1"]))
+        }
+        var receipts = 0
+        func count(_ r: OverseerBinary.Result) throws {
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout + r.stderr)
+            receipts += try XCTUnwrap(json["verdicts"] as? [Any]).count + 2  // events, start, summary
+        }
+        for i in 0..<2 { try count(try generate(i)) }
+
+        let n = 5
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var all: [Int: OverseerBinary.Result] = [:]
+            var failures: [Int: String] = [:]
+        }
+        let results = Results()
+        let group = DispatchGroup()
+        for i in 0..<n {
+            group.enter()
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(20 * i)) {
+                let r = Result { try generate(i) }
+                results.lock.lock()
+                switch r {
+                case .success(let out): results.all[i] = out
+                case .failure(let e): results.failures[i] = "\(e)"
+                }
+                results.lock.unlock()
+                group.leave()
+            }
+        }
+        XCTAssertEqual(group.wait(timeout: .now() + 300), .success)
+        XCTAssertEqual(results.failures, [:])
+        var runIDs = Set<String>()
+        for i in 0..<n {
+            let r = try XCTUnwrap(results.all[i])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+            runIDs.insert(try XCTUnwrap(json["run_id"] as? String))
+            try count(r)
+        }
+        XCTAssertEqual(runIDs.count, n)
+
+        let verify = try OverseerBinary.run(["verify", db, "--json"])
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        let vj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any])
+        let runs = try XCTUnwrap(vj["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.count, n + 2)
+        XCTAssertTrue(runIDs.isSubset(of: Set(runs.compactMap { $0["run_id"] as? String })))
+        XCTAssertTrue(runs.allSatisfy { $0["replayed"] as? Bool == true })
+        XCTAssertEqual(vj["receipts"] as? Int, receipts)
+    }
+
+    /// A bundle for the tiny model at `modelURL`: a probe on both layers, flagging every token.
+    func writeFlagBundle(for modelURL: URL) throws -> URL {
+        var b = BundleBuilder(name: "cli", model: ModelBinding(sha256: try sha256(of: modelURL)))
+        var g = SeededGenerator(seed: 3)
+        for l in 0..<2 {
+            try b.add(LinearProbe(id: "p\(l)", tap: .residPost(l), weight: (0..<64).map { _ in g.normal() / 8 }, bias: 0))
+        }
+        b.rules = [RuleSpec(id: "flag", detectors: ["p0", "p1"], threshold: 0, action: .flag, scope: .generation)]
+        let bundleDir = modelURL.deletingLastPathComponent().appendingPathComponent("cli.bundle")
+        try b.build().write(to: bundleDir)
+        return bundleDir
+    }
+
+    /// Signed receipts, a signed checkpoint, and the pins: --signer, --checkpoint,
+    /// --bundle-sha256 (verify) and --expect-sha256 (generate).
+    func testSignersCheckpointsAndPins() throws {
+        let modelURL = try TinyModel.write()
+        let dir = modelURL.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundleDir = try writeFlagBundle(for: modelURL)
+        let db = dir.appendingPathComponent("r.sqlite").path
+        let key = dir.appendingPathComponent("k.key"), other = dir.appendingPathComponent("o.key")
+        try Data((0..<32).map { UInt8($0) }).write(to: key)
+        try Data((0..<32).map { UInt8(100 + $0) }).write(to: other)
+        func generate(_ extra: [String]) throws -> OverseerBinary.Result {
+            try OverseerBinary.run(["generate", "-m", modelURL.path, "-p", "the cat", "-n", "2", "--threads", "1",
+                                    "--supervisor", bundleDir.path, "--receipts", db, "--json"] + extra)
+        }
+        XCTAssertEqual(try generate(["--sign-key", key.path]).status, 0)
+
+        // The bundle pin at generate time.
+        let bundleSHA = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(
+            try OverseerBinary.run(["receipts", db, "--kind", "start"]).stdout.utf8)) as? [[String: Any]])?.first
+            .flatMap { (($0["body"] as? [String: Any])?["payload"] as? [String: Any])?["bundle"] as? [String: Any] }?["sha256"] as? String)
+        XCTAssertEqual(try generate(["--sign-key", key.path, "--expect-sha256", bundleSHA]).status, 0)
+        let wrong = try generate(["--expect-sha256", String(repeating: "ab", count: 32)])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("--expect-sha256"), wrong.stderr)
+
+        // A checkpoint of the head, signed.
+        let cp = dir.appendingPathComponent("head.json").path
+        let made = try OverseerBinary.run(["checkpoint", db, "--sign-key", key.path, "-o", cp])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let ok = try OverseerBinary.run(["verify", db, "--checkpoint", cp, "--bundle-sha256", bundleSHA])
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("signer "), ok.stdout)
+        XCTAssertTrue(ok.stdout.contains("checkpoint: receipts 1...8"), ok.stdout)
+        let foreign = try OverseerBinary.run(["verify", db, "--bundle-sha256", String(repeating: "cd", count: 32)])
+        XCTAssertEqual(foreign.status, 1)
+        XCTAssertTrue(foreign.stdout.contains("not the expected"), foreign.stdout)
+
+        // The public key pins the signer: every receipt so far is signed by it.
+        let keyHex = try XCTUnwrap(ok.stdout.split(separator: "\n").first { $0.hasPrefix("signer ") }?
+            .split(separator: " ")[1].dropLast())
+        XCTAssertEqual(try OverseerBinary.run(["verify", db, "--chain-only", "--signer", String(keyHex)]).status, 0)
+        // A run signed by another key, and an unsigned one, break the pin.
+        XCTAssertEqual(try generate(["--sign-key", other.path]).status, 0)
+        let pinned = try OverseerBinary.run(["verify", db, "--chain-only", "--signer", String(keyHex)])
+        XCTAssertEqual(pinned.status, 1)
+        XCTAssertTrue(pinned.stdout.contains("not by the expected signer"), pinned.stdout)
+
+        // Not a receipt log: one line, exit status non-zero, the file untouched.
+        let empty = dir.appendingPathComponent("empty.sqlite").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let refused = try OverseerBinary.run(["verify", empty])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("not a receipt log"), refused.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: empty)).count, 0)
     }
 
     func sha256(of url: URL) throws -> String {

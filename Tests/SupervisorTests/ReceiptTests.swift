@@ -5,15 +5,7 @@ import Models
 import TestSupport
 @testable import Supervisor
 
-final class ReceiptTests: XCTestCase {
-    var fx: TinyFixture!
-    var dbPath: String!
-
-    override func setUpWithError() throws {
-        fx = try TinyFixture.make()
-        dbPath = fx.folder.appendingPathComponent("receipts.sqlite").path
-    }
-    override func tearDown() { fx?.remove() }
+final class ReceiptTests: ReceiptTestCase {
 
     /// Two runs written to the log: one flagging every token, one halting on the 3rd generated token.
     func writeRuns(signer: ReceiptSigner? = nil) throws -> ReceiptStore {
@@ -23,8 +15,9 @@ final class ReceiptTests: XCTestCase {
         let flag = try Supervisor(bundle: SupervisorBundle.load(flagFolder), model: fx.model,
                                   options: SupervisorOptions(receipts: store, signer: signer))
         let a = try flag.generate(promptTokens: fx.prompt, options: GenerationOptions(maxTokens: 4), session: fx.session())
-        XCTAssertEqual(a.report.receiptSeqs, [1, 2, 3, 4])
-        XCTAssertEqual(a.report.summarySeq, 5)
+        XCTAssertEqual(a.report.startSeq, 1)
+        XCTAssertEqual(a.report.receiptSeqs, [2, 3, 4, 5])
+        XCTAssertEqual(a.report.summarySeq, 6)
 
         let haltFolder = fx.folder.appendingPathComponent("halt.bundle")
         try fx.bundle(threshold: 0, action: .halt, aggregation: Aggregation(kind: .max, window: 2)).write(to: haltFolder)
@@ -40,14 +33,20 @@ final class ReceiptTests: XCTestCase {
     func testReceiptsHoldWhatReplayNeedsAndVerify() throws {
         let store = try writeRuns()
         let rows = try store.rows()
-        XCTAssertEqual(rows.map(\.kind), ["flag", "flag", "flag", "flag", "summary", "halt", "summary"])
+        XCTAssertEqual(rows.map(\.kind), ["start", "flag", "flag", "flag", "flag", "summary", "start", "halt", "summary"])
         XCTAssertEqual(rows.first?.prevHash, ReceiptStore.genesis)
-        let event = try Verifier.decodeEvent(rows[0])
+        let event = try Verifier.decodeEvent(rows[1])
         XCTAssertEqual(event.modelSHA256, fx.sha)
         XCTAssertEqual(event.verdict.contributions.count, 8)
         XCTAssertEqual(event.verdict.aggregation, Aggregation(kind: .ema, window: 3))
         XCTAssertEqual(event.engine.threads, 1)
-        let summary = try Verifier.decodeSummary(rows[6])
+        let summary = try Verifier.decodeSummary(rows[8])
+        XCTAssertEqual(try Verifier.decode(RunStart.self, rows[6]), summary.start)
+        // One flat object: the start's keys sit beside the summary's own.
+        let payload = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(rows[8].body.utf8)) as? [String: Any])?["payload"] as? [String: Any])
+        XCTAssertNotNil(payload["prompt_tokens"])
+        XCTAssertNotNil(payload["judged_tokens"])
+        XCTAssertNil(payload["start"])
         XCTAssertEqual(summary.sampling.seed, 7)
         XCTAssertEqual(summary.promptTokens, fx.prompt)
         XCTAssertEqual(summary.judgedTokens.count, 1)
@@ -64,29 +63,17 @@ final class ReceiptTests: XCTestCase {
         let store = try writeRuns()
         XCTAssertThrowsError(try store.execute("UPDATE receipts SET kind = 'log' WHERE seq = 1"))
         XCTAssertThrowsError(try store.execute("DELETE FROM receipts WHERE seq = 1"))
-        XCTAssertEqual(try store.rows().count, 7)
+        XCTAssertEqual(try store.rows().count, 9)
         let mode = try store.queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         XCTAssertEqual(mode, "wal")
         let sync = try store.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
         XCTAssertEqual(sync, 2)  // FULL
     }
 
-    /// The attacker drops the triggers first.
-    func tamper(_ store: ReceiptStore, _ sql: String) throws {
-        try store.execute("DROP TRIGGER receipts_no_update; DROP TRIGGER receipts_no_delete; " + sql)
-    }
+    func tamper(_ store: ReceiptStore, _ sql: String) throws { try Forger.tamper(store, sql) }
 
     /// Writes `rows` back with a freshly computed, consistent chain (a forger with write access).
-    func rechain(_ store: ReceiptStore, _ rows: [ReceiptRow]) throws {
-        var prev = ReceiptStore.genesis
-        var sql = ""
-        for r in rows {
-            let h = ReceiptStore.hash(prev: prev, body: Data(r.body.utf8))
-            sql += "UPDATE receipts SET body = '\(r.body.replacingOccurrences(of: "'", with: "''"))', prev_hash = '\(prev)', hash = '\(h)' WHERE seq = \(r.seq);\n"
-            prev = h
-        }
-        try tamper(store, sql)
-    }
+    func rechain(_ store: ReceiptStore, _ rows: [ReceiptRow]) throws { try Forger.rewrite(store, rows) }
 
     func testEditedByteIsDetected() throws {
         let store = try writeRuns()
@@ -110,12 +97,12 @@ final class ReceiptTests: XCTestCase {
         XCTAssertTrue(report.firstMismatch!.contains("#3"), report.firstMismatch!)
     }
 
-    func testDeletedSummaryIsDetected() throws {
+    func testDeletedMiddleSummaryIsDetected() throws {
         let store = try writeRuns()
-        try tamper(store, "DELETE FROM receipts WHERE seq = 7")
+        try tamper(store, "DELETE FROM receipts WHERE seq = 6")
         let report = try Verifier.verify(store: store, replay: false)
         XCTAssertFalse(report.ok)
-        XCTAssertTrue(report.firstMismatch!.contains("no summary"), report.firstMismatch!)
+        XCTAssertTrue(report.firstMismatch!.contains("#6"), report.firstMismatch!)
     }
 
     func testReorderedRowsAreDetected() throws {
@@ -134,9 +121,9 @@ final class ReceiptTests: XCTestCase {
     func testRehashedForgeryIsCaughtByReplay() throws {
         let store = try writeRuns()
         var rows = try store.rows()
-        let original = try Verifier.decodeEvent(rows[1]).verdict.activationSHA256!
+        let original = try Verifier.decodeEvent(rows[2]).verdict.activationSHA256!
         let forged = (original.first == "0" ? "1" : "0") + original.dropFirst()
-        rows[1].body = rows[1].body.replacingOccurrences(of: original, with: forged)
+        rows[2].body = rows[2].body.replacingOccurrences(of: original, with: forged)
         try rechain(store, rows)
         XCTAssertNil(Verifier.checkChain(try store.rows()), "the forged chain is consistent")
         let report = try Verifier.verify(store: store)
@@ -147,14 +134,10 @@ final class ReceiptTests: XCTestCase {
     func testReplayDetectsAForgedGeneratedToken() throws {
         let store = try writeRuns()
         var rows = try store.rows()
-        var summary = try Verifier.decodeSummary(rows[4])
+        var summary = try Verifier.decodeSummary(rows[5])
         summary.judgedTokens[1] = (summary.judgedTokens[1] + 1) % 200
-        // Re-encode the summary in its envelope and re-chain from there.
-        let env = try JSONDecoder().decode(ReceiptEnvelope<RunSummary>.self, from: Data(rows[4].body.utf8))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        rows[4].body = String(decoding: try encoder.encode(ReceiptEnvelope(seq: env.seq, runID: env.runID, kind: env.kind, time: env.time,
-                                                                          signer: env.signer, payload: summary)), as: UTF8.self)
+        summary.generatedTokens = summary.judgedTokens
+        rows[5].body = try Forger.rewrite(rows[5].body, RunSummary.self) { $0 = summary }
         try rechain(store, rows)
         let report = try Verifier.verify(store: store)
         XCTAssertFalse(report.ok)
