@@ -22,19 +22,58 @@
 
 import Foundation
 
-/// Free-form JSON (training metadata), kept exactly as decoded.
+/// Free-form JSON (training metadata), kept exactly as decoded. Integers stay integers (a seed
+/// of 2^63 + 1 survives; a Double would round it), so typed records such as a training report
+/// decode back from it unchanged (`decode(as:)`).
 public enum JSONValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
+    /// A number written without a fraction or exponent that fits Int64.
+    case integer(Int64)
+    /// An integer above Int64.max that fits UInt64.
+    case unsigned(UInt64)
     case number(Double)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// The value of any of the numeric cases as a Double.
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let i): return Double(i)
+        case .unsigned(let u): return Double(u)
+        case .number(let n): return n
+        default: return nil
+        }
+    }
+
+    /// Numbers are equal by value whatever case holds them (JSON text does not tell 2 from 2.0);
+    /// everything else by case and payload.
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.integer(let x), .integer(let y)): return x == y
+        case (.unsigned(let x), .unsigned(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)): return x == y
+        case (.number, _), (_, .number): return a.doubleValue != nil && a.doubleValue == b.doubleValue
+        default: return false
+        }
+    }
+
+    /// The value as JSON text, then decoded as `T`: typed access to metadata stored free-form.
+    public func decode<T: Decodable>(as type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
+    }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int64.self) { self = .integer(i) }
+        else if let u = try? c.decode(UInt64.self) { self = .unsigned(u) }
         else if let n = try? c.decode(Double.self) { self = .number(n) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
@@ -46,6 +85,8 @@ public enum JSONValue: Sendable, Equatable, Codable {
         switch self {
         case .null: try c.encodeNil()
         case .bool(let b): try c.encode(b)
+        case .integer(let i): try c.encode(i)
+        case .unsigned(let u): try c.encode(u)
         case .number(let n): try c.encode(n)
         case .string(let s): try c.encode(s)
         case .array(let a): try c.encode(a)

@@ -73,7 +73,7 @@ public struct SAELensConfig: Sendable, Equatable, Decodable {
 
     /// The scale of "expected_average_only_in" recorded by us, if any.
     public var normScalingFactor: Float? {
-        if case .number(let n)? = overseer["norm_scaling_factor"] { return Float(n) }
+        if let n = overseer["norm_scaling_factor"]?.doubleValue { return Float(n) }
         return nil
     }
 
@@ -414,23 +414,23 @@ public enum SAELensFolder {
         var cfg: [String: JSONValue] = [:]
         if case .topK(let k) = sae.architecture {
             activation = "topk"
-            kwargs["k"] = .number(Double(k))
-            cfg["k"] = .number(Double(k))
+            kwargs["k"] = .integer(Int64(k))
+            cfg["k"] = .integer(Int64(k))
             cfg["rescale_acts_by_decoder_norm"] = .bool(false)
         } else {
             activation = "relu"
         }
         let llm: [String: JSONValue] = [
-            "hook_name": opt(m.hookName, JSONValue.string), "hook_head_index": opt(m.hookHeadIndex) { .number(Double($0)) },
-            "model_name": opt(m.modelName, JSONValue.string), "context_size": opt(m.contextSize) { .number(Double($0)) },
+            "hook_name": opt(m.hookName, JSONValue.string), "hook_head_index": opt(m.hookHeadIndex) { .integer(Int64($0)) },
+            "model_name": opt(m.modelName, JSONValue.string), "context_size": opt(m.contextSize) { .integer(Int64($0)) },
             "prepend_bos": opt(m.prependBOS, JSONValue.bool), "dataset_path": opt(m.datasetPath, JSONValue.string),
         ]
         for (key, value) in llm { cfg[key] = value }
-        cfg["hook_layer"] = opt(m.hookLayer) { .number(Double($0)) }
+        cfg["hook_layer"] = opt(m.hookLayer) { .integer(Int64($0)) }
         cfg["metadata"] = .object(llm)
         cfg["architecture"] = .string(sae.architecture.saeLensName)
-        cfg["d_in"] = .number(Double(D))
-        cfg["d_sae"] = .number(Double(L))
+        cfg["d_in"] = .integer(Int64(D))
+        cfg["d_sae"] = .integer(Int64(L))
         cfg["dtype"] = .string("float32")
         cfg["device"] = .string("cpu")
         cfg["apply_b_dec_to_input"] = .bool(sae.applyBDecToInput)
@@ -439,7 +439,7 @@ public enum SAELensFolder {
         cfg["finetuning_scaling_factor"] = .bool(false)
         cfg["reshape_activations"] = .string("none")
         var overseer = m.extra
-        overseer["format_version"] = .number(Double(extrasVersion))
+        overseer["format_version"] = .integer(Int64(extrasVersion))
         switch normalization {
         case .none:
             cfg["normalize_activations"] = .string("none")

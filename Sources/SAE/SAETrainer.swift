@@ -444,24 +444,24 @@ final class TrainingRun: @unchecked Sendable {
     /// timings, so the same run always writes the same bytes.
     func trainingRecord(steps: Int, sparsityWarmup: Int) -> JSONValue {
         var o: [String: JSONValue] = [
-            "architecture": .string(config.architecture.description), "latents": .number(Double(L)),
-            "batch_size": .number(Double(B)), "steps": .number(Double(steps)), "tokens": .number(Double(tokens)),
+            "architecture": .string(config.architecture.description), "latents": .integer(Int64(L)),
+            "batch_size": .integer(Int64(B)), "steps": .integer(Int64(steps)), "tokens": .integer(Int64(tokens)),
             "learning_rate": .number(Double(config.effectiveLearningRate)), "seed": .string(String(config.seed)),
-            "epochs": .number(Double(config.epochs)), "unit_norm_decoder": .bool(config.unitNormDecoder),
+            "epochs": .integer(Int64(config.epochs)), "unit_norm_decoder": .bool(config.unitNormDecoder),
         ]
         switch config.architecture {
         case .topK:
-            o["dead_after_tokens"] = .number(Double(config.deadAfterTokens))
-            o["aux_k"] = .number(Double(kAux))
+            o["dead_after_tokens"] = .integer(Int64(config.deadAfterTokens))
+            o["aux_k"] = .integer(Int64(kAux))
             o["aux_coefficient"] = .number(Double(config.auxCoefficient))
         case .relu:
             o["l1_coefficient"] = .number(Double(config.l1Coefficient))
-            o["sparsity_warmup_steps"] = .number(Double(sparsityWarmup))
+            o["sparsity_warmup_steps"] = .integer(Int64(sparsityWarmup))
         case .jumpReLU:
             o["l0_coefficient"] = .number(Double(config.l0Coefficient))
             o["bandwidth"] = .number(Double(config.jumpReLUBandwidth))
             o["initial_threshold"] = .number(Double(config.jumpReLUInitialThreshold))
-            o["sparsity_warmup_steps"] = .number(Double(sparsityWarmup))
+            o["sparsity_warmup_steps"] = .integer(Int64(sparsityWarmup))
         }
         return .object(o)
     }

@@ -40,8 +40,7 @@ public enum BundleEvaluator {
     public static func settings(of bundle: SupervisorBundle, fallback: CollectionSettings) throws -> CollectionSettings {
         var s = fallback
         if case .object(let training)? = bundle.manifest.training, let collection = training["collection"] {
-            let data = try JSONEncoder().encode(collection)
-            s = try JSONDecoder().decode(CollectionSettings.self, from: data)
+            s = try collection.decode(as: CollectionSettings.self)
         }
         s.modelSHA256 = bundle.manifest.model.sha256
         s.taps = Array(Set(bundle.detectors.map(\.tap))).sorted().map(\.description)

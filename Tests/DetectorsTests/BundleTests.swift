@@ -138,3 +138,22 @@ final class BundleTests: XCTestCase {
         XCTAssertEqual((0..<6).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }, [1, 2, 3, 4, 5, 6])
     }
 }
+
+/// Training metadata is free-form JSON, but numbers keep their kind: integers (seeds above 2^53
+/// included) survive a write and a read, and a typed record decodes back unchanged.
+final class JSONValueTests: XCTestCase {
+    struct Record: Codable, Equatable { var seed: UInt64; var rows: Int; var auroc: Double; var name: String }
+
+    func testIntegersSurviveAndTypedRecordsRoundTrip() throws {
+        let record = Record(seed: UInt64.max - 6, rows: 1320, auroc: 0.972, name: "harm")
+        let value = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(record))
+        guard case .object(let o) = value else { return XCTFail("not an object") }
+        XCTAssertEqual(o["seed"], .unsigned(UInt64.max - 6))
+        XCTAssertEqual(o["rows"], .integer(1320))
+        XCTAssertEqual(o["auroc"], .number(0.972))
+        XCTAssertEqual(try value.decode(as: Record.self), record)
+        XCTAssertEqual(JSONValue.integer(-5).doubleValue, -5)
+        // Written as before: an integer-valued number has no fraction either way.
+        XCTAssertEqual(String(decoding: try JSONEncoder().encode(JSONValue.integer(1320)), as: UTF8.self), "1320")
+    }
+}
