@@ -58,7 +58,7 @@ let package = Package(
                 dependencies: ["Kernels", "Formats", "Taps", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: language + compute),
         .target(name: "Supervisor",
-                dependencies: ["Models", "Detectors", "Taps",
+                dependencies: ["Models", "Detectors", "Taps", "Steering",
                                .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: language),

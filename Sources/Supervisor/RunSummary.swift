@@ -5,6 +5,7 @@ import Crypto
 import Detectors
 import Foundation
 import Models
+import Steering
 
 /// How S is attached to generation.
 public enum SupervisionMode: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -135,13 +136,16 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var scores: ScoreTable
     public var startedAt: String
     public var endedAt: String
+    /// The steering plan the run's activations were edited by (sources and vectors with their
+    /// SHA-256); absent for plain supervision, and in logs written before steering existed.
+    public var steering: SteeringSpec?
 
     enum CodingKeys: String, CodingKey {
         case model, bundle, engine, promptSHA256 = "prompt_sha256", promptTokens = "prompt_tokens", sampling
         case maxTokens = "max_tokens", stopStrings = "stop_strings", generatedTokens = "generated_tokens"
         case judgedTokens = "judged_tokens", finishReason = "finish_reason", halted, gateError = "gate_error"
         case verdictCounts = "verdict_counts", eventCount = "event_count", scores
-        case startedAt = "started_at", endedAt = "ended_at"
+        case startedAt = "started_at", endedAt = "ended_at", steering
     }
 
     /// SHA-256 of the token ids as little-endian u32.

@@ -115,6 +115,8 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
     // MARK: TokenGate
 
     public func admit(token: Int?, position: Int, generatedIndex: Int?) throws -> Bool {
+        // No token leaves a run whose activations were edited by anything but the recorded plan.
+        try supervisor.checkEditor(of: session)
         if let token { judgedTokens.append(token) }
         if stopped { return false }
         if judge.taps.isEmpty { return true }
@@ -332,6 +334,7 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
             scores: ScoreTable(firstPosition: first, evaluatedThrough: through,
                                detectors: s.policy.detectors.map(\.id), rows: rows),
             startedAt: stamp.string(from: startedAt),
-            endedAt: stamp.string(from: Date()))
+            endedAt: stamp.string(from: Date()),
+            steering: s.options.steering?.spec)
     }
 }

@@ -17,6 +17,7 @@ import Crypto
 import Detectors
 import Foundation
 import Models
+import Steering
 
 /// The outcome of `overseer verify`.
 public struct VerificationReport: Sendable, Codable {
@@ -121,7 +122,7 @@ public enum Verifier {
                     let lm = try loadModel(summary, override: model, cache: &models)
                     let b = try loadBundle(summary, override: bundle, registry: registry)
                     if let mismatch = try replayRun(summary, events: events, model: lm, bundle: b, threads: threads,
-                                                    result: &result) {
+                                                    registry: registry, result: &result) {
                         report.ok = false
                         report.firstMismatch = "run \(s.runID): \(mismatch)"
                         report.runs.append(result)
@@ -167,11 +168,23 @@ public enum Verifier {
 
     /// Replays one run; returns the first mismatch, or nil.
     static func replayRun(_ s: RunSummary, events: [(Int64, EventReceipt)], model lm: LanguageModel, bundle: SupervisorBundle,
-                          threads: Int?, result: inout VerificationReport.RunResult) throws -> String? {
-        let options = SupervisorOptions(mode: .sync, deadlineMilliseconds: 1e12, topContributions: s.engine.topContributions)
+                          threads: Int?, registry: DetectorRegistry = .standard,
+                          result: inout VerificationReport.RunResult) throws -> String? {
+        // A steered run is replayed with its recorded plan, rebuilt from the same files: a file
+        // whose SHA-256 (or a vector whose SHA-256) differs is refused.
+        var steering: SteeringPlan?
+        if let spec = s.steering {
+            do { steering = try SteeringPlan.build(spec, model: lm.config, registry: registry) } catch {
+                return "steering: \(error)"
+            }
+            guard steering?.spec == spec else { return "steering: the rebuilt plan's record differs from the recorded one" }
+        }
+        let options = SupervisorOptions(mode: .sync, deadlineMilliseconds: 1e12, topContributions: s.engine.topContributions,
+                                        steering: steering)
         let supervisor = try Supervisor(bundle: bundle, model: lm, modelSHA256: s.model.sha256, options: options)
         let session = InferenceSession(model: lm.transformer, contextLength: s.engine.contextLength,
                                        maxBatch: s.engine.maxBatch, threads: threads ?? s.engine.threads)
+        session.editor = steering
         guard RunSummary.tokensHash(s.promptTokens) == s.promptSHA256 else { return "prompt tokens do not match their hash" }
         let generation = GenerationOptions(maxTokens: s.maxTokens, sampling: s.sampling, stopStrings: s.stopStrings)
         let run = supervisor.attach(promptTokens: s.promptTokens, options: generation, session: session)
