@@ -54,26 +54,6 @@ public struct ContrastPair: Sendable, Equatable, Codable {
     }
 }
 
-/// Activations of the last token of each text at `blocks.N.hook_resid_post` for chosen layers.
-final class LastTokenSink: TapSink {
-    let points: Set<TapPoint>
-    let layers: [Int]
-    private var last = -1
-    private(set) var rows: [Int: [Float]] = [:]    // layer → [D] at position `last`
-
-    init(layers: [Int]) {
-        self.layers = layers
-        points = Set(layers.map { TapPoint.residPost($0) })
-    }
-
-    func begin(lastPosition: Int) { last = lastPosition }
-
-    func receive(_ point: TapPoint, position: Int, values: UnsafeBufferPointer<Float>) {
-        guard position == last, case .residPost(let l) = point else { return }
-        rows[l] = Array(values)
-    }
-}
-
 /// Control-vector training (see the file header).
 public enum ContrastTrainer {
     /// Layers repeng trains by default: every block but the first (llama.cpp never applies
@@ -86,24 +66,24 @@ public enum ContrastTrainer {
                                session: InferenceSession, progress: (Int, Int) -> Void = { _, _ in })
         throws -> (positive: [Int: [[Float]]], negative: [Int: [[Float]]]) {
         guard !layers.isEmpty else { throw SteeringError.badTrainingData("no layers selected") }
-        let sink = LastTokenSink(layers: layers)
         var pos: [Int: [[Float]]] = [:], neg: [Int: [[Float]]] = [:]
-        func run(_ text: String) throws -> [Int: [Float]] {
+        func run(_ text: String) throws -> [TapPoint: [Float]] {
             let ids = try model.promptTokens(text, chat: chat, system: system)
             guard !ids.isEmpty else { throw SteeringError.badTrainingData("a text has no tokens") }
             guard ids.count <= session.cache.capacity else {
                 throw SteeringError.badTrainingData("a text has \(ids.count) tokens, over the context of \(session.cache.capacity)")
             }
             session.rewind(to: 0)
-            sink.begin(lastPosition: ids.count - 1)
+            let sink = LastRowsSink(points: Set(layers.map { ControlVector.tap(forLayer: $0) }), last: ids.count - 1)
             _ = try session.forward(ids, logits: .none, sink: sink)
             return sink.rows
         }
         for (i, p) in pairs.enumerated() {
             let a = try run(p.positive), b = try run(p.negative)
             for l in layers {
-                pos[l, default: []].append(a[l]!)
-                neg[l, default: []].append(b[l]!)
+                let tap = ControlVector.tap(forLayer: l)
+                pos[l, default: []].append(a[tap]!)
+                neg[l, default: []].append(b[tap]!)
             }
             progress(i + 1, pairs.count)
         }

@@ -9,7 +9,7 @@ import Taps
 struct SteerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "steer", abstract: "Control vectors for steering (see docs/steering.md).",
-        subcommands: [SteerTrainCommand.self])
+        subcommands: [SteerTrainCommand.self, SteerStudyCommand.self])
 }
 
 struct SteerTrainCommand: ParsableCommand {
@@ -98,5 +98,79 @@ struct SteerTrainCommand: ParsableCommand {
                          list.count, s.meanSeparation))
         }
         print("\(output): \(cv.directions.count) directions (\(method.rawValue), \(list.count) pairs), SHA-256 \(out.sha256)")
+    }
+}
+
+struct SteerStudyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study", abstract: "Measure a control vector at several scales: concept rate by a judge probe, wrong-way moves, perplexity.",
+        discussion: """
+        Each prompt is answered greedily with the vector added at each scale (0 is always run as \
+        the baseline). The judge bundle's rule scores each answer as plain text (unsteered): the \
+        concept rate counts answers at or above the rule's threshold; "wrong way" counts answers \
+        whose score moved against the scale's sign compared with the same prompt at scale 0. \
+        With --neutral, the perplexity of that text with the vector active is the cost.
+        """)
+
+    @OptionGroup var modelOption: ModelOption
+    @Option(help: "Control-vector GGUF.") var vector: String
+    @Option(name: .customLong("layers"), help: "Apply the vector to layers A-B only (llama.cpp's indices).") var layers: String?
+    @Option(help: "Judge: a supervisor bundle trained separately (its first rule, or --rule).") var judge: String
+    @Option(help: "The judge's rule.") var rule: String?
+    @Option(help: "Held-out prompts, one per line.") var prompts: String
+    @Flag(help: "Send prompts as a user turn of the chat template.") var chat = false
+    @Option(name: [.customShort("n"), .customLong("max-tokens")], help: "Tokens per answer.") var maxTokens = 48
+    @Option(help: "Scales, comma-separated (e.g. -4,-2,2,4).", transform: { s in
+        try s.split(separator: ",").map { item -> Float in
+            guard let v = Float(item.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                throw ValidationError("--scales: '\(item)' is not a number")
+            }
+            return v
+        }
+    }) var scales: [Float]
+    @Option(help: "Neutral text file for the perplexity cost.") var neutral: String?
+    @Option(help: "Perplexity chunk size.") var context = 128
+    @Option(help: "Example answers kept per scale.") var examples = 3
+    @OptionGroup var threads: ThreadsOption
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard maxTokens >= 1 else { throw ValidationError("-n must be ≥ 1") }
+        guard context >= 4 else { throw ValidationError("--context must be ≥ 4") }
+        guard examples >= 0 else { throw ValidationError("--examples must be ≥ 0") }
+    }
+
+    func run() throws {
+        let lm = try modelOption.load()
+        guard let data = FileManager.default.contents(atPath: prompts) else { throw ValidationError("cannot read \(prompts)") }
+        let list = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        var start: Int?, end: Int?
+        if let layers {
+            let ab = layers.split(separator: "-").map { Int($0) }
+            guard ab.count == 2, let a = ab[0], let b = ab[1], a <= b else { throw ValidationError("--layers must be A-B") }
+            (start, end) = (a, b)
+        }
+        var neutralTokens: [Int] = []
+        if let neutral {
+            guard let d = FileManager.default.contents(atPath: neutral) else { throw ValidationError("cannot read \(neutral)") }
+            neutralTokens = lm.tokenizer.encode(String(decoding: d, as: UTF8.self), parseSpecialTokens: false, addBOS: lm.tokenizer.addBOS)
+        }
+        let study = try SteeringStudy(model: lm, source: .controlVector(files: [ControlVectorFile(path: vector)], layerStart: start, layerEnd: end),
+                                      judge: try loadBundleFolder(judge), rule: rule, prompts: list, chat: chat,
+                                      maxTokens: maxTokens, neutral: neutralTokens, context: context, threads: threads.threads,
+                                      examples: examples)
+        let bar = ProgressLine()
+        var step = 0
+        let total = (Set(scales + [0]).count) * list.count
+        let rows = try study.run(scales: scales) { _ in step += 1; bar.update(min(step, total), total, "answers") }
+        if json { return try printJSON(rows) }
+        print("scale  concept rate  mean judge  wrong way  perplexity")
+        for r in rows {
+            print(String(format: "%5.2f  %12.3f  %10.3f  %9@  %10@", r.scale, r.conceptRate, r.meanJudge,
+                         r.wrongWay.map { String(format: "%.3f", $0) } ?? "-", r.perplexity.map { String(format: "%.3f", $0) } ?? "-"))
+        }
+        for r in rows {
+            for e in r.examples { print(String(format: "[%.2f] %@ → %@ (judge %.3f)", r.scale, e.prompt, e.answer.debugDescription, e.judge)) }
+        }
     }
 }
