@@ -173,11 +173,8 @@ public enum ContrastTrainer {
     }
 
     static func unit(_ v: [Double]) throws -> [Double] {
-        var s = 0.0
-        for x in v { s += x * x }
-        let n = s.squareRoot()
-        guard n > 0, n.isFinite else { throw SteeringError.badTrainingData("the contrast has no direction (norm \(n))") }
-        return v.map { $0 / n }
+        guard let u = unitLength(v) else { throw SteeringError.badTrainingData("the contrast has no direction") }
+        return u
     }
 
     static func unit(_ v: [Double]) throws -> [Float] {

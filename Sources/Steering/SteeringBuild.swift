@@ -179,11 +179,17 @@ extension SteeringPlan {
     }
 }
 
-/// v / ‖v‖ with the norm summed in Double in index order; refuses a zero or non-finite vector.
+/// v / ‖v‖ (see `unitLength`); refuses a zero or non-finite vector.
 func normalized(_ v: [Float], what: String) throws -> [Float] {
-    var s: Double = 0
-    for x in v { s += Double(x) * Double(x) }
+    guard let u = unitLength(v.map(Double.init)) else { throw SteeringError.invalidEdit("\(what) has no direction") }
+    return u.map { Float($0) }
+}
+
+/// v / ‖v‖ with ‖v‖² summed in Double in index order; nil for a zero or non-finite norm.
+func unitLength(_ v: [Double]) -> [Double]? {
+    var s = 0.0
+    for x in v { s += x * x }
     let n = s.squareRoot()
-    guard n > 0, n.isFinite else { throw SteeringError.invalidEdit("\(what) has no direction (norm \(n))") }
-    return v.map { Float(Double($0) / n) }
+    guard n > 0, n.isFinite else { return nil }
+    return v.map { $0 / n }
 }
