@@ -39,7 +39,7 @@ let package = Package(
     products: [
         .executable(name: "overseer", targets: ["overseer"]),
         .library(name: "OverseerKit", targets: ["Kernels", "Formats", "Tokenizers", "Templates", "Taps", "Models",
-                                                  "Detectors", "Supervisor", "Training", "SAE", "Regions"]),
+                                                  "Detectors", "Supervisor", "Training", "SAE", "Regions", "Steering"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,7 +60,7 @@ let package = Package(
                 dependencies: ["Kernels", "Formats", "Taps", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: language + compute),
         .target(name: "Supervisor",
-                dependencies: ["Models", "Detectors", "Taps",
+                dependencies: ["Models", "Detectors", "Taps", "Steering",
                                .product(name: "Crypto", package: "swift-crypto"),
                                .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: language),
@@ -72,8 +72,11 @@ let package = Package(
         .target(name: "SAE", dependencies: ["Kernels", "Formats", "Detectors", "Taps",
                                             .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: language + compute),
+        .target(name: "Steering", dependencies: ["Kernels", "Formats", "Taps", "Models", "Detectors", "SAE",
+                                                 .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: language + compute),
         .executableTarget(name: "overseer",
-                          dependencies: ["Models", "Detectors", "Supervisor", "Training", "SAE", "Regions",
+                          dependencies: ["Models", "Detectors", "Supervisor", "Training", "SAE", "Regions", "Steering",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: language),
         .target(name: "TestSupport", dependencies: ["Kernels", "Formats", "Tokenizers"], path: "Tests/TestSupport",
@@ -91,6 +94,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Supervisor", "TestSupport"], swiftSettings: language),
         .testTarget(name: "RegionsTests", dependencies: ["Regions", "Kernels"], swiftSettings: language),
         .testTarget(name: "SAETests", dependencies: ["SAE", "TestSupport"], swiftSettings: language),
+        .testTarget(name: "SteeringTests", dependencies: ["Steering", "Supervisor", "TestSupport"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
     ]
 )

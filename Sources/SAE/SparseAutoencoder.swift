@@ -127,6 +127,9 @@ public final class SparseAutoencoder: Sendable {
     let thresholdPlus: [Float]?
     /// 1/s, rounded once.
     let outputScale: Float
+    /// 1 / s: what decoded sums are multiplied by (1 without input normalisation). A change δ
+    /// of latent i moves the reconstruction by δ · W_dec[i] · decoderScale.
+    public var decoderScale: Float { outputScale }
 
     /// Validates sizes, finiteness and ranges; never traps on bad values.
     /// - Parameter wEncT: the encoder transposed, [L, D] (SAELens files hold W_enc [D, L]; `SAELensFolder` transposes).

@@ -12,6 +12,8 @@ public enum SupervisorError: Error, Equatable, CustomStringConvertible {
     case receipts(String)
     case key(String)
     case replay(String)
+    /// The session's editor is not the recorded steering plan.
+    case unrecordedEdit(String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum SupervisorError: Error, Equatable, CustomStringConvertible {
         case .receipts(let m): return "receipts: \(m)"
         case .key(let m): return "signing key: \(m)"
         case .replay(let m): return "replay: \(m)"
+        case .unrecordedEdit(let m): return "refused: \(m)"
         }
     }
 }

@@ -6,6 +6,7 @@ import Crypto
 import Detectors
 import Foundation
 import Models
+import Steering
 
 /// How S is attached to generation.
 public enum SupervisionMode: Sendable, Equatable, Codable, CustomStringConvertible {
@@ -127,10 +128,14 @@ public struct RunStart: Sendable, Equatable, Codable {
     public var maxTokens: Int
     public var stopStrings: [String]
     public var startedAt: String
+    /// The steering plan the run's activations are edited by (sources and vectors with their
+    /// SHA-256), recorded before the first token like everything else the run promises; absent
+    /// for plain supervision.
+    public var steering: SteeringSpec?
 
     enum CodingKeys: String, CodingKey {
         case model, bundle, engine, promptSHA256 = "prompt_sha256", promptTokens = "prompt_tokens", sampling
-        case maxTokens = "max_tokens", stopStrings = "stop_strings", startedAt = "started_at"
+        case maxTokens = "max_tokens", stopStrings = "stop_strings", startedAt = "started_at", steering
     }
 }
 

@@ -145,6 +145,8 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
     // MARK: TokenGate
 
     public func admit(token: Int?, position: Int, generatedIndex: Int?) throws -> Bool {
+        // No token leaves a run whose activations were edited by anything but the recorded plan.
+        try supervisor.checkEditor(of: session)
         if let token { judgedTokens.append(token) }
         if stopped { return false }
         if !begun {
@@ -192,7 +194,7 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
                         bundle: BundleRecord(path: s.policy.bundlePath, sha256: s.policy.bundleSHA256, name: s.policy.bundleName),
                         engine: engine, promptSHA256: RunSummary.tokensHash(promptTokens), promptTokens: promptTokens,
                         sampling: generation.sampling, maxTokens: generation.maxTokens, stopStrings: generation.stopStrings,
-                        startedAt: ISO8601DateFormatter().string(from: startedAt))
+                        startedAt: ISO8601DateFormatter().string(from: startedAt), steering: s.options.steering?.spec)
     }
 
     /// The gate's decision for the token at `position`.

@@ -5,6 +5,7 @@ import Crypto
 import Detectors
 import Foundation
 import Models
+import Steering
 import Taps
 
 /// Settings for S.
@@ -18,14 +19,19 @@ public struct SupervisorOptions: @unchecked Sendable {
     /// Where receipts go; nil keeps verdicts in memory only.
     public var receipts: ReceiptStore?
     public var signer: ReceiptSigner?
+    /// The only editor a supervised session may run with: its spec goes into every run's
+    /// summary receipt, and replay rebuilds it. Nil: the session must have no editor at all
+    /// (plain supervision only reads). A run whose session editor is anything else is refused.
+    public var steering: SteeringPlan?
 
     public init(mode: SupervisionMode = .sync, deadlineMilliseconds: Double = 1000, topContributions: Int = 8,
-                receipts: ReceiptStore? = nil, signer: ReceiptSigner? = nil) {
+                receipts: ReceiptStore? = nil, signer: ReceiptSigner? = nil, steering: SteeringPlan? = nil) {
         self.mode = mode
         self.deadlineMilliseconds = deadlineMilliseconds
         self.topContributions = topContributions
         self.receipts = receipts
         self.signer = signer
+        self.steering = steering
     }
 }
 
@@ -76,9 +82,18 @@ public final class Supervisor: @unchecked Sendable {
         SupervisedRun(supervisor: self, prompt: promptTokens, generation: generation, session: session)
     }
 
+    /// Throws unless `session`'s editor is exactly the recorded steering plan (none without one).
+    public func checkEditor(of session: InferenceSession) throws {
+        guard (session.editor as AnyObject?) !== (options.steering as AnyObject?) else { return }
+        throw SupervisorError.unrecordedEdit(options.steering == nil
+            ? "the session has an editor, and plain supervision only reads: pass the plan as SupervisorOptions.steering to record it"
+            : "the session's editor is not the steering plan recorded in SupervisorOptions.steering")
+    }
+
     /// Generates under supervision and finishes the run (writing receipts when configured).
     public func generate(promptTokens: [Int], options generation: GenerationOptions, session: InferenceSession,
                          onText: (String) -> Void = { _ in }) throws -> SupervisedGeneration {
+        try checkEditor(of: session)
         let run = attach(promptTokens: promptTokens, options: generation, session: session)
         // The start receipt goes in before any computation; if it cannot, nothing is generated.
         do { try run.begin() } catch {

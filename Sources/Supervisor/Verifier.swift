@@ -25,6 +25,7 @@ import Crypto
 import Detectors
 import Foundation
 import Models
+import Steering
 
 /// The outcome of `overseer verify`.
 public struct VerificationReport: Sendable, Codable {
@@ -247,9 +248,11 @@ public enum Verifier {
                     let b = try loadBundle(start, override: o.bundle, registry: registry)
                     let mismatch: String?
                     if let summary {
-                        mismatch = try replayRun(summary, events: events, model: lm, bundle: b, threads: o.threads, result: &result)
+                        mismatch = try replayRun(summary, events: events, model: lm, bundle: b, threads: o.threads,
+                                                 registry: registry, result: &result)
                     } else {
-                        mismatch = try replayUnfinished(start, events: events, model: lm, bundle: b, threads: o.threads, result: &result)
+                        mismatch = try replayUnfinished(start, events: events, model: lm, bundle: b, threads: o.threads,
+                                                        registry: registry, result: &result)
                     }
                     if let mismatch {
                         report.runs.append(result)
@@ -318,12 +321,23 @@ public enum Verifier {
     /// Generates the run again with S attached in sync mode, judging every token (its refusals
     /// recorded, not enforced), with the engine's own thread count and batch size and a context
     /// of at most `tokens` + 1 after the prompt; the gate stops generation at `stopAt`.
+    /// A steered run is regenerated with its recorded plan, rebuilt from the same files: a file
+    /// (or vector) whose SHA-256 differs from the record is refused.
     static func regenerate(_ s: RunStart, model lm: LanguageModel, bundle: SupervisorBundle, stopAt: Int?, tokens: Int,
-                           threads: Int?) throws -> (SupervisedRun, GenerationResult) {
-        let options = SupervisorOptions(mode: .sync, deadlineMilliseconds: 1e12, topContributions: s.engine.topContributions)
+                           threads: Int?, registry: DetectorRegistry) throws -> (SupervisedRun, GenerationResult) {
+        var steering: SteeringPlan?
+        if let spec = s.steering {
+            do { steering = try SteeringPlan.build(spec, model: lm.config, registry: registry) } catch {
+                throw SupervisorError.replay("steering: \(error)")
+            }
+            guard steering?.spec == spec else { throw SupervisorError.replay("steering: the rebuilt plan's record differs from the recorded one") }
+        }
+        let options = SupervisorOptions(mode: .sync, deadlineMilliseconds: 1e12, topContributions: s.engine.topContributions,
+                                        steering: steering)
         let supervisor = try Supervisor(bundle: bundle, model: lm, modelSHA256: s.model.sha256, options: options)
         let capacity = min(s.engine.contextLength, s.promptTokens.count + tokens + 1)
         let session = InferenceSession(model: lm.transformer, contextLength: capacity, threads: min(max(threads ?? 1, 1), 256))
+        session.editor = steering
         let generation = GenerationOptions(maxTokens: s.maxTokens, sampling: s.sampling, stopStrings: s.stopStrings)
         let run = supervisor.attach(promptTokens: s.promptTokens, options: generation, session: session)
         run.recordsRefusalsOnly = true
@@ -335,14 +349,16 @@ public enum Verifier {
     /// Replays an unfinished run up to its last replayable verdict (a run killed after S halted
     /// it): the stored verdicts must be exactly S's up to there. Returns the first mismatch.
     static func replayUnfinished(_ s: RunStart, events: [(Int64, EventReceipt)], model lm: LanguageModel,
-                                 bundle: SupervisorBundle, threads: Int?, result: inout VerificationReport.RunResult) throws -> String? {
+                                 bundle: SupervisorBundle, threads: Int?, registry: DetectorRegistry,
+                                 result: inout VerificationReport.RunResult) throws -> String? {
         if let problem = impossibleSettings(s, model: lm) { return problem }
         let want = events.filter { $0.1.verdict.isReplayable }
         guard let last = want.map({ $0.1.verdict.position }).max() else { return nil }
         let P = s.promptTokens.count
         let stopAt = max(last, P - 1)
         guard stopAt - P < s.maxTokens, stopAt < s.engine.contextLength else { return "a verdict at position \(last) lies outside the run" }
-        let (run, regenerated) = try regenerate(s, model: lm, bundle: bundle, stopAt: stopAt, tokens: stopAt - P + 1, threads: threads)
+        let (run, regenerated) = try regenerate(s, model: lm, bundle: bundle, stopAt: stopAt, tokens: stopAt - P + 1, threads: threads,
+                                                registry: registry)
         let got = try run.finish(regenerated).verdicts.filter { $0.isReplayable && $0.position <= stopAt }
         if let problem = compare(want, got) { return problem }
         result.replayed = true
@@ -362,7 +378,7 @@ public enum Verifier {
 
     /// Replays one run; returns the first mismatch, or nil.
     static func replayRun(_ s: RunSummary, events: [(Int64, EventReceipt)], model lm: LanguageModel, bundle: SupervisorBundle,
-                          threads: Int?, result: inout VerificationReport.RunResult) throws -> String? {
+                          threads: Int?, registry: DetectorRegistry, result: inout VerificationReport.RunResult) throws -> String? {
         if let problem = impossibleSettings(s.start, model: lm) { return problem }
         guard s.judgedTokens.allSatisfy({ (0..<lm.config.vocab).contains($0) }) else { return "judged token ids outside the model's vocabulary" }
         guard s.promptTokens.count + s.judgedTokens.count <= s.engine.contextLength else {
@@ -405,7 +421,8 @@ public enum Verifier {
         let stopAt = s.halted ? P - 1 + J : cancelled ? P + J : nil
         let run: SupervisedRun, regenerated: GenerationResult
         do {
-            (run, regenerated) = try regenerate(s.start, model: lm, bundle: bundle, stopAt: stopAt, tokens: J, threads: threads)
+            (run, regenerated) = try regenerate(s.start, model: lm, bundle: bundle, stopAt: stopAt, tokens: J, threads: threads,
+                                                registry: registry)
         } catch {
             if s.finishReason == "error" {
                 result.notes.append("generation failed again on replay (\(error)), as it did in the run")

@@ -89,9 +89,11 @@ public struct CollectionSettings: Sendable, Equatable, Codable {
     /// Texts longer than this many tokens are cut (the index records which).
     public var maxTokens: Int
     public var dtype: String
+    /// SHA-256 of the steering plan the model ran under (`SteeringSpec.sha256()`); nil: unsteered.
+    public var steeringSHA256: String?
 
     public init(modelSHA256: String, taps: [TapPoint], positions: PositionSelection, skipFirst: Int = 0,
-                chat: Bool, system: String? = nil, maxTokens: Int = 512, dtype: String = "F32") {
+                chat: Bool, system: String? = nil, maxTokens: Int = 512, dtype: String = "F32", steeringSHA256: String? = nil) {
         self.modelSHA256 = modelSHA256
         self.taps = taps.map(\.description)
         self.positions = positions
@@ -100,11 +102,12 @@ public struct CollectionSettings: Sendable, Equatable, Codable {
         self.system = system
         self.maxTokens = maxTokens
         self.dtype = dtype
+        self.steeringSHA256 = steeringSHA256
     }
 
     enum CodingKeys: String, CodingKey {
         case modelSHA256 = "model_sha256", taps, positions, skipFirst = "skip_first", chat, system
-        case maxTokens = "max_tokens", dtype
+        case maxTokens = "max_tokens", dtype, steeringSHA256 = "steering_sha256"
     }
 
     public var tapPoints: [TapPoint] { taps.compactMap(TapPoint.init(name:)) }

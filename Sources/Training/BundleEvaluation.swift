@@ -49,13 +49,14 @@ public enum BundleEvaluator {
 
     public static func evaluate(_ bundle: SupervisorBundle, model: LanguageModel, modelSHA256: String,
                                 sources: [DataSource], settings: CollectionSettings, ruleID: String?,
-                                bootstrap: Int, seed: UInt64, threads: Int,
+                                bootstrap: Int, seed: UInt64, threads: Int, editor: TapEditor? = nil,
                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> BundleEvaluation {
         try bundle.checkModel(sha256: modelSHA256)
         guard let rule = ruleID.map({ id in bundle.manifest.rules.first { $0.id == id } }) ?? bundle.manifest.rules.first else {
             throw TrainingError.badOption(ruleID.map { "the bundle has no rule '\($0)'" } ?? "the bundle has no rules")
         }
         let collector = try Collector(model: model, plan: CollectionPlan(settings: settings, sources: sources))
+        collector.editor = editor
         let taps = settings.tapPoints
         let tapIndex = Dictionary(uniqueKeysWithValues: taps.enumerated().map { ($1, $0) })
         let detectors = bundle.detectors

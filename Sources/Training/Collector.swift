@@ -107,6 +107,9 @@ public final class CollectingSink: TapSink {
 public final class Collector {
     public let model: LanguageModel
     public let plan: CollectionPlan
+    /// Rewrites activations while collecting (a steering plan); record it in the plan's
+    /// settings (`steeringSHA256`) so a collection names what it ran under.
+    public var editor: TapEditor?
     public let examples: [LabeledExample]
     public let dataSHA256: String
 
@@ -268,6 +271,7 @@ public final class Collector {
         let sink = CollectingSink(taps: taps, dims: taps.map { dims[$0.description]! }, positions: settings.positions,
                                   skipFirst: settings.skipFirst)
         let session = InferenceSession(model: model.transformer, contextLength: settings.maxTokens, threads: threads)
+        session.editor = editor
         for i in range {
             let (ids, truncated) = try tokens(for: examples[i])
             guard !sink.kept(tokens: ids.count).isEmpty else {
@@ -287,6 +291,7 @@ public final class Collector {
     /// plain prefill a collection is compared with. Returns tokens and seconds.
     public func measurePrefill(examples count: Int, threads: Int) throws -> (tokens: Int, seconds: Double) {
         let session = InferenceSession(model: model.transformer, contextLength: plan.settings.maxTokens, threads: threads)
+        session.editor = editor
         var tokens = 0
         let started = Date()
         for e in examples.prefix(count) {

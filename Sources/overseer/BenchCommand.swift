@@ -26,12 +26,17 @@ struct BenchCommand: ParsableCommand {
     @Option(name: [.customShort("r"), .long], help: "Timed repetitions of each test.") var repetitions = 5
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var supervision: SupervisionOptions
+    @OptionGroup var steering: SteeringOptions
 
     func validate() throws {
         guard promptTokens >= 1 else { throw ValidationError("--prompt-tokens must be ≥ 1") }
         guard genTokens >= 1 else { throw ValidationError("--gen-tokens must be ≥ 1") }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be ≥ 1") }
         try supervision.check()
+        try steering.check()
+        if supervision.supervisor != nil && steering.isActive {
+            throw ValidationError("bench measures S or steering against plain decode, one at a time")
+        }
     }
 
     func run() throws {
@@ -50,6 +55,9 @@ struct BenchCommand: ParsableCommand {
         // (a fresh run per repetition, receipts written when --receipts is given) — interleaved
         // repetition by repetition so both see the same machine load.
         let supervisor = try supervision.makeSupervisor(model: lm)
+        // With steering options, decode runs plain and steered (the plan as the session's editor),
+        // interleaved the same way.
+        let plan = try steering.plan(model: lm)
         let prefill = try bench.measure(repetitions: repetitions, tokens: promptTokens) { try bench.prefill(prompt) }
         var decode: Rate
         var supervised: Rate?
@@ -68,6 +76,20 @@ struct BenchCommand: ParsableCommand {
             decode = pair.a
             supervised = pair.b
             pairRatios = (pair.wallRatios, pair.cpuRatios)
+        } else if let plan {
+            let pair = try bench.measurePair(repetitions: repetitions, tokens: genTokens,
+                {
+                    session.editor = nil
+                    _ = try bench.decode(count: genTokens, attachment: .none)
+                },
+                {
+                    session.editor = plan
+                    defer { session.editor = nil }
+                    _ = try bench.decode(count: genTokens, attachment: .none)
+                })
+            decode = pair.a
+            supervised = pair.b
+            pairRatios = (pair.wallRatios, pair.cpuRatios)
         } else {
             decode = try bench.measure(repetitions: repetitions, tokens: genTokens) {
                 _ = try bench.decode(count: genTokens, attachment: .none)
@@ -78,7 +100,8 @@ struct BenchCommand: ParsableCommand {
                             genTokens: genTokens, repetitions: repetitions, prefill: prefill, decode: decode,
                             peakRSSBytes: peakResidentBytes(), supervisor: supervision.supervisor,
                             supervisedDecode: supervised, pairedWallRatio: pairRatios?.wall,
-                            pairedCPURatio: pairRatios?.cpu, build: BuildInfo.current)
+                            pairedCPURatio: pairRatios?.cpu, build: BuildInfo.current,
+                            steering: plan.map { SteeringOptions.describe($0.spec) })
         if json { return try printJSON(report) }
         print("model:    \(report.model)")
         print("build:    \(report.build.summary), threads \(report.threads)")
@@ -86,13 +109,14 @@ struct BenchCommand: ParsableCommand {
                      prefill.median, promptTokens, repetitions, prefill.min, prefill.max, prefill.standardDeviation))
         print(String(format: "decode:   %8.2f tokens/s  (tg%d, median of %d; min %.2f, max %.2f, sd %.2f)",
                      decode.median, genTokens, repetitions, decode.min, decode.max, decode.standardDeviation))
+        let with = plan == nil ? "S" : "steering"
         if let s = supervised {
-            print(String(format: "decode+S: %8.2f tokens/s  (median of %d; min %.2f, max %.2f)  ratio with/without S %.4f",
-                         s.median, repetitions, s.min, s.max, s.median / decode.median))
+            print(String(format: "decode+%@: %8.2f tokens/s  (median of %d; min %.2f, max %.2f)  ratio with/without %@ %.4f",
+                         plan == nil ? "S" : "steer", s.median, repetitions, s.min, s.max, with, s.median / decode.median))
         }
         if let w = report.pairedWallRatio, let c = report.pairedCPURatio {
-            print(String(format: "          paired ratios with/without S (median of %d pairs): wall clock %.4f [%.4f, %.4f], CPU time %.4f [%.4f, %.4f]",
-                         repetitions, w.median, w.min, w.max, c.median, c.min, c.max))
+            print(String(format: "          paired ratios with/without %@ (median of %d pairs): wall clock %.4f [%.4f, %.4f], CPU time %.4f [%.4f, %.4f]",
+                         with, repetitions, w.median, w.min, w.max, c.median, c.min, c.max))
         }
         print(String(format: "peak RSS: %8.1f MiB", Double(report.peakRSSBytes) / 1_048_576))
     }
@@ -112,9 +136,12 @@ struct BenchCommand: ParsableCommand {
         var pairedWallRatio: Rate?
         var pairedCPURatio: Rate?
         var build: BuildInfo
+        /// With steering options: the plan; `supervisedDecode` and the ratios then compare
+        /// steered with plain decode.
+        var steering: String?
 
         enum CodingKeys: String, CodingKey {
-            case model, threads, repetitions, prefill, decode, supervisor, build
+            case model, threads, repetitions, prefill, decode, supervisor, build, steering
             case promptTokens = "prompt_tokens", genTokens = "gen_tokens"
             case prefillMedian = "prefill_tokens_per_s", decodeMedian = "decode_tokens_per_s"
             case peakRSSBytes = "peak_rss_bytes"
@@ -144,6 +171,7 @@ struct BenchCommand: ParsableCommand {
             try c.encodeIfPresent(pairedWallRatio, forKey: .pairedWallRatio)
             try c.encodeIfPresent(pairedCPURatio, forKey: .pairedCPURatio)
             try c.encode(build, forKey: .build)
+            try c.encodeIfPresent(steering, forKey: .steering)
         }
     }
 }

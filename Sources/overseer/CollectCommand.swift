@@ -30,6 +30,7 @@ struct CollectCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
     @Option(name: [.customShort("o"), .long], help: "Output folder.") var output: String
     @Flag(help: "Replace an incompatible collection in the output folder.") var overwrite = false
+    @OptionGroup var steering: SteeringOptions
     @Flag(name: .customLong("compare-prefill"),
           help: "Afterwards, time collection against plain prefill (last-token logits, no taps) on the same texts.")
     var comparePrefill = false
@@ -39,17 +40,21 @@ struct CollectCommand: ParsableCommand {
         guard maxTokens >= 1 && maxTokens <= 1 << 16 else { throw ValidationError("--max-tokens must be in 1...65536") }
         guard skipFirst >= 0 else { throw ValidationError("--skip-first must be ≥ 0") }
         guard shardExamples >= 1 else { throw ValidationError("--shard-examples must be ≥ 1") }
+        try steering.check()
     }
 
     func run() throws {
         let lm = try modelOption.load()
         let sha = try ModelFingerprint.sha256(of: lm.url)
         let points = try TapSelection.taps(taps, layers: lm.config.layers)
+        let plan = try steering.plan(model: lm)
         let settings = CollectionSettings(modelSHA256: sha, taps: points, positions: positions,
                                           skipFirst: skipFirst, chat: chat, system: system,
-                                          maxTokens: min(maxTokens, lm.config.contextLength), dtype: dtype.rawValue.uppercased())
+                                          maxTokens: min(maxTokens, lm.config.contextLength), dtype: dtype.rawValue.uppercased(),
+                                          steeringSHA256: try plan?.spec.sha256())
         let collector = try Collector(model: lm, plan: CollectionPlan(settings: settings, sources: dataOptions.sources,
                                                                       examplesPerShard: shardExamples))
+        collector.editor = plan
         let positives = collector.examples.filter { $0.label == 1 }.count
         log("collecting \(points.count) taps × \(positions) over \(collector.examples.count) texts "
             + "(\(positives) label 1, \(collector.examples.count - positives) label 0) into \(output)")

@@ -24,10 +24,12 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
     @Option(help: "Write the ROC curve (SVG).") var plot: String?
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var steering: SteeringOptions
 
     func validate() throws {
         try dataOptions.check()
         guard bootstrap >= 0 && bootstrap <= 100_000 else { throw ValidationError("--bootstrap must be in 0...100000") }
+        try steering.check()
     }
 
     func run() throws {
@@ -36,10 +38,11 @@ struct EvalCommand: ParsableCommand {
         let sha = try ModelFingerprint.sha256(of: lm.url)
         let fallback = CollectionSettings(modelSHA256: sha, taps: [], positions: .last, chat: false)
         let settings = try BundleEvaluator.settings(of: b, fallback: fallback)
+        let plan = try steering.plan(model: lm, supervisorBundle: bundle)
         let bar = ProgressLine()
         let report = try BundleEvaluator.evaluate(b, model: lm, modelSHA256: sha, sources: dataOptions.sources,
                                                   settings: settings, ruleID: rule, bootstrap: bootstrap, seed: seed,
-                                                  threads: threads.threads) { bar.update($0, $1, "texts") }
+                                                  threads: threads.threads, editor: plan) { bar.update($0, $1, "texts") }
         if let plot {
             let svg = SVGPlot.lineChart(title: "\(b.manifest.name) rule \(report.rule): ROC", xLabel: "false-positive rate",
                                         yLabel: "true-positive rate",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Detectors
 import Models
+import Steering
 import Supervisor
 
 struct GenerateCommand: ParsableCommand {
@@ -23,6 +24,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
     @Flag(help: "Print one JSON object: prompt and generated token ids, text, finish reason.") var json = false
     @OptionGroup var supervision: SupervisionOptions
+    @OptionGroup var steering: SteeringOptions
 
     struct Output: Encodable {
         var model: String
@@ -40,12 +42,14 @@ struct GenerateCommand: ParsableCommand {
         var receiptIDs: [Int64]?
         var summaryReceiptID: Int64?
         var gateError: String?
+        /// Present with steering options: the plan as recorded (sources, vector SHA-256s).
+        var steering: SteeringSpec?
         enum CodingKeys: String, CodingKey {
             case model, prompt, text, seconds, halted, verdicts
             case promptTokens = "prompt_tokens", tokens = "generated_tokens"
             case finishReason = "finish_reason", tokensPerSecond = "tokens_per_second"
             case runID = "run_id", receiptIDs = "receipt_ids", summaryReceiptID = "summary_receipt_id"
-            case gateError = "gate_error"
+            case gateError = "gate_error", steering
         }
     }
 
@@ -53,6 +57,7 @@ struct GenerateCommand: ParsableCommand {
         guard maxTokens >= 0 else { throw ValidationError("-n must be ≥ 0") }
         if let context, context < 1 { throw ValidationError("--context must be ≥ 1") }
         try supervision.check()
+        try steering.check()
     }
 
     func run() throws {
@@ -64,7 +69,9 @@ struct GenerateCommand: ParsableCommand {
         let ctx = context ?? min(lm.config.contextLength, 4096)
         let session = InferenceSession(model: lm.transformer, contextLength: ctx, threads: threads.threads)
         let options = GenerationOptions(maxTokens: maxTokens, sampling: sampling, stopStrings: stops)
-        let supervisor = try supervision.makeSupervisor(model: lm)
+        let plan = try steering.plan(model: lm, supervisorBundle: try supervision.bundleFolder())
+        session.editor = plan
+        let supervisor = try supervision.makeSupervisor(model: lm, steering: plan)
         let start = Date()
         let result: GenerationResult
         var report: SupervisionReport?
@@ -82,6 +89,7 @@ struct GenerateCommand: ParsableCommand {
             var out = Output(model: lm.url.path, prompt: prompt, promptTokens: result.promptTokens,
                              tokens: result.tokens, text: result.text, finishReason: result.finishReason.rawValue,
                              seconds: seconds, tokensPerSecond: Double(result.tokens.count) / seconds)
+            out.steering = plan?.spec
             if let report {
                 out.halted = report.halted
                 out.verdicts = report.verdicts

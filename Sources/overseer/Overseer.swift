@@ -7,6 +7,10 @@ struct Overseer: ParsableCommand {
         abstract: "Run a language model under a read-only supervisor that can stop it.",
         subcommands: [ModelsCommand.self, InspectCommand.self, GenerateCommand.self, ScoreCommand.self,
                       DataCommand.self, CollectCommand.self, TrainCommand.self, EvalCommand.self, BundlesCommand.self, ReceiptsCommand.self,
-                      SAECommand.self, CompareProbesCommand.self,
+                      SAECommand.self, CompareProbesCommand.self, SteerCommand.self,
                       BenchCommand.self, VerifyCommand.self, CheckpointCommand.self, RegionsCommand.self, TokenizeCommand.self])
+
+    static func main() {
+        main(SteeringOptions.splittingTwoValueFlags(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -18,6 +18,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Chunk size for perplexity over a long text.") var context: Int?
     @OptionGroup var threads: ThreadsOption
     @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var steering: SteeringOptions
 
     struct TokenOutput: Encodable {
         var id: Int
@@ -63,6 +64,7 @@ struct ScoreCommand: ParsableCommand {
     func validate() throws {
         guard (text == nil) != (file == nil) else { throw ValidationError("give exactly one of --text and --file") }
         if let context, context < 4 { throw ValidationError("--context must be ≥ 4") }
+        try steering.check()
     }
 
     func run() throws {
@@ -74,11 +76,13 @@ struct ScoreCommand: ParsableCommand {
             input = String(decoding: data, as: UTF8.self)
         }
         let lm = try modelOption.load()
+        let plan = try steering.plan(model: lm)
         let tok = lm.tokenizer
         if let context {
             let tokens = tok.encode(input, parseSpecialTokens: false, addBOS: tok.addBOS)
             let session = InferenceSession(model: lm.transformer, contextLength: context,
                                            maxBatch: max(1, min(context / 2, 256)), threads: threads.threads)
+            session.editor = plan
             let result = try session.perplexity(tokens, context: context, bos: tok.addBOS ? tok.specialTokens.bos : nil) { i, n, ppl in
                 if !json { log("[\(i)/\(n)] \(String(format: "%.4f", ppl))") }
             }
@@ -99,6 +103,7 @@ struct ScoreCommand: ParsableCommand {
         }
         let session = InferenceSession(model: lm.transformer, contextLength: tokens.count,
                                        maxBatch: min(tokens.count, 256), threads: threads.threads)
+        session.editor = plan
         let s = try session.score(tokens)
         let rows = zip(s.tokens, s.logProbs).map { TokenOutput(id: $0, text: tok.decode([$0], renderControlTokens: true), logprob: $1) }
         if json {

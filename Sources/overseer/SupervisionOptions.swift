@@ -4,6 +4,7 @@ import ArgumentParser
 import Detectors
 import Foundation
 import Models
+import Steering
 import Supervisor
 import Training
 
@@ -36,7 +37,8 @@ struct SupervisionOptions: ParsableArguments {
     }
 
     /// The supervisor for `model`, or nil without --supervisor.
-    func makeSupervisor(model: LanguageModel) throws -> Supervisor? {
+    /// `steering` is the plan the session runs with: recorded in every receipt, replayed by verify.
+    func makeSupervisor(model: LanguageModel, steering: SteeringPlan? = nil) throws -> Supervisor? {
         guard let supervisor else { return nil }
         let bundle = try Self.loadBundle(supervisor, threads: ThreadsOption.defaultThreads)
         if let expected = expectSHA256?.lowercased(), bundle.sha256 != expected {
@@ -45,8 +47,15 @@ struct SupervisionOptions: ParsableArguments {
         let store = try receipts.map { try ReceiptStore(path: $0) }
         let signer = try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) }
         let options = SupervisorOptions(mode: mode == "async" ? .async(lag: lag) : .sync, deadlineMilliseconds: deadlineMs,
-                                        receipts: store, signer: signer)
+                                        receipts: store, signer: signer, steering: steering)
         return try Supervisor(bundle: bundle, model: model, options: options)
+    }
+
+    /// The folder of the --supervisor bundle (a built-in bundle's cache folder), or nil.
+    func bundleFolder() throws -> String? {
+        guard let supervisor else { return nil }
+        if FileManager.default.fileExists(atPath: supervisor) { return supervisor }
+        return BuiltinBundle.named(supervisor)?.folder.path
     }
 
     /// A bundle folder, or the name of a built-in bundle (trained and cached on first use).

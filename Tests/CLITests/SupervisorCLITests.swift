@@ -241,15 +241,18 @@ final class SupervisorCLITests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: empty)).count, 0)
     }
 
-    func sha256(of url: URL) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["sha256sum", url.path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(String(decoding: data, as: UTF8.self).prefix(64))
-    }
+    func sha256(of url: URL) throws -> String { try fileSHA256(url) }
+}
+
+/// SHA-256 of a file, hex, by `sha256sum` (the test target links no hashing library).
+func fileSHA256(_ url: URL) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["sha256sum", url.path]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(String(decoding: data, as: UTF8.self).prefix(64))
 }

@@ -1,11 +1,11 @@
-// Builds GGUF v2/v3 files for tests: tiny random models, round trips and malformed inputs.
+// GGUF v2/v3 writer: control-vector files the project produces, and the tiny models, round
+// trips and malformed inputs of the tests.
 //
 // Layout written (see Sources/Formats/GGUF.swift for the full spec): header, metadata in insertion
 // order, tensor infos in insertion order, zero padding to the alignment, then each tensor's bytes
 // padded to the alignment. The alignment is `general.alignment` when that key holds a
 // power-of-two integer, else 32.
 import Foundation
-import Formats
 import Kernels
 
 /// Assembles a GGUF file in memory.
@@ -14,13 +14,18 @@ import Kernels
 /// var w = GGUFWriter()
 /// w.add("general.architecture", .string("llama"))
 /// w.add("llama.block_count", .uint32(2))
-/// w.addTensor(name: "token_embd.weight", type: .f32, shape: [64, 100], bytes: TensorBytes.f32(weights))
+/// w.addF32Tensor(name: "output_norm.weight", values: g)             // [64]
+/// w.addTensor(name: "token_embd.weight", type: .q8_0, shape: [64, 100], bytes: q8Bytes)
 /// try w.write(to: url)            // or w.bytes()
 /// ```
-public struct GGUFWriter {
+///
+/// Files are written in insertion order with no timestamps, so the same entries give the same
+/// bytes. `addRaw` and `addRawTensor` write anything, valid or not (for malformed-file tests);
+/// `add`, `addTensor` and `addF32Tensor` write only what the reader accepts.
+public struct GGUFWriter: Sendable {
     /// One metadata entry, already encoded (type tag + payload), so tests can write
     /// unknown type tags or duplicate keys with `addRaw`.
-    public struct Entry {
+    public struct Entry: Sendable {
         public var key: String
         public var typeID: UInt32
         public var payload: [UInt8]
@@ -28,7 +33,7 @@ public struct GGUFWriter {
 
     /// One tensor info plus its bytes. `offsetOverride` replaces the computed data offset
     /// (for malformed-file tests).
-    public struct Tensor {
+    public struct Tensor: Sendable {
         public var name: String
         public var typeID: UInt32
         public var dims: [UInt64]
@@ -80,11 +85,12 @@ public struct GGUFWriter {
         }
     }
 
-    /// Adds a tensor of `type` from F32 values in ggml order (`shape[0]` contiguous), encoding
-    /// them with `TensorBytes` (F32, F16, BF16, Q8_0 or Q4_1).
-    public mutating func addTensor(name: String, type: TensorType = .f32, shape: [Int], values: [Float]) {
-        precondition(values.count == shape.reduce(1, *), "\(name): \(values.count) values for shape \(shape)")
-        addTensor(name: name, type: type, shape: shape, bytes: TensorBytes.encode(values, as: type))
+    /// Adds a one-dimensional F32 tensor [values.count] (values.count ≥ 1).
+    public mutating func addF32Tensor(name: String, values: [Float]) {
+        addTensor(name: name, type: .f32, shape: [values.count],
+                  bytes: values.withUnsafeBufferPointer { p in
+                      p.flatMap { v -> [UInt8] in withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+                  })
     }
 
     /// Appends a tensor info verbatim (any type id, dims and offset); no checks.
@@ -181,7 +187,7 @@ public struct GGUFWriter {
 }
 
 /// Little-endian byte assembly for hand-built (and deliberately broken) binary files.
-public struct ByteBuffer {
+public struct ByteBuffer: Sendable {
     public var bytes: [UInt8] = []
 
     public init() {}
