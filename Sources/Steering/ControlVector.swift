@@ -89,7 +89,15 @@ public struct ControlVector: Sendable, Equatable {
     }
 
     /// The GGUF image: metadata, then `direction.N` in ascending N. Same vector, same bytes.
-    public func gguf() -> [UInt8] {
+    /// Refuses what `read` would refuse: no direction, layer 0, empty or unequal widths.
+    public func gguf() throws -> [UInt8] {
+        func bad(_ reason: String) -> SteeringError { .badControlVector(path: "(to be written)", reason: reason) }
+        guard let width, width >= 1, width <= Self.maxWidth else { throw bad("no direction, or an empty one") }
+        for (n, d) in directions {
+            guard n >= 1, n <= Self.maxLayers else { throw bad("layer \(n) is outside 1…\(Self.maxLayers)") }
+            guard d.count == width else { throw bad("direction.\(n) has width \(d.count), others \(width)") }
+            guard d.allSatisfy(\.isFinite) else { throw bad("direction.\(n) holds NaN or infinity") }
+        }
         var w = GGUFWriter()
         w.add("general.architecture", .string(Self.architecture))
         w.add("\(Self.architecture).model_hint", .string(modelHint))
@@ -99,7 +107,7 @@ public struct ControlVector: Sendable, Equatable {
     }
 
     public func write(to url: URL) throws {
-        try Data(gguf()).write(to: url, options: .atomic)
+        try Data(try gguf()).write(to: url, options: .atomic)
     }
 
     /// llama.cpp's combination of several files: per layer, Σ strength·direction in file order,
