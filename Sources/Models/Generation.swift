@@ -23,6 +23,9 @@ public enum FinishReason: String, Sendable, Codable {
     case context
     /// The gate (supervisor) halted generation.
     case halted
+    /// The caller stopped generation between two tokens (`GenerationObserver.shouldCancel`), for
+    /// example because the client that asked for it went away.
+    case cancelled
 }
 
 public struct GenerationOptions: Sendable {
@@ -42,6 +45,19 @@ public protocol TokenGate: AnyObject {
     /// token's absolute position. Return false to halt before the token is released. Throwing
     /// also halts (fail closed).
     func admit(token: Int?, position: Int, generatedIndex: Int?) throws -> Bool
+}
+
+/// Watches a generation from outside without taking part in it: it can stop generation between
+/// two tokens and sees the logits each token was drawn from (for log-probabilities). Nothing it
+/// does changes which tokens are chosen.
+public protocol GenerationObserver: AnyObject {
+    /// Asked before each new token is drawn; true ends generation with finish reason `cancelled`.
+    /// A server sets this when its client disconnects, so a generation stops within one token.
+    var shouldCancel: Bool { get }
+    /// Token `token` was drawn from `logits` [V] (raw, before any sampling transform). Called
+    /// before the token's forward pass and before the gate judges it: the token may still be
+    /// refused, so an observer keeps what it computes here until the token is released.
+    func sampled(token: Int, logits: UnsafeBufferPointer<Float>)
 }
 
 public struct GenerationResult: Sendable {
@@ -99,10 +115,11 @@ struct StopMatcher {
 
 extension LanguageModel {
     /// Generates from `prompt` tokens. `onText` receives released text as it becomes final
-    /// (complete UTF-8, not part of a possible stop string). `sink` and `gate` attach a
-    /// supervisor; without them the computation is the same.
+    /// (complete UTF-8, not part of a possible stop string); it is called once per released
+    /// token (possibly with "") and once more at the end. `sink` and `gate` attach a
+    /// supervisor, `observer` can cancel between tokens; without them the computation is the same.
     public func generate(promptTokens prompt: [Int], options: GenerationOptions, session: InferenceSession,
-                         sink: TapSink? = nil, gate: TokenGate? = nil,
+                         sink: TapSink? = nil, gate: TokenGate? = nil, observer: GenerationObserver? = nil,
                          onText: (String) -> Void = { _ in }) throws -> GenerationResult {
         try options.sampling.validate()
         guard !prompt.isEmpty else { throw ModelError.emptyInput }
@@ -133,9 +150,11 @@ extension LanguageModel {
             return GenerationResult(promptTokens: prompt, tokens: [], text: "", finishReason: .halted, gateError: gateError)
         }
         while generated.count < options.maxTokens {
+            if observer?.shouldCancel == true { finish = .cancelled; break }
             let token = sampler.sample(logits, history: history)
             if endOfGeneration.contains(token) { finish = .eos; break }
             if session.remaining < 1 { finish = .context; break }
+            observer?.sampled(token: token, logits: logits)
             logits = try session.step(token, sink: sink)
             if !admitted(token, generated.count) { finish = .halted; break }
             generated.append(token)

@@ -76,7 +76,7 @@ struct BenchCommand: ParsableCommand {
 
         let report = Report(model: lm.url.path, threads: threads.threads, promptTokens: promptTokens,
                             genTokens: genTokens, repetitions: repetitions, prefill: prefill, decode: decode,
-                            peakRSSBytes: peakResidentBytes(), supervisor: supervision.supervisor,
+                            peakRSSBytes: peakResidentBytes(), supervisor: supervision.supervisor.first,
                             supervisedDecode: supervised, pairedWallRatio: pairRatios?.wall,
                             pairedCPURatio: pairRatios?.cpu, build: BuildInfo.current)
         if json { return try printJSON(report) }

@@ -1,12 +1,12 @@
 import ArgumentParser
 
 @main
-struct Overseer: ParsableCommand {
+struct Overseer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overseer",
         abstract: "Run a language model under a read-only supervisor that can stop it.",
         subcommands: [ModelsCommand.self, InspectCommand.self, GenerateCommand.self, ScoreCommand.self,
                       DataCommand.self, CollectCommand.self, TrainCommand.self, EvalCommand.self, BundlesCommand.self, ReceiptsCommand.self,
                       SAECommand.self, CompareProbesCommand.self,
-                      BenchCommand.self, VerifyCommand.self, RegionsCommand.self])
+                      BenchCommand.self, VerifyCommand.self, RegionsCommand.self, ServeCommand.self])
 }

@@ -8,8 +8,8 @@ import Supervisor
 import Training
 
 struct SupervisionOptions: ParsableArguments {
-    @Option(help: "Supervisor bundle folder (bundle.json + weights.safetensors), or a built-in bundle's name (harm).")
-    var supervisor: String?
+    @Option(help: "Supervisor bundle folder (bundle.json + weights.safetensors), or a built-in bundle's name (harm). `serve` takes several.")
+    var supervisor: [String] = []
     @Option(help: "sync: a token is released only after S judged it; async: S runs on its own thread.")
     var mode: String = "sync"
     @Option(help: "Async mode: tokens S may fall behind before generation waits (the halt lands within this many tokens).")
@@ -20,23 +20,34 @@ struct SupervisionOptions: ParsableArguments {
     @Option(name: .customLong("sign-key"), help: "Ed25519 private key file (32 bytes, raw or hex) to sign receipts.")
     var signKey: String?
 
-    func check() throws {
+    /// `allowSeveral`: whether the command can use more than one bundle (`serve` can).
+    func check(allowSeveral: Bool = false) throws {
+        guard allowSeveral || supervisor.count <= 1 else { throw ValidationError("give --supervisor once") }
         guard mode == "sync" || mode == "async" else { throw ValidationError("--mode must be sync or async") }
         guard lag >= 0 && lag <= 4096 else { throw ValidationError("--lag must be between 0 and 4096") }
         guard deadlineMs > 0 && deadlineMs.isFinite else { throw ValidationError("--deadline-ms must be > 0") }
-        if supervisor == nil && (receipts != nil || signKey != nil) {
+        if supervisor.isEmpty && (receipts != nil || signKey != nil) {
             throw ValidationError("--receipts and --sign-key need --supervisor")
         }
     }
 
+    var supervisionMode: SupervisionMode { mode == "async" ? .async(lag: lag) : .sync }
+
+    /// The receipt store (--receipts) and signer (--sign-key), when given.
+    func receiptStore() throws -> (ReceiptStore?, ReceiptSigner?) {
+        (try receipts.map { try ReceiptStore(path: $0) }, try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) })
+    }
+
+    /// Every --supervisor bundle, loaded.
+    func loadBundles() throws -> [SupervisorBundle] {
+        try supervisor.map { try Self.loadBundle($0, threads: ThreadsOption.defaultThreads) }
+    }
+
     /// The supervisor for `model`, or nil without --supervisor.
     func makeSupervisor(model: LanguageModel) throws -> Supervisor? {
-        guard let supervisor else { return nil }
-        let bundle = try Self.loadBundle(supervisor, threads: ThreadsOption.defaultThreads)
-        let store = try receipts.map { try ReceiptStore(path: $0) }
-        let signer = try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) }
-        let options = SupervisorOptions(mode: mode == "async" ? .async(lag: lag) : .sync, deadlineMilliseconds: deadlineMs,
-                                        receipts: store, signer: signer)
+        guard let bundle = try loadBundles().first else { return nil }
+        let (store, signer) = try receiptStore()
+        let options = SupervisorOptions(mode: supervisionMode, deadlineMilliseconds: deadlineMs, receipts: store, signer: signer)
         return try Supervisor(bundle: bundle, model: model, options: options)
     }
 

@@ -1,0 +1,320 @@
+// The generation engine behind the HTTP API: `parallel` worker threads, each with its own
+// InferenceSession (KV cache and scratch; sessions are not thread-safe), sharing the model's
+// weights read-only; a bounded queue of waiting requests; one receipt store for the process.
+//
+// A worker takes the oldest waiting job, attaches S when the job asks for a bundle, generates
+// with the job as the GenerationObserver (so a cancelled job stops within one token), and writes
+// the run's receipts whatever the finish reason — halted, cancelled and failed runs included.
+// Receipt appends from different workers go through one lock, so runs enter the hash chain one
+// at a time.
+
+import Detectors
+import Foundation
+import Models
+import Supervisor
+import Tokenizers
+
+/// A bundle the server loaded, by name.
+public struct LoadedBundle: @unchecked Sendable {
+    public var name: String
+    public var policy: Policy
+    public init(name: String, policy: Policy) {
+        self.name = name
+        self.policy = policy
+    }
+    public init(_ bundle: SupervisorBundle) {
+        self.init(name: bundle.manifest.name, policy: Policy(bundle: bundle))
+    }
+}
+
+/// How the engine runs generations.
+public struct EngineConfiguration: @unchecked Sendable {
+    /// Concurrent generations (one session each).
+    public var parallel = 1
+    /// Requests that may wait for a free session; more are refused with 429.
+    public var queue = 16
+    /// Context window of each session.
+    public var contextLength = 2048
+    /// Threads of each session's forward pass (results are identical for any count).
+    public var threads = 1
+    /// Sync, or async with the largest lag a request may ask for.
+    public var mode: SupervisionMode = .sync
+    public var deadlineMilliseconds: Double = 1000
+    public var receipts: ReceiptStore?
+    public var signer: ReceiptSigner?
+
+    public init(parallel: Int = 1, queue: Int = 16, contextLength: Int = 2048, threads: Int = 1,
+                mode: SupervisionMode = .sync, deadlineMilliseconds: Double = 1000,
+                receipts: ReceiptStore? = nil, signer: ReceiptSigner? = nil) {
+        self.parallel = parallel
+        self.queue = queue
+        self.contextLength = contextLength
+        self.threads = threads
+        self.mode = mode
+        self.deadlineMilliseconds = deadlineMilliseconds
+        self.receipts = receipts
+        self.signer = signer
+    }
+}
+
+/// Runs generations on worker threads.
+public final class Engine: @unchecked Sendable {
+    public let model: LanguageModel
+    public let modelSHA256: String
+    public let bundles: [LoadedBundle]
+    public let configuration: EngineConfiguration
+
+    private let condition = NSCondition()
+    private var waiting: [GenerationJob] = []
+    private var running: [ObjectIdentifier: GenerationJob] = [:]
+    private var accepting = true
+    private var stopping = false
+    private var liveWorkers = 0
+    private let receiptLock = NSLock()
+
+    /// Checks every bundle against the model (hash and taps) and starts the workers.
+    public init(model: LanguageModel, modelSHA256: String? = nil, bundles: [LoadedBundle],
+                configuration: EngineConfiguration) throws {
+        guard configuration.parallel >= 1, configuration.parallel <= 256 else { throw APIError(.internalServerError, "--parallel must be in 1...256") }
+        guard configuration.queue >= 0 else { throw APIError(.internalServerError, "--queue must be ≥ 0") }
+        let sha = try modelSHA256 ?? ModelFingerprint.sha256(of: model.url)
+        var seen = Set<String>()
+        for b in bundles {
+            guard seen.insert(b.name).inserted else { throw SupervisorError.bundle("two bundles are named '\(b.name)'") }
+            // Supervisor's initializer refuses a bundle for another model or with missing taps.
+            _ = try Supervisor(policy: b.policy, model: model, modelSHA256: sha,
+                               options: SupervisorOptions(mode: configuration.mode,
+                                                          deadlineMilliseconds: configuration.deadlineMilliseconds))
+        }
+        self.model = model
+        self.modelSHA256 = sha
+        self.bundles = bundles
+        var config = configuration
+        config.contextLength = min(max(1, configuration.contextLength), model.config.contextLength)
+        self.configuration = config
+        liveWorkers = config.parallel
+        for i in 0..<config.parallel {
+            let thread = Thread { [self] in workerLoop() }
+            thread.name = "overseer-worker-\(i)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    // MARK: Queue
+
+    /// Queues a job; 429 when the queue is full, 503 once shutdown began.
+    func submit(_ job: GenerationJob) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        guard accepting else { throw APIError.shuttingDown }
+        let idle = configuration.parallel - running.count
+        guard waiting.count < configuration.queue + max(0, idle) else {
+            throw APIError(.tooManyRequests, "all \(configuration.parallel) sessions are busy and the queue (\(configuration.queue)) is full",
+                           code: "queue_full", retryAfter: 1)
+        }
+        waiting.append(job)
+        condition.signal()
+    }
+
+    /// Requests waiting for a session.
+    public var queueDepth: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return waiting.count
+    }
+
+    /// Generations running now.
+    public var activeCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return running.count
+    }
+
+    public var isAccepting: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return accepting
+    }
+
+    /// Refuses new requests from now on (503); queued and running ones go on.
+    public func beginShutdown() {
+        condition.lock()
+        accepting = false
+        condition.unlock()
+    }
+
+    /// Cancels every queued and running job: queued ones get 503, running ones stop within one
+    /// token and write their receipts with finish reason `cancelled`.
+    public func cancelAll() {
+        condition.lock()
+        let queued = waiting
+        waiting.removeAll()
+        let active = Array(running.values)
+        condition.unlock()
+        for job in queued {
+            job.cancel(byServer: true)
+            job.emit(.failed(.shuttingDown))
+        }
+        for job in active { job.cancel(byServer: true) }
+    }
+
+    /// Waits until no job is queued or running, at most `seconds`; returns whether it is idle.
+    public func waitUntilIdle(seconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !(waiting.isEmpty && running.isEmpty) {
+            if !condition.wait(until: deadline) { return waiting.isEmpty && running.isEmpty }
+        }
+        return true
+    }
+
+    /// Stops accepting, lets running jobs finish for up to `grace` seconds, cancels the rest,
+    /// and ends the worker threads once their last receipts are written.
+    public func shutdown(grace: Double) {
+        beginShutdown()
+        if !waitUntilIdle(seconds: grace) {
+            cancelAll()
+            _ = waitUntilIdle(seconds: 60)
+        }
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while liveWorkers > 0 { if !condition.wait(until: deadline) { break } }
+        condition.unlock()
+    }
+
+    // MARK: Workers
+
+    private func workerLoop() {
+        let session = InferenceSession(model: model.transformer, contextLength: configuration.contextLength,
+                                       threads: configuration.threads)
+        while true {
+            condition.lock()
+            while waiting.isEmpty && !stopping { condition.wait() }
+            if waiting.isEmpty {
+                liveWorkers -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let job = waiting.removeFirst()
+            running[ObjectIdentifier(job)] = job
+            condition.unlock()
+
+            run(job, session: session)
+
+            condition.lock()
+            running[ObjectIdentifier(job)] = nil
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Runs one job to its end; always emits `.finished` or `.failed`.
+    private func run(_ job: GenerationJob, session: InferenceSession) {
+        let plan = job.plan
+        if job.shouldCancel {
+            job.emit(.failed(job.cancelledByServer ? .shuttingDown : APIError(.requestTimeout, "the client went away before generation started")))
+            return
+        }
+        var supervisedRun: SupervisedRun?
+        if let choice = plan.supervision {
+            let options = SupervisorOptions(mode: choice.mode, deadlineMilliseconds: configuration.deadlineMilliseconds,
+                                            receipts: configuration.receipts, signer: configuration.signer)
+            do {
+                let s = try Supervisor(policy: choice.bundle.policy, model: model, modelSHA256: modelSHA256, options: options)
+                supervisedRun = s.attach(promptTokens: plan.promptTokens, options: plan.options, session: session)
+            } catch {
+                job.emit(.failed(APIError(.internalServerError, "cannot attach the supervisor: \(error)")))
+                return
+            }
+        }
+        let runID = supervisedRun?.runID ?? UUID().uuidString.lowercased()
+        job.emit(.started(runID: runID))
+        var nextScorePosition = 0
+        var nextVerdict = 0
+
+        let result: GenerationResult
+        do {
+            result = try model.generate(promptTokens: plan.promptTokens, options: plan.options, session: session,
+                                        sink: supervisedRun, gate: supervisedRun, observer: job) { text in
+                var delta = JobDelta(text: text, logprobs: job.takeLogprobs())
+                if let run = supervisedRun {
+                    let p = run.progress(fromPosition: nextScorePosition, fromVerdict: nextVerdict)
+                    nextVerdict += p.verdicts.count
+                    nextScorePosition = max(nextScorePosition, p.evaluatedThrough + 1)
+                    delta.verdicts = p.verdicts.map(VerdictJSON.init)
+                    if plan.streamScores { delta.scores = Self.scoreRows(p) }
+                }
+                if !delta.isEmpty { job.emit(.delta(delta)) }
+            }
+        } catch {
+            if let run = supervisedRun {
+                receiptLock.lock()
+                _ = try? run.finish(nil)
+                receiptLock.unlock()
+            }
+            job.emit(.failed(Self.apiError(error)))
+            return
+        }
+
+        var overseer = OverseerJSON(runID: runID, finishReason: result.finishReason.rawValue)
+        if let run = supervisedRun, let choice = plan.supervision {
+            let report: SupervisionReport
+            do {
+                receiptLock.lock()
+                defer { receiptLock.unlock() }
+                report = try run.finish(result)
+            } catch {
+                job.emit(.failed(APIError(.internalServerError, "cannot write the run's receipts: \(error)", code: "receipts")))
+                return
+            }
+            overseer.bundle = .init(name: choice.bundle.name, sha256: choice.bundle.policy.bundleSHA256)
+            overseer.mode = choice.mode == .sync ? "sync" : "async"
+            overseer.lag = choice.mode.lag
+            overseer.halted = report.halted
+            overseer.verdicts = report.verdicts.map(VerdictJSON.init)
+            overseer.receipts = report.receiptSeqs
+            overseer.summaryReceipt = report.summarySeq
+            if plan.streamScores {
+                overseer.scores = Self.scoreRows(run.progress(fromPosition: nextScorePosition, fromVerdict: 0))
+            }
+        }
+        job.emit(.finished(JobOutcome(promptTokens: plan.promptTokens.count, completionTokens: result.tokens.count,
+                                      finishReason: Self.openAIFinishReason(result.finishReason), overseer: overseer)))
+    }
+
+    static func scoreRows(_ p: SupervisionProgress) -> [ScoreRowJSON] {
+        p.ruleScores.map { row in
+            var rules: [String: Float?] = [:]
+            for (i, id) in p.rules.enumerated() { rules[id] = row.scores[i].isFinite ? row.scores[i] : nil }
+            return ScoreRowJSON(position: row.position, rules: rules)
+        }
+    }
+
+    /// OpenAI's names: `stop` for an end-of-turn token or a stop string, `length` for the token
+    /// limit or a full context, `content_filter` when S halted.
+    static func openAIFinishReason(_ r: FinishReason) -> String {
+        switch r {
+        case .eos, .stop: return "stop"
+        case .length, .context: return "length"
+        case .halted: return "content_filter"
+        case .cancelled: return "cancelled"
+        }
+    }
+
+    static func apiError(_ error: any Error) -> APIError {
+        if let e = error as? APIError { return e }
+        if let e = error as? ModelError {
+            switch e {
+            case .contextExceeded: return APIError.badRequest("\(e)", param: "messages", code: "context_length_exceeded")
+            case .invalidOption, .invalidToken, .emptyInput: return APIError.badRequest("\(e)")
+            default: return APIError(.internalServerError, "\(e)")
+            }
+        }
+        return APIError(.internalServerError, "\(error)")
+    }
+}
