@@ -280,7 +280,8 @@ public final class Engine: @unchecked Sendable {
             overseer.receipts = report.receiptSeqs
             overseer.summaryReceipt = report.summarySeq
             if plan.streamScores {
-                overseer.scores = Self.scoreRows(run.progress(fromPosition: nextScorePosition, fromVerdict: 0))
+                let rest = Self.scoreRows(run.progress(fromPosition: nextScorePosition, fromVerdict: 0))
+                overseer.scores = rest.isEmpty ? nil : rest
             }
         }
         job.emit(.finished(JobOutcome(promptTokens: plan.promptTokens.count, completionTokens: result.tokens.count,

@@ -254,7 +254,7 @@ public final class OverseerServer: Sendable {
     func respond(_ request: Request, plan: GenerationPlan, fields: SamplingFields, kind: Kind, owner: String?) async throws -> Response {
         let job = GenerationJob(plan: plan, tokenizer: engine.model.tokenizer)
         try engine.submit(job)
-        let observer = JobWatcher(metrics: metrics, owners: owners, owner: owner)
+        let observer = JobWatcher(metrics: metrics, owners: owners, owner: owner, logger: logger)
         let created = Int(job.submittedAt.timeIntervalSince1970)
         let shape = ResponseShape(kind: kind, model: configuration.modelID, created: created,
                                   includeUsage: fields.streamOptions?.includeUsage ?? false,
@@ -290,6 +290,7 @@ public final class OverseerServer: Sendable {
     static func collect(_ job: GenerationJob, watcher: JobWatcher) async -> Result<(String, [TokenLogprob], JobOutcome), APIError> {
         var text = ""
         var logprobs: [TokenLogprob] = []
+        var scores: [ScoreRowJSON] = []
         for await event in job.events {
             watcher.saw(event)
             switch event {
@@ -297,7 +298,10 @@ public final class OverseerServer: Sendable {
             case .delta(let d):
                 text += d.text
                 logprobs += d.logprobs
-            case .finished(let o):
+                scores += d.scores
+            case .finished(var o):
+                // A whole response carries every score row the stream would have spread out.
+                if !scores.isEmpty { o.overseer.scores = scores + (o.overseer.scores ?? []) }
                 return .success((text, logprobs, o))
             case .failed(let e):
                 return .failure(e)
@@ -355,24 +359,29 @@ public final class OverseerServer: Sendable {
     }
 }
 
-/// Records a job's progress in the metrics and its run's owner.
+/// Records a job's progress in the metrics, its run's owner, and one log line when it ends (with
+/// the key's name, never the key).
 final class JobWatcher: @unchecked Sendable {
     let metrics: ServerMetrics
     let owners: RunOwners
     let owner: String?
+    let logger: Logger
     let start = DispatchTime.now().uptimeNanoseconds
     private var last: UInt64?
+    private var runID = ""
 
-    init(metrics: ServerMetrics, owners: RunOwners, owner: String?) {
+    init(metrics: ServerMetrics, owners: RunOwners, owner: String?, logger: Logger) {
         self.metrics = metrics
         self.owners = owners
         self.owner = owner
+        self.logger = logger
     }
 
     func saw(_ event: JobEvent) {
         let now = DispatchTime.now().uptimeNanoseconds
         switch event {
         case .started(let id):
+            runID = id
             owners.record(id, owner: owner)
         case .delta(let d) where !d.text.isEmpty:
             if let last {
@@ -385,8 +394,13 @@ final class JobWatcher: @unchecked Sendable {
             break
         case .finished(let o):
             metrics.finished(o)
-        case .failed:
-            break
+            logger.info("run finished", metadata: [
+                "run_id": "\(runID)", "finish_reason": "\(o.overseer.finishReason ?? o.finishReason)",
+                "prompt_tokens": "\(o.promptTokens)", "completion_tokens": "\(o.completionTokens)",
+                "verdicts": "\(o.overseer.verdicts?.count ?? 0)", "key": "\(owner ?? "-")",
+                "seconds": "\(String(format: "%.3f", Double(now &- start) / 1e9))"])
+        case .failed(let e):
+            logger.warning("request failed", metadata: ["run_id": "\(runID)", "status": "\(e.status.code)", "error": "\(e.message)"])
         }
     }
 }
