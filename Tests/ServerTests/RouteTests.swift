@@ -294,6 +294,34 @@ final class RouteTests: XCTestCase {
         }
     }
 
+    /// Async mode: a request may lower the lag (not raise it); a halt lets at most `lag` tokens out.
+    func testAsyncLagPerRequest() async throws {
+        let f = try ServerFixture()
+        // Threshold 0: the rule fires on the first generated token.
+        let engine = try f.engine(bundles: [try f.bundle(name: "always", threshold: 0)], mode: .async(lag: 2))
+        defer { engine.shutdown(grace: 0) }
+        try await f.server(engine).application().test(.router) { client in
+            for lag in [0, 1, 2] {
+                let body = jsonBody(["messages": [["role": "user", "content": "x"]], "max_tokens": 8, "temperature": 0,
+                                     "overseer": ["lag": lag]])
+                try await client.execute(uri: "/v1/chat/completions", method: .post, headers: jsonHeaders, body: body) { r in
+                    XCTAssertEqual(r.status, .ok)
+                    let o = try jsonObject(r.body)
+                    let overseer = try XCTUnwrap(o["overseer"] as? [String: Any])
+                    XCTAssertEqual(overseer["mode"] as? String, "async")
+                    XCTAssertEqual(overseer["lag"] as? Int, lag)
+                    XCTAssertEqual((o["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String, "content_filter")
+                    let released = try XCTUnwrap((o["usage"] as? [String: Any])?["completion_tokens"] as? Int)
+                    XCTAssertLessThanOrEqual(released, lag, "at most lag tokens at or after the offending one")
+                }
+            }
+            let tooMuch = jsonBody(["messages": [["role": "user", "content": "x"]], "overseer": ["lag": 3]])
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: jsonHeaders, body: tooMuch) { r in
+                XCTAssertEqual(r.status, .badRequest)
+            }
+        }
+    }
+
     /// After shutdown began: 503 with Retry-After, and /health says so.
     func testShuttingDownRefusesRequests() async throws {
         let f = try ServerFixture()
