@@ -85,7 +85,7 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
     private var publishedHalted = false
     private var publishedVerdicts: [Verdict] = []
     private var publishedRows: [[Float]] = []
-    private var publishedRuleRows: [[Float]] = []
+    private var publishedRuleAggregates: [Float] = []
 
     init(supervisor: Supervisor, prompt: [Int], generation: GenerationOptions, session: InferenceSession) {
         self.supervisor = supervisor
@@ -228,7 +228,7 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
             publishedHalted = judge.halted
             publishedVerdicts = judge.verdicts
             publishedRows = judge.scoreRows
-            publishedRuleRows = judge.ruleRows
+            publishedRuleAggregates = judge.ruleAggregates
             lock.broadcast()
             lock.unlock()
         }
@@ -240,19 +240,22 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
     /// S has judged. Sync mode: call on the generation thread (inside `onText`), where S has
     /// judged every released token; async mode: what S's thread has published.
     public func progress(fromPosition position: Int, fromVerdict verdict: Int) -> SupervisionProgress {
-        let through: Int, ruleRows: [[Float]], verdicts: [Verdict]
+        let through: Int, aggregates: [Float], verdicts: [Verdict]
         if case .async = mode, !judge.taps.isEmpty {
             lock.lock()
-            (through, ruleRows, verdicts) = (publishedThrough, publishedRuleRows, publishedVerdicts)
+            (through, aggregates, verdicts) = (publishedThrough, publishedRuleAggregates, publishedVerdicts)
             lock.unlock()
         } else {
-            (through, ruleRows, verdicts) = (judge.evaluatedThrough, judge.ruleRows, judge.verdicts)
+            (through, aggregates, verdicts) = (judge.evaluatedThrough, judge.ruleAggregates, judge.verdicts)
         }
         let first = judge.firstPosition
         let start = max(position, first)
+        let R = supervisor.policy.rules.count
         var rows: [(position: Int, scores: [Float])] = []
-        if start <= through {
-            for p in start...through where p - first < ruleRows.count { rows.append((p, ruleRows[p - first])) }
+        if start <= through, R > 0 {
+            for p in start...through where (p - first + 1) * R <= aggregates.count {
+                rows.append((p, Array(aggregates[(p - first) * R..<(p - first + 1) * R])))
+            }
         }
         let tail = verdict < verdicts.count ? Array(verdicts[max(0, verdict)...]) : []
         return SupervisionProgress(evaluatedThrough: through, rules: supervisor.policy.rules.map(\.id),
