@@ -213,12 +213,52 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
-    /// Runs one job to its end; always emits `.finished` or `.failed`.
+    /// A job being generated: its session, S's run, and the generation loop.
+    final class ActiveRun {
+        let job: GenerationJob
+        let runID: String
+        let session: InferenceSession
+        let supervised: SupervisedRun?
+        let stepper: GenerationStepper
+        let cursor: ProgressCursor
+        init(job: GenerationJob, runID: String, session: InferenceSession, supervised: SupervisedRun?, stepper: GenerationStepper,
+             cursor: ProgressCursor) {
+            self.job = job
+            self.runID = runID
+            self.session = session
+            self.supervised = supervised
+            self.stepper = stepper
+            self.cursor = cursor
+        }
+    }
+
+    /// How far a job's stream has reported S's scores and verdicts.
+    final class ProgressCursor {
+        var position = 0
+        var verdict = 0
+    }
+
+    /// Runs one job to its end alone in `session`; always emits `.finished` or `.failed`.
     private func run(_ job: GenerationJob, session: InferenceSession) {
+        guard let a = begin(job, session: session) else { return }
+        do {
+            while let token = a.stepper.nextToken() {
+                a.stepper.accept(try session.step(token, sink: a.stepper.sink))
+            }
+        } catch {
+            fail(a, error)
+            return
+        }
+        complete(a)
+    }
+
+    /// Attaches S, runs the prompt and emits `.started`; nil (after emitting `.failed`) when the
+    /// job was cancelled while queued or cannot start.
+    func begin(_ job: GenerationJob, session: InferenceSession) -> ActiveRun? {
         let plan = job.plan
         if job.shouldCancel {
             job.emit(.failed(job.cancelledByServer ? .shuttingDown : APIError(.requestTimeout, "the client went away before generation started")))
-            return
+            return nil
         }
         var supervisedRun: SupervisedRun?
         if let choice = plan.supervision {
@@ -229,47 +269,58 @@ public final class Engine: @unchecked Sendable {
                 supervisedRun = s.attach(promptTokens: plan.promptTokens, options: plan.options, session: session)
             } catch {
                 job.emit(.failed(APIError(.internalServerError, "cannot attach the supervisor: \(error)")))
-                return
+                return nil
             }
         }
         let runID = supervisedRun?.runID ?? UUID().uuidString.lowercased()
         job.emit(.started(runID: runID))
-        var nextScorePosition = 0
-        var nextVerdict = 0
-
-        let result: GenerationResult
+        let cursor = ProgressCursor()
+        let run = supervisedRun
         do {
-            result = try model.generate(promptTokens: plan.promptTokens, options: plan.options, session: session,
-                                        sink: supervisedRun, gate: supervisedRun, observer: job) { text in
+            let stepper = try GenerationStepper(model: model, promptTokens: plan.promptTokens, options: plan.options,
+                                                session: session, sink: run, gate: run, observer: job) { text in
                 var delta = JobDelta(text: text, logprobs: job.takeLogprobs())
-                if let run = supervisedRun {
-                    let p = run.progress(fromPosition: nextScorePosition, fromVerdict: nextVerdict)
-                    nextVerdict += p.verdicts.count
-                    nextScorePosition = max(nextScorePosition, p.evaluatedThrough + 1)
+                if let run {
+                    let p = run.progress(fromPosition: cursor.position, fromVerdict: cursor.verdict)
+                    cursor.verdict += p.verdicts.count
+                    cursor.position = max(cursor.position, p.evaluatedThrough + 1)
                     delta.verdicts = p.verdicts.map(VerdictJSON.init)
                     if plan.streamScores { delta.scores = Self.scoreRows(p) }
                 }
                 if !delta.isEmpty { job.emit(.delta(delta)) }
             }
+            return ActiveRun(job: job, runID: runID, session: session, supervised: run, stepper: stepper, cursor: cursor)
         } catch {
-            if let run = supervisedRun {
-                receiptLock.lock()
-                _ = try? run.finish(nil)
-                receiptLock.unlock()
-            }
+            if let run { finishReceipts(run, nil) }
             job.emit(.failed(Self.apiError(error)))
-            return
+            return nil
         }
+    }
 
-        var overseer = OverseerJSON(runID: runID, finishReason: result.finishReason.rawValue)
-        if let run = supervisedRun, let choice = plan.supervision {
+    /// A forward pass threw: S's run is finished without a result (its receipts say `error`).
+    func fail(_ a: ActiveRun, _ error: any Error) {
+        if let run = a.supervised { finishReceipts(run, nil) }
+        a.job.emit(.failed(Self.apiError(error)))
+    }
+
+    @discardableResult
+    private func finishReceipts(_ run: SupervisedRun, _ result: GenerationResult?) -> Result<SupervisionReport, any Error> {
+        receiptLock.lock()
+        defer { receiptLock.unlock() }
+        return Result { try run.finish(result) }
+    }
+
+    /// Writes the run's receipts and emits `.finished`.
+    func complete(_ a: ActiveRun) {
+        let plan = a.job.plan
+        let result = a.stepper.result
+        var overseer = OverseerJSON(runID: a.runID, finishReason: result.finishReason.rawValue)
+        if let run = a.supervised, let choice = plan.supervision {
             let report: SupervisionReport
-            do {
-                receiptLock.lock()
-                defer { receiptLock.unlock() }
-                report = try run.finish(result)
-            } catch {
-                job.emit(.failed(APIError(.internalServerError, "cannot write the run's receipts: \(error)", code: "receipts")))
+            switch finishReceipts(run, result) {
+            case .success(let r): report = r
+            case .failure(let error):
+                a.job.emit(.failed(APIError(.internalServerError, "cannot write the run's receipts: \(error)", code: "receipts")))
                 return
             }
             overseer.bundle = .init(name: choice.bundle.name, sha256: choice.bundle.policy.bundleSHA256)
@@ -280,12 +331,12 @@ public final class Engine: @unchecked Sendable {
             overseer.receipts = report.receiptSeqs
             overseer.summaryReceipt = report.summarySeq
             if plan.streamScores {
-                let rest = Self.scoreRows(run.progress(fromPosition: nextScorePosition, fromVerdict: 0))
+                let rest = Self.scoreRows(run.progress(fromPosition: a.cursor.position, fromVerdict: 0))
                 overseer.scores = rest.isEmpty ? nil : rest
             }
         }
-        job.emit(.finished(JobOutcome(promptTokens: plan.promptTokens.count, completionTokens: result.tokens.count,
-                                      finishReason: Self.openAIFinishReason(result.finishReason), overseer: overseer)))
+        a.job.emit(.finished(JobOutcome(promptTokens: plan.promptTokens.count, completionTokens: result.tokens.count,
+                                        finishReason: Self.openAIFinishReason(result.finishReason), overseer: overseer)))
     }
 
     static func scoreRows(_ p: SupervisionProgress) -> [ScoreRowJSON] {
