@@ -42,10 +42,15 @@ public struct EngineConfiguration: @unchecked Sendable {
     public var deadlineMilliseconds: Double = 1000
     public var receipts: ReceiptStore?
     public var signer: ReceiptSigner?
+    /// Continuous batching: one scheduler thread runs the decode steps of all active requests as
+    /// one forward pass (`BatchedDecode`); each request's bits are those it gets alone. Only for
+    /// models `BatchedDecode` supports; others run one thread per session.
+    public var batching = false
 
     public init(parallel: Int = 1, queue: Int = 16, contextLength: Int = 2048, threads: Int = 1,
                 mode: SupervisionMode = .sync, deadlineMilliseconds: Double = 1000,
-                receipts: ReceiptStore? = nil, signer: ReceiptSigner? = nil) {
+                receipts: ReceiptStore? = nil, signer: ReceiptSigner? = nil, batching: Bool = false) {
+        self.batching = batching
         self.parallel = parallel
         self.queue = queue
         self.contextLength = contextLength
@@ -71,6 +76,7 @@ public final class Engine: @unchecked Sendable {
     private var stopping = false
     private var liveWorkers = 0
     private let receiptLock = NSLock()
+    private var largestBatchSeen = 0
 
     /// Checks every bundle against the model (hash and taps) and starts the workers.
     public init(model: LanguageModel, modelSHA256: String? = nil, bundles: [LoadedBundle],
@@ -91,13 +97,22 @@ public final class Engine: @unchecked Sendable {
         self.bundles = bundles
         var config = configuration
         config.contextLength = min(max(1, configuration.contextLength), model.config.contextLength)
+        if config.batching && !BatchedDecode.supports(model.transformer) { config.batching = false }
         self.configuration = config
-        liveWorkers = config.parallel
-        for i in 0..<config.parallel {
-            let thread = Thread { [self] in workerLoop() }
-            thread.name = "overseer-worker-\(i)"
+        if config.batching {
+            liveWorkers = 1
+            let thread = Thread { [self] in batchLoop() }
+            thread.name = "overseer-batcher"
             thread.stackSize = 8 << 20
             thread.start()
+        } else {
+            liveWorkers = config.parallel
+            for i in 0..<config.parallel {
+                let thread = Thread { [self] in workerLoop() }
+                thread.name = "overseer-worker-\(i)"
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
         }
     }
 
@@ -129,6 +144,13 @@ public final class Engine: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return running.count
+    }
+
+    /// The most sequences one batched decode step has carried so far (continuous batching).
+    public var largestBatch: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return largestBatchSeen
     }
 
     public var isAccepting: Bool {
@@ -210,6 +232,70 @@ public final class Engine: @unchecked Sendable {
             running[ObjectIdentifier(job)] = nil
             condition.broadcast()
             condition.unlock()
+        }
+    }
+
+    /// Continuous batching: up to `parallel` jobs at once, each in its own session; every
+    /// iteration admits waiting jobs into free sessions (running their prompts), draws one token
+    /// for every active job, and runs all those tokens in one `BatchedDecode.step`.
+    private func batchLoop() {
+        var free = (0..<configuration.parallel).map { _ in
+            InferenceSession(model: model.transformer, contextLength: configuration.contextLength,
+                             maxBatch: max(64, configuration.parallel), threads: configuration.threads)
+        }
+        var active: [ActiveRun] = []
+        func release(_ job: GenerationJob, _ session: InferenceSession) {
+            free.append(session)
+            condition.lock()
+            running[ObjectIdentifier(job)] = nil
+            condition.broadcast()
+            condition.unlock()
+        }
+        while true {
+            condition.lock()
+            while waiting.isEmpty && active.isEmpty && !stopping { condition.wait() }
+            if waiting.isEmpty && active.isEmpty {
+                liveWorkers -= 1
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            var starting: [(GenerationJob, InferenceSession)] = []
+            while !free.isEmpty && !waiting.isEmpty {
+                let job = waiting.removeFirst()
+                running[ObjectIdentifier(job)] = job
+                starting.append((job, free.removeLast()))
+            }
+            condition.unlock()
+            for (job, session) in starting {
+                if let a = begin(job, session: session) { active.append(a) } else { release(job, session) }
+            }
+            var stepping: [ActiveRun] = []
+            var tokens: [Int] = []
+            for a in active {
+                if let token = a.stepper.nextToken() {
+                    stepping.append(a)
+                    tokens.append(token)
+                } else {
+                    complete(a)
+                    release(a.job, a.session)
+                }
+            }
+            active = stepping
+            guard !stepping.isEmpty else { continue }
+            condition.lock()
+            largestBatchSeen = max(largestBatchSeen, stepping.count)
+            condition.unlock()
+            do {
+                let views = try BatchedDecode.step(stepping.map(\.session), tokens: tokens, sinks: stepping.map(\.stepper.sink))
+                for (a, logits) in zip(stepping, views) { a.stepper.accept(logits) }
+            } catch {
+                for a in stepping {
+                    fail(a, error)
+                    release(a.job, a.session)
+                }
+                active = []
+            }
         }
     }
 

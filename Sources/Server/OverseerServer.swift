@@ -263,6 +263,9 @@ public final class OverseerServer: Sendable {
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
+            // Watching for the client's disconnect consumes the connection's inbound side, so the
+            // connection ends with the response; saying so keeps clients from reusing it.
+            headers[.connection] = "close"
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
                 // A failed write (client gone) or a cancelled task leaves through here too.
                 defer { job.cancel() }
@@ -282,7 +285,9 @@ public final class OverseerServer: Sendable {
         switch collected {
         case .failure(let e): throw e
         case .success(let (text, logprobs, outcome)):
-            return Self.json(data: shape.whole(text: text, logprobs: logprobs, outcome: outcome))
+            var response = Self.json(data: shape.whole(text: text, logprobs: logprobs, outcome: outcome))
+            response.headers[.connection] = "close"  // as for streams: the disconnect watch used the inbound side
+            return response
         }
     }
 

@@ -18,6 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     var apiKeyFile: String?
     @Option(help: "Generations run at once (one session each).") var parallel = 1
     @Option(help: "Requests that may wait for a session; beyond that, 429.") var queue = 16
+    @Flag(help: "Continuous batching: run the decode steps of all active requests as one forward pass (Llama-family models; each request's bits are unchanged).")
+    var batch = false
     @Option(help: "Context window of each session (default: the model's, at most 4096).") var context: Int?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 beyond).") var maxBodyBytes = 4 << 20
     @Option(name: .customLong("shutdown-grace"), help: "Seconds running requests may finish after SIGTERM/SIGINT before they are cancelled.")
@@ -42,7 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
         let engineConfig = EngineConfiguration(parallel: parallel, queue: queue,
                                                contextLength: context ?? min(lm.config.contextLength, 4096),
                                                threads: threads.threads, mode: supervision.supervisionMode,
-                                               deadlineMilliseconds: supervision.deadlineMs, receipts: store, signer: signer)
+                                               deadlineMilliseconds: supervision.deadlineMs, receipts: store, signer: signer,
+                                               batching: batch)
         let engine = try Engine(model: lm, bundles: bundles, configuration: engineConfig)
         let modelID = FileManager.default.fileExists(atPath: modelOption.model)
             ? URL(fileURLWithPath: modelOption.model).lastPathComponent : modelOption.model
@@ -55,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await server.run { port in
             log("overseer serve: listening on http://\(host):\(port) — model \(modelID), "
                 + (names.isEmpty ? "no supervisor" : "supervisor \(names.joined(separator: ", "))")
-                + ", \(engineConfig.parallel) session(s)" + (keys == nil ? "" : ", API keys required"))
+                + ", \(engineConfig.parallel) session(s)" + (engine.configuration.batching ? ", batched" : "") + (keys == nil ? "" : ", API keys required"))
         }
         log("overseer serve: stopped")
     }

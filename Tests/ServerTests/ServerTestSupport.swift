@@ -63,10 +63,10 @@ final class ServerFixture {
     }
 
     func engine(bundles: [LoadedBundle], parallel: Int = 1, queue: Int = 4, receipts: Bool = true,
-                mode: SupervisionMode = .sync) throws -> Engine {
+                mode: SupervisionMode = .sync, batching: Bool = false) throws -> Engine {
         try Engine(model: model, modelSHA256: sha, bundles: bundles,
                    configuration: EngineConfiguration(parallel: parallel, queue: queue, contextLength: 512, threads: 1,
-                                                      mode: mode, receipts: receipts ? self.receipts : nil))
+                                                      mode: mode, receipts: receipts ? self.receipts : nil, batching: batching))
     }
 
     func server(_ engine: Engine, maxBodyBytes: Int = 64 << 10) -> OverseerServer {

@@ -88,7 +88,7 @@ def server(tmp_path_factory):
     port = free_port()
     log = open(tmp / "server.log", "w")
     proc = subprocess.Popen([str(BINARY), "serve", "-m", str(model), "--supervisor", str(quiet), "--supervisor", str(always),
-                             "--receipts", str(receipts), "--port", str(port), "--parallel", "2", "--threads", "1",
+                             "--receipts", str(receipts), "--port", str(port), "--parallel", "3", "--batch", "--threads", "1",
                              "--context", "1024"], stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
@@ -191,6 +191,27 @@ def test_errors(server):
         client.chat.completions.create(model="smollm2", messages=[])
     with pytest.raises(openai.NotFoundError):
         client.models.retrieve("smollm2")  # GET /v1/models/{id} is not served
+
+
+def test_batched_request_equals_lone_request(server):
+    # With --batch, requests running together share each decode step's forward pass; a request's
+    # tokens and log-probabilities are the same as when it runs alone.
+    from concurrent.futures import ThreadPoolExecutor
+    client = server["client"]
+
+    def ask(text, seed, n):
+        r = client.chat.completions.create(model="smollm2", messages=[{"role": "user", "content": text}], max_tokens=n,
+                                           temperature=0.8, seed=seed, logprobs=True)
+        return r.choices[0].message.content, [t.logprob for t in r.choices[0].logprobs.content]
+
+    alone = ask("Write a haiku about rivers.", 11, 24)
+    with ThreadPoolExecutor(3) as pool:
+        together = [pool.submit(ask, "Write a haiku about rivers.", 11, 24),
+                    pool.submit(ask, "List four fruits.", 3, 30),
+                    pool.submit(ask, "What is 2 + 2?", 5, 16)]
+        beside = together[0].result()
+        assert all(f.result()[0] for f in together[1:])
+    assert beside == alone
 
 
 def test_receipts_verify_while_serving(server):
