@@ -126,9 +126,8 @@ final class GenerationJob: GenerationObserver, @unchecked Sendable {
     }
 
     /// Log-probabilities of the tokens released so far and not yet handed out.
-    func takeLogprobs(limit: Int = .max) -> [TokenLogprob] {
-        let out = Array(pendingLogprobs.prefix(limit))
-        pendingLogprobs.removeAll()
-        return out
+    func takeLogprobs() -> [TokenLogprob] {
+        defer { pendingLogprobs.removeAll() }
+        return pendingLogprobs
     }
 }
