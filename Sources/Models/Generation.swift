@@ -23,6 +23,9 @@ public enum FinishReason: String, Sendable, Codable {
     case context
     /// The gate (supervisor) halted generation.
     case halted
+    /// The caller stopped generation between two tokens (`GenerationObserver.shouldCancel`), for
+    /// example because the client that asked for it went away.
+    case cancelled
 }
 
 public struct GenerationOptions: Sendable {
@@ -42,6 +45,19 @@ public protocol TokenGate: AnyObject {
     /// token's absolute position. Return false to halt before the token is released. Throwing
     /// also halts (fail closed).
     func admit(token: Int?, position: Int, generatedIndex: Int?) throws -> Bool
+}
+
+/// Watches a generation from outside without taking part in it: it can stop generation between
+/// two tokens and sees the logits each token was drawn from (for log-probabilities). Nothing it
+/// does changes which tokens are chosen.
+public protocol GenerationObserver: AnyObject {
+    /// Asked before each new token is drawn; true ends generation with finish reason `cancelled`.
+    /// A server sets this when its client disconnects, so a generation stops within one token.
+    var shouldCancel: Bool { get }
+    /// Token `token` was drawn from `logits` [V] (raw, before any sampling transform). Called
+    /// before the token's forward pass and before the gate judges it: the token may still be
+    /// refused, so an observer keeps what it computes here until the token is released.
+    func sampled(token: Int, logits: UnsafeBufferPointer<Float>)
 }
 
 public struct GenerationResult: Sendable {
@@ -99,58 +115,129 @@ struct StopMatcher {
 
 extension LanguageModel {
     /// Generates from `prompt` tokens. `onText` receives released text as it becomes final
-    /// (complete UTF-8, not part of a possible stop string). `sink` and `gate` attach a
-    /// supervisor; without them the computation is the same.
+    /// (complete UTF-8, not part of a possible stop string); it is called once per released
+    /// token (possibly with "") and once more at the end. `sink` and `gate` attach a
+    /// supervisor, `observer` can cancel between tokens; without them the computation is the same.
     public func generate(promptTokens prompt: [Int], options: GenerationOptions, session: InferenceSession,
-                         sink: TapSink? = nil, gate: TokenGate? = nil,
+                         sink: TapSink? = nil, gate: TokenGate? = nil, observer: GenerationObserver? = nil,
                          onText: (String) -> Void = { _ in }) throws -> GenerationResult {
+        try withoutActuallyEscaping(onText) { onText in
+            let g = try GenerationStepper(model: self, promptTokens: prompt, options: options, session: session,
+                                          sink: sink, gate: gate, observer: observer, onText: onText)
+            while let token = g.nextToken() {
+                g.accept(try session.step(token, sink: sink))
+            }
+            return g.result
+        }
+    }
+}
+
+/// The generation loop of `LanguageModel.generate`, one token at a time, so that a scheduler can
+/// run the forward passes of several generations together (`BatchedDecode`) between
+/// `nextToken()` and `accept(_:)`. Driving it with `session.step` is exactly `generate`.
+///
+/// ```swift
+/// let g = try GenerationStepper(model: lm, promptTokens: ids, options: opts, session: session)
+/// while let token = g.nextToken() { g.accept(try session.step(token)) }
+/// let result = g.result
+/// ```
+public final class GenerationStepper {
+    public let promptTokens: [Int]
+    public let session: InferenceSession
+    public let sink: TapSink?
+    let model: LanguageModel
+    let options: GenerationOptions
+    let gate: TokenGate?
+    let observer: GenerationObserver?
+    let onText: (String) -> Void
+    private var sampler: Sampler
+    private var decoder: StreamingDecoder
+    private var stops: StopMatcher
+    private var history: [Int]
+    private var generated: [Int] = []
+    private var text = ""
+    private var gateError: String?
+    /// Why generation ended; nil while it goes on.
+    public private(set) var finishReason: FinishReason?
+    /// The token `nextToken` handed out, waiting for its logits.
+    private var pending: Int?
+    /// The logits [V] the next token is drawn from: a view into the session's buffer.
+    private var logits: UnsafeBufferPointer<Float>
+
+    /// Checks the settings, runs the prompt and lets the gate judge it.
+    public init(model: LanguageModel, promptTokens prompt: [Int], options: GenerationOptions, session: InferenceSession,
+                sink: TapSink? = nil, gate: TokenGate? = nil, observer: GenerationObserver? = nil,
+                onText: @escaping (String) -> Void = { _ in }) throws {
         try options.sampling.validate()
         guard !prompt.isEmpty else { throw ModelError.emptyInput }
         session.rewind(to: 0)
         if prompt.count > session.remaining {
             throw ModelError.contextExceeded(limit: session.cache.capacity, requested: prompt.count)
         }
-        var sampler = Sampler(options: options.sampling)
-        var decoder = StreamingDecoder(tokenizer: tokenizer)
-        var stops = StopMatcher(stops: options.stopStrings)
-        var history = prompt
-        var generated: [Int] = []
-        var text = ""
-        var finish = FinishReason.length
-        var gateError: String?
+        self.model = model
+        promptTokens = prompt
+        self.session = session
+        self.options = options
+        self.sink = sink
+        self.gate = gate
+        self.observer = observer
+        self.onText = onText
+        sampler = Sampler(options: options.sampling)
+        decoder = StreamingDecoder(tokenizer: model.tokenizer)
+        stops = StopMatcher(stops: options.stopStrings)
+        history = prompt
+        logits = try session.forwardLast(prompt, sink: sink)
+        if !admitted(nil, nil) { finishReason = .halted }
+    }
 
-        func admitted(_ token: Int?, _ index: Int?) -> Bool {
-            guard let gate else { return true }
-            do { return try gate.admit(token: token, position: session.position - 1, generatedIndex: index) } catch {
-                gateError = "\(error)"
-                return false
-            }
+    private func admitted(_ token: Int?, _ index: Int?) -> Bool {
+        guard let gate else { return true }
+        do { return try gate.admit(token: token, position: session.position - 1, generatedIndex: index) } catch {
+            gateError = "\(error)"
+            return false
         }
+    }
 
-        // `logits` views the session's buffer: no copy per token.
-        var logits = try session.forwardLast(prompt, sink: sink)
-        if !admitted(nil, nil) {
-            return GenerationResult(promptTokens: prompt, tokens: [], text: "", finishReason: .halted, gateError: gateError)
-        }
-        while generated.count < options.maxTokens {
-            let token = sampler.sample(logits, history: history)
-            if endOfGeneration.contains(token) { finish = .eos; break }
-            if session.remaining < 1 { finish = .context; break }
-            logits = try session.step(token, sink: sink)
-            if !admitted(token, generated.count) { finish = .halted; break }
-            generated.append(token)
-            history.append(token)
-            let (out, stopped) = stops.feed(decoder.append(token))
-            text += out
-            onText(out)
-            if stopped { finish = .stop; break }
-        }
-        if finish != .stop && finish != .halted {
+    /// The next token to run through the model, or nil once generation has ended.
+    public func nextToken() -> Int? {
+        guard finishReason == nil else { return nil }
+        guard generated.count < options.maxTokens else { end(.length); return nil }
+        if observer?.shouldCancel == true { end(.cancelled); return nil }
+        let token = sampler.sample(logits, history: history)
+        if model.endOfGeneration.contains(token) { end(.eos); return nil }
+        if session.remaining < 1 { end(.context); return nil }
+        observer?.sampled(token: token, logits: logits)
+        pending = token
+        return token
+    }
+
+    /// Takes the logits [V] of the forward pass of the token `nextToken` returned (valid until
+    /// the session's next pass); asks the gate, then releases the token's text.
+    public func accept(_ newLogits: UnsafeBufferPointer<Float>) {
+        guard let token = pending else { return }
+        pending = nil
+        logits = newLogits
+        if !admitted(token, generated.count) { end(.halted); return }
+        generated.append(token)
+        history.append(token)
+        let (out, stopped) = stops.feed(decoder.append(token))
+        text += out
+        onText(out)
+        if stopped { end(.stop) }
+    }
+
+    private func end(_ reason: FinishReason) {
+        finishReason = reason
+        if reason != .stop && reason != .halted {
             let tail = stops.feed(decoder.finish()).0 + stops.flush()
             text += tail
             onText(tail)
         }
-        return GenerationResult(promptTokens: prompt, tokens: generated, text: text, finishReason: finish,
-                                gateError: gateError)
+    }
+
+    /// What `generate` returns; read after `nextToken()` returned nil.
+    public var result: GenerationResult {
+        GenerationResult(promptTokens: promptTokens, tokens: generated, text: text, finishReason: finishReason ?? .length,
+                         gateError: gateError)
     }
 }

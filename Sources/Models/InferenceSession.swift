@@ -156,7 +156,7 @@ public final class InferenceSession {
     }
 
     /// Marks the points `sink` and `editor` want (points past the model's layers are ignored).
-    private func markWanted(_ sink: TapSink?) {
+    func markWanted(_ sink: TapSink?) {
         sinkWants.update(repeating: false, count: tapOrdinals)
         editorWants.update(repeating: false, count: tapOrdinals)
         if let sink { for p in sink.points where p.ordinal < tapOrdinals { sinkWants[p.ordinal] = true } }

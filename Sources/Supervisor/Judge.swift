@@ -64,6 +64,9 @@ final class Judge {
     private(set) var evaluatedThrough: Int
     /// Scores [position − firstPosition][N]; NaN where a detector is out of scope.
     private(set) var scoreRows: [[Float]] = []
+    /// Each rule's aggregate, flat [position − firstPosition, rules]; NaN where a rule is out of
+    /// scope (what a dashboard shows next to the threshold). Flat, so judging allocates nothing new.
+    private(set) var ruleAggregates: [Float] = []
     private(set) var verdicts: [Verdict] = []
     /// Set when a halt rule fired or S failed; the judge stops after a failure.
     private(set) var halted = false
@@ -182,6 +185,8 @@ final class Judge {
     /// Applies every rule in scope at `position`, in manifest order.
     private func evaluate(position: Int, _ p: Pending) {
         scoreRows.append(p.scores)
+        let row = ruleAggregates.count
+        ruleAggregates.append(contentsOf: repeatElement(Float.nan, count: policy.rules.count))
         for (r, rule) in policy.rules.enumerated() where position >= ruleStart[r] && position <= ruleEnd[r] {
             var best = -Float.infinity, bestDetector = ruleDetectors[r][0]
             for d in ruleDetectors[r] where p.scores[d] > best {
@@ -189,6 +194,7 @@ final class Judge {
                 bestDetector = d
             }
             let aggregate = aggregators[r].push(best)
+            ruleAggregates[row + r] = aggregate
             guard aggregate >= rule.threshold else { continue }
             let detector = policy.detectors[bestDetector]
             var v = Verdict(kind: Verdict.Kind(rawValue: rule.action.rawValue)!, position: position, action: rule.action)

@@ -41,6 +41,18 @@ public struct SupervisionReport: Sendable {
     public var summary: RunSummary
 }
 
+/// What S has judged so far in a running generation (for showing live, e.g. in a stream).
+public struct SupervisionProgress: Sendable {
+    /// Positions ≤ this are judged.
+    public var evaluatedThrough: Int
+    /// Rule ids, in the order of `ruleScores`' columns.
+    public var rules: [String]
+    /// Judged positions from the asked-for one on, with each rule's aggregate (NaN: out of scope).
+    public var ruleScores: [(position: Int, scores: [Float])]
+    /// Verdicts from the asked-for index on (token texts are filled in only by `finish`).
+    public var verdicts: [Verdict]
+}
+
 public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
     public let points: Set<TapPoint>
     public let runID = UUID().uuidString.lowercased()
@@ -99,6 +111,7 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
     private var publishedHalted = false
     private var publishedVerdicts: [Verdict] = []
     private var publishedRows: [[Float]] = []
+    private var publishedRuleAggregates: [Float] = []
 
     init(supervisor: Supervisor, prompt: [Int], generation: GenerationOptions, session: InferenceSession) {
         self.supervisor = supervisor
@@ -297,6 +310,7 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
             publishedHalted = judge.halted
             publishedVerdicts = judge.verdicts
             publishedRows = judge.scoreRows
+            publishedRuleAggregates = judge.ruleAggregates
             lock.broadcast()
             lock.unlock()
         }
@@ -352,6 +366,34 @@ public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
 
     private func annotate(_ v: inout Verdict) {
         Verifier.annotate(&v, prompt: promptTokens, judged: judgedTokens, model: supervisor.model)
+    }
+
+    // MARK: Progress
+
+    /// Rule aggregates for positions ≥ `position` and verdicts from index `verdict` on, as far as
+    /// S has judged. Sync mode: call on the generation thread (inside `onText`), where S has
+    /// judged every released token; async mode: what S's thread has published.
+    public func progress(fromPosition position: Int, fromVerdict verdict: Int) -> SupervisionProgress {
+        let through: Int, aggregates: [Float], verdicts: [Verdict]
+        if case .async = mode, !judge.taps.isEmpty {
+            lock.lock()
+            (through, aggregates, verdicts) = (publishedThrough, publishedRuleAggregates, publishedVerdicts)
+            lock.unlock()
+        } else {
+            (through, aggregates, verdicts) = (judge.evaluatedThrough, judge.ruleAggregates, judge.verdicts)
+        }
+        let first = judge.firstPosition
+        let start = max(position, first)
+        let R = supervisor.policy.rules.count
+        var rows: [(position: Int, scores: [Float])] = []
+        if start <= through, R > 0 {
+            for p in start...through where (p - first + 1) * R <= aggregates.count {
+                rows.append((p, Array(aggregates[(p - first) * R..<(p - first + 1) * R])))
+            }
+        }
+        let tail = verdict < verdicts.count ? Array(verdicts[max(0, verdict)...]) : []
+        return SupervisionProgress(evaluatedThrough: through, rules: supervisor.policy.rules.map(\.id),
+                                   ruleScores: rows, verdicts: tail)
     }
 
     // MARK: Finishing

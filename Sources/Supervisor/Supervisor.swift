@@ -91,7 +91,9 @@ public final class Supervisor: @unchecked Sendable {
     }
 
     /// Generates under supervision and finishes the run (writing receipts when configured).
+    /// `observer` may cancel between tokens; a cancelled run still gets its receipts.
     public func generate(promptTokens: [Int], options generation: GenerationOptions, session: InferenceSession,
+                         observer: GenerationObserver? = nil,
                          onText: (String) -> Void = { _ in }) throws -> SupervisedGeneration {
         try checkEditor(of: session)
         let run = attach(promptTokens: promptTokens, options: generation, session: session)
@@ -103,7 +105,7 @@ public final class Supervisor: @unchecked Sendable {
         let result: GenerationResult
         do {
             result = try model.generate(promptTokens: promptTokens, options: generation, session: session,
-                                        sink: run, gate: run, onText: onText)
+                                        sink: run, gate: run, observer: observer, onText: onText)
         } catch {
             _ = try? run.finish(nil)
             throw error

@@ -98,7 +98,7 @@ struct BenchCommand: ParsableCommand {
 
         let report = Report(model: lm.url.path, threads: threads.threads, promptTokens: promptTokens,
                             genTokens: genTokens, repetitions: repetitions, prefill: prefill, decode: decode,
-                            peakRSSBytes: peakResidentBytes(), supervisor: supervision.supervisor,
+                            peakRSSBytes: peakResidentBytes(), supervisor: supervision.supervisor.first,
                             supervisedDecode: supervised, pairedWallRatio: pairRatios?.wall,
                             pairedCPURatio: pairRatios?.cpu, build: BuildInfo.current,
                             steering: plan.map { SteeringOptions.describe($0.spec) })

@@ -1,16 +1,17 @@
 import ArgumentParser
 
 @main
-struct Overseer: ParsableCommand {
+struct Overseer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overseer",
         abstract: "Run a language model under a read-only supervisor that can stop it.",
         subcommands: [ModelsCommand.self, InspectCommand.self, GenerateCommand.self, ScoreCommand.self,
                       DataCommand.self, CollectCommand.self, TrainCommand.self, EvalCommand.self, BundlesCommand.self, ReceiptsCommand.self,
                       SAECommand.self, CompareProbesCommand.self, SteerCommand.self,
-                      BenchCommand.self, VerifyCommand.self, CheckpointCommand.self, RegionsCommand.self, TokenizeCommand.self])
+                      BenchCommand.self, VerifyCommand.self, CheckpointCommand.self, RegionsCommand.self, TokenizeCommand.self,
+                      ServeCommand.self])
 
-    static func main() {
-        main(SteeringOptions.splittingTwoValueFlags(Array(CommandLine.arguments.dropFirst())))
+    static func main() async {
+        await main(SteeringOptions.splittingTwoValueFlags(Array(CommandLine.arguments.dropFirst())))
     }
 }

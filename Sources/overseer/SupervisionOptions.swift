@@ -9,8 +9,8 @@ import Supervisor
 import Training
 
 struct SupervisionOptions: ParsableArguments {
-    @Option(help: "Supervisor bundle folder (bundle.json + weights.safetensors), or a built-in bundle's name (harm).")
-    var supervisor: String?
+    @Option(help: "Supervisor bundle folder (bundle.json + weights.safetensors), or a built-in bundle's name (harm). `serve` takes several.")
+    var supervisor: [String] = []
     @Option(help: "sync: a token is released only after S judged it; async: S runs on its own thread.")
     var mode: String = "sync"
     @Option(help: "Async mode: tokens S may fall behind before generation waits (the halt lands within this many tokens).")
@@ -24,11 +24,13 @@ struct SupervisionOptions: ParsableArguments {
             help: "Refuse the bundle unless its SHA-256 (over bundle.json and the weights) is this one.")
     var expectSHA256: String?
 
-    func check() throws {
+    /// `allowSeveral`: whether the command can use more than one bundle (`serve` can).
+    func check(allowSeveral: Bool = false) throws {
+        guard allowSeveral || supervisor.count <= 1 else { throw ValidationError("give --supervisor once") }
         guard mode == "sync" || mode == "async" else { throw ValidationError("--mode must be sync or async") }
         guard lag >= 0 && lag <= 4096 else { throw ValidationError("--lag must be between 0 and 4096") }
         guard deadlineMs > 0 && deadlineMs.isFinite else { throw ValidationError("--deadline-ms must be > 0") }
-        if supervisor == nil && (receipts != nil || signKey != nil || expectSHA256 != nil) {
+        if supervisor.isEmpty && (receipts != nil || signKey != nil || expectSHA256 != nil) {
             throw ValidationError("--receipts, --sign-key and --expect-sha256 need --supervisor")
         }
         if let h = expectSHA256, h.count != 64 || !h.allSatisfy(\.isHexDigit) {
@@ -36,24 +38,37 @@ struct SupervisionOptions: ParsableArguments {
         }
     }
 
+    var supervisionMode: SupervisionMode { mode == "async" ? .async(lag: lag) : .sync }
+
+    /// The receipt store (--receipts) and signer (--sign-key), when given.
+    func receiptStore() throws -> (ReceiptStore?, ReceiptSigner?) {
+        (try receipts.map { try ReceiptStore(path: $0) }, try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) })
+    }
+
+    /// Every --supervisor bundle, loaded; with --expect-sha256, each must have that SHA-256.
+    func loadBundles() throws -> [SupervisorBundle] {
+        try supervisor.map { name in
+            let bundle = try Self.loadBundle(name, threads: ThreadsOption.defaultThreads)
+            if let expected = expectSHA256?.lowercased(), bundle.sha256 != expected {
+                throw ValidationError("bundle \(name) has SHA-256 \(bundle.sha256), not the expected \(expected) (--expect-sha256): it was changed or is another bundle")
+            }
+            return bundle
+        }
+    }
+
     /// The supervisor for `model`, or nil without --supervisor.
     /// `steering` is the plan the session runs with: recorded in every receipt, replayed by verify.
     func makeSupervisor(model: LanguageModel, steering: SteeringPlan? = nil) throws -> Supervisor? {
-        guard let supervisor else { return nil }
-        let bundle = try Self.loadBundle(supervisor, threads: ThreadsOption.defaultThreads)
-        if let expected = expectSHA256?.lowercased(), bundle.sha256 != expected {
-            throw ValidationError("bundle \(supervisor) has SHA-256 \(bundle.sha256), not the expected \(expected) (--expect-sha256): it was changed or is another bundle")
-        }
-        let store = try receipts.map { try ReceiptStore(path: $0) }
-        let signer = try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) }
-        let options = SupervisorOptions(mode: mode == "async" ? .async(lag: lag) : .sync, deadlineMilliseconds: deadlineMs,
-                                        receipts: store, signer: signer, steering: steering)
+        guard let bundle = try loadBundles().first else { return nil }
+        let (store, signer) = try receiptStore()
+        let options = SupervisorOptions(mode: supervisionMode, deadlineMilliseconds: deadlineMs, receipts: store, signer: signer,
+                                        steering: steering)
         return try Supervisor(bundle: bundle, model: model, options: options)
     }
 
     /// The folder of the --supervisor bundle (a built-in bundle's cache folder), or nil.
     func bundleFolder() throws -> String? {
-        guard let supervisor else { return nil }
+        guard let supervisor = supervisor.first else { return nil }
         if FileManager.default.fileExists(atPath: supervisor) { return supervisor }
         return BuiltinBundle.named(supervisor)?.folder.path
     }

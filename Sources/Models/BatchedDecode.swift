@@ -1,0 +1,154 @@
+// Continuous batching's building block: one decode step for several sequences in one forward
+// pass. Each sequence keeps its own session (KV cache, scores, taps); the B new tokens go through
+// every matrix product together as the rows of one [B, d] batch, so the weights are read once
+// for all of them — decode is bandwidth-bound, that is the gain.
+//
+// Why every sequence gets exactly the bits it would get alone:
+//   - a matrix product's output row depends only on its input row (each output is one row's dot
+//     product with a weight row, in a fixed lane split and reduction order; activations are
+//     quantized row by row) — the property that makes prefill over T tokens equal T single steps;
+//   - norms, RoPE, biases and the MLP's SiLU·up are per row, with each row's own position;
+//   - attention is not batched: row b's query, key and value are copied into session b's own
+//     buffers and its single-token attention runs against session b's cache only, with the code
+//     path `step` uses;
+//   - taps: each row is delivered to its own sequence's sink, in the same order as `step`.
+// The tests hold batched steps to lone steps, logits and tapped vectors to the bit.
+//
+// Legend: B = sequences in the step, d = dModel, f = dFF, H = heads, Hkv = kvHeads, hd = headDim,
+// V = vocab.
+
+import Kernels
+import Taps
+
+public enum BatchedDecode {
+    /// Whether `step` can batch sessions of this model (the Llama family; others decode alone).
+    public static func supports(_ model: Transformer) -> Bool {
+        switch model.config.architecture {
+        case .llama, .qwen2, .qwen3: return true
+        case .gpt2, .gemma3: return false
+        }
+    }
+
+    /// Runs `tokens[b]` at the next position of `sessions[b]`, all in one forward pass, and
+    /// returns each session's logits [V] as a view into that session's buffer (valid until its
+    /// next forward pass) — what `sessions[b].step(tokens[b], sink: sinks[b])` returns, to the bit.
+    /// The sessions must be distinct, share one model, have no tap editor, and number at most the
+    /// first session's `maxBatch`.
+    public static func step(_ sessions: [InferenceSession], tokens: [Int], sinks: [TapSink?]) throws -> [UnsafeBufferPointer<Float>] {
+        let B = sessions.count
+        guard B > 0, tokens.count == B, sinks.count == B else {
+            throw ModelError.invalidOption("batched decode needs one token and one sink slot per session")
+        }
+        let lead = sessions[0]
+        let model = lead.model
+        let c = model.config
+        guard supports(model) else { throw ModelError.invalidOption("batched decode supports the Llama family, not \(c.architecture.rawValue)") }
+        guard B <= lead.maxBatch else { throw ModelError.invalidOption("\(B) sequences exceed the batch size \(lead.maxBatch)") }
+        guard Set(sessions.map(ObjectIdentifier.init)).count == B else { throw ModelError.invalidOption("a session appears twice in one step") }
+        for (s, t) in zip(sessions, tokens) {
+            guard s.model === model else { throw ModelError.invalidOption("batched sessions must share one model") }
+            guard s.editor == nil else { throw ModelError.invalidOption("batched decode does not run tap editors") }
+            guard s.remaining >= 1 else { throw ModelError.contextExceeded(limit: s.cache.capacity, requested: s.cache.length + 1) }
+            guard t >= 0, t < c.vocab else { throw ModelError.invalidToken(t) }
+        }
+        for (s, sink) in zip(sessions, sinks) { s.markWanted(sink) }
+        let positions = sessions.map { $0.cache.length }
+
+        let W = model.weights
+        let d = c.dModel, f = c.dFF, hd = c.headDim
+        let qWidth = c.heads * hd, kvWidth = c.kvHeads * hd
+        // The lead session's scratch holds the batch's rows.
+        let x = lead.x.pointer, h = lead.h.pointer, q = lead.q.pointer, k = lead.k.pointer   // [B, d], [B, d], [B, H*hd], [B, Hkv*hd]
+        let v = lead.v.pointer, attn = lead.attn.pointer, proj = lead.proj.pointer          // [B, Hkv*hd], [B, H*hd], [B, d]
+        let gate = lead.gate.pointer, up = lead.up.pointer                                   // [B, f] ×2
+        let half = c.ropeDims / 2
+        let ropeCos = lead.ropeCos.pointer, ropeSin = lead.ropeSin.pointer                   // [B, ropeDims/2]
+        W.ropeFreqFactors.withOptionalPointer { factors in
+            for b in 0..<B {
+                ropeAngles(position: positions[b], rotaryDims: c.ropeDims, base: c.ropeBase, freqFactors: factors,
+                           cos: ropeCos + b * half, sin: ropeSin + b * half)
+            }
+        }
+        let scale = 1 / Float(hd).squareRoot()
+
+        /// Delivers row b of `buffer` [B, width] to sequence b's sink.
+        func emit(_ point: TapPoint, _ buffer: UnsafeMutablePointer<Float>, width: Int) {
+            for b in 0..<B {
+                sessions[b].emit(sinks[b], point, buffer + b * width, width: width, tokens: 1, start: positions[b])
+            }
+        }
+
+        tokens.withUnsafeBufferPointer { lead.embed($0) }                    // x [B, d]
+        emit(.embed, x, width: d)
+
+        for l in 0..<c.layers {
+            let L = W.layers[l]
+            emit(.residPre(l), x, width: d)
+
+            // Attention: projections batched, attention per sequence.
+            for b in 0..<B { rmsNorm(x + b * d, weight: L.attnNorm, eps: c.normEps, into: h + b * d, n: d) }
+            lead.normedInput.set(h, tokens: B)
+            matmul(MatMulTask(L.wq!, lead.normedInput.rows(for: L.wq!), into: q),   // [B, H*hd]
+                   MatMulTask(L.wk!, lead.normedInput.rows(for: L.wk!), into: k),   // [B, Hkv*hd]
+                   MatMulTask(L.wv!, lead.normedInput.rows(for: L.wv!), into: v),   // [B, Hkv*hd]
+                   pool: lead.pool)
+            if let bias = L.bq { addBias(q, bias, tokens: B) }
+            if let bias = L.bk { addBias(k, bias, tokens: B) }
+            if let bias = L.bv { addBias(v, bias, tokens: B) }
+            for b in 0..<B {
+                for head in 0..<c.heads {
+                    let qh = q + b * qWidth + head * hd
+                    if let g = L.qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
+                    applyRope(qh, cos: ropeCos + b * half, sin: ropeSin + b * half, half: half, style: c.ropeStyle)
+                }
+                for head in 0..<c.kvHeads {
+                    let kh = k + b * kvWidth + head * hd
+                    if let g = L.kNorm { rmsNorm(kh, weight: g, eps: c.normEps, into: kh, n: hd) }
+                    applyRope(kh, cos: ropeCos + b * half, sin: ropeSin + b * half, half: half, style: c.ropeStyle)
+                }
+            }
+            for b in 0..<B {
+                let s = sessions[b]
+                if b > 0 {
+                    // Row b into session b's own row 0, where its single-token attention reads.
+                    s.q.pointer.update(from: q + b * qWidth, count: qWidth)
+                    s.k.pointer.update(from: k + b * kvWidth, count: kvWidth)
+                    s.v.pointer.update(from: v + b * kvWidth, count: kvWidth)
+                }
+                s.storeKV(layer: l, tokens: 1, start: positions[b])
+                s.attention(layer: l, tokens: 1, start: positions[b], scale: scale)     // s.attn [1, H*hd]
+                if b > 0 { (attn + b * qWidth).update(from: s.attn.pointer, count: qWidth) }
+            }
+            lead.attnInput.set(attn, tokens: B)
+            matmul(L.wo, lead.attnInput.rows(for: L.wo), into: proj, pool: lead.pool)  // [B, d]
+            emit(.attnOut(l), proj, width: d)
+            add(proj, into: x, count: B * d)
+            emit(.residMid(l), x, width: d)
+
+            // MLP
+            for b in 0..<B { rmsNorm(x + b * d, weight: L.ffnNorm, eps: c.normEps, into: h + b * d, n: d) }
+            lead.normedInput.set(h, tokens: B)
+            matmul(MatMulTask(L.wGate!, lead.normedInput.rows(for: L.wGate!), into: gate),  // [B, f]
+                   MatMulTask(L.wUp, lead.normedInput.rows(for: L.wUp), into: up),          // [B, f]
+                   pool: lead.pool)
+            emit(.mlpPre(l), gate, width: f)
+            for i in 0..<(B * f) { up[i] = fsilu(gate[i]) * up[i] }
+            emit(.mlpPost(l), up, width: f)
+            lead.mlpInput.set(up, tokens: B)
+            matmul(L.wDown, lead.mlpInput.rows(for: L.wDown), into: proj, pool: lead.pool)   // [B, d]
+            emit(.mlpOut(l), proj, width: d)
+            add(proj, into: x, count: B * d)
+            emit(.residPost(l), x, width: d)
+        }
+        for b in 0..<B { sessions[b].cache.length = positions[b] + 1 }
+
+        for b in 0..<B { rmsNorm(x + b * d, weight: W.finalNorm, eps: c.normEps, into: h + b * d, n: d) }
+        emit(.finalNormalized, h, width: d)
+        _ = lead.unembed(tokens: B, selection: .all)                          // lead.logits [B, V]
+        let V = c.vocab
+        return (0..<B).map { b in
+            if b > 0 { sessions[b].logitsBuffer.pointer.update(from: lead.logitsBuffer.pointer + b * V, count: V) }
+            return UnsafeBufferPointer(start: sessions[b].logitsBuffer.pointer, count: V)
+        }
+    }
+}

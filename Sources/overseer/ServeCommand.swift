@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Models
+import Server
+import Supervisor
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the model over an OpenAI-compatible HTTP API, supervised (see docs/serving.md).")
+
+    @OptionGroup var modelOption: ModelOption
+    @OptionGroup var supervision: SupervisionOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port).") var port = 8080
+    @Option(name: .customLong("api-key-file"), help: "File of API keys, one per line (`KEY` or `KEY NAME`); requests then need `Authorization: Bearer KEY`.")
+    var apiKeyFile: String?
+    @Option(help: "Generations run at once (one session each).") var parallel = 1
+    @Option(help: "Requests that may wait for a session; beyond that, 429.") var queue = 16
+    @Flag(help: "Continuous batching: run the decode steps of all active requests as one forward pass (Llama-family models; each request's bits are unchanged).")
+    var batch = false
+    @Option(help: "Context window of each session (default: the model's, at most 4096).") var context: Int?
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 beyond).") var maxBodyBytes = 4 << 20
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds running requests may finish after SIGTERM/SIGINT before they are cancelled.")
+    var shutdownGrace: Double = 30
+    @OptionGroup var threads: ThreadsOption
+
+    func validate() throws {
+        try supervision.check(allowSeveral: true)
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard (1...256).contains(parallel) else { throw ValidationError("--parallel must be in 1...256") }
+        guard (0...100_000).contains(queue) else { throw ValidationError("--queue must be in 0...100000") }
+        if let context, context < 2 { throw ValidationError("--context must be ≥ 2") }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be ≥ 1024") }
+        guard shutdownGrace >= 0, shutdownGrace.isFinite else { throw ValidationError("--shutdown-grace must be ≥ 0") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let lm = try modelOption.load()
+        let bundles = try supervision.loadBundles().map(LoadedBundle.init)
+        let (store, signer) = try supervision.receiptStore()
+        let engineConfig = EngineConfiguration(parallel: parallel, queue: queue,
+                                               contextLength: context ?? min(lm.config.contextLength, 4096),
+                                               threads: threads.threads, mode: supervision.supervisionMode,
+                                               deadlineMilliseconds: supervision.deadlineMs, receipts: store, signer: signer,
+                                               batching: batch)
+        let engine = try Engine(model: lm, bundles: bundles, configuration: engineConfig)
+        let modelID = FileManager.default.fileExists(atPath: modelOption.model)
+            ? URL(fileURLWithPath: modelOption.model).lastPathComponent : modelOption.model
+        let keys = try apiKeyFile.map { try APIKeys(file: URL(fileURLWithPath: $0)) }
+        let config = ServerConfiguration(modelID: modelID, host: host, port: port, maxBodyBytes: maxBodyBytes,
+                                         shutdownGraceSeconds: shutdownGrace, apiKeys: keys)
+        let server = OverseerServer(engine: engine, configuration: config)
+        let host = self.host
+        let names = bundles.map(\.name)
+        try await server.run { port in
+            log("overseer serve: listening on http://\(host):\(port) — model \(modelID), "
+                + (names.isEmpty ? "no supervisor" : "supervisor \(names.joined(separator: ", "))")
+                + ", \(engineConfig.parallel) session(s)" + (engine.configuration.batching ? ", batched" : "") + (keys == nil ? "" : ", API keys required"))
+        }
+        log("overseer serve: stopped")
+    }
+}
