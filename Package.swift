@@ -11,6 +11,9 @@ import PackageDescription
 // OVERSEER_PORTABLE=1, we build for baseline x86-64 and the same operations run in software.
 // OVERSEER_HASWELL is defined with the haswell target: the kernels then use AVX2 integer
 // instructions for the exact (integer) part of the quantized dot products; `KernelBuild` reports it.
+// Wider integer instructions (AVX-512 VNNI, AVX-512BW, AVX-VNNI) live in the C target CKernels,
+// whose functions carry their own target attributes and are picked at run time (`KernelPath`),
+// so one binary still runs on any x86-64 and computes the same bits on each path.
 func computeFlags() -> [SwiftSetting] {
     let env = ProcessInfo.processInfo.environment
     if env["OVERSEER_PORTABLE"] == "1" { return [] }
@@ -30,6 +33,10 @@ func computeFlags() -> [SwiftSetting] {
 let compute = computeFlags() + [.unsafeFlags(["-O"], .when(configuration: .debug)),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 let language: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+// The C kernels: optimised in every configuration, like the compute modules, and never with
+// fused multiply-adds the source did not ask for (clang would contract a*b+c by default).
+let cKernels: [CSetting] = [.unsafeFlags(["-ffp-contract=off"]),
+                            .unsafeFlags(["-O2"], .when(configuration: .debug))]
 
 let package = Package(
     name: "Overseer",
@@ -45,7 +52,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        .target(name: "Kernels", swiftSettings: language + compute),
+        .target(name: "CKernels", cSettings: cKernels),
+        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: language + compute),
         .target(name: "Formats", dependencies: ["Kernels"], swiftSettings: language),
         .target(name: "Tokenizers", swiftSettings: language),
         .target(name: "Templates", swiftSettings: language),
