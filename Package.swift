@@ -11,6 +11,9 @@ import PackageDescription
 // OVERSEER_PORTABLE=1, we build for baseline x86-64 and the same operations run in software.
 // OVERSEER_HASWELL is defined with the haswell target: the kernels then use AVX2 integer
 // instructions for the exact (integer) part of the quantized dot products; `KernelBuild` reports it.
+// Wider integer instructions (AVX-512 VNNI, AVX-512BW, AVX-VNNI) live in the C target CKernels,
+// whose functions carry their own target attributes and are picked at run time (`KernelPath`),
+// so one binary still runs on any x86-64 and computes the same bits on each path.
 func computeFlags() -> [SwiftSetting] {
     let env = ProcessInfo.processInfo.environment
     if env["OVERSEER_PORTABLE"] == "1" { return [] }
@@ -32,6 +35,10 @@ let compute = computeFlags() + [.unsafeFlags(["-O"], .when(configuration: .debug
 let language: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 // Modules that compile cleanly in Swift 6 mode (complete strict concurrency checking).
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+// The C kernels: optimised in every configuration, like the compute modules, and never with
+// fused multiply-adds the source did not ask for (clang would contract a*b+c by default).
+let cKernels: [CSetting] = [.unsafeFlags(["-ffp-contract=off"]),
+                            .unsafeFlags(["-O2"], .when(configuration: .debug))]
 
 let package = Package(
     name: "Overseer",
@@ -53,7 +60,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
-        .target(name: "Kernels", swiftSettings: language + compute),
+        .target(name: "CKernels", cSettings: cKernels),
+        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: language + compute),
         .target(name: "Formats", dependencies: ["Kernels"], swiftSettings: language),
         .target(name: "Tokenizers", swiftSettings: swift6),
         .target(name: "Templates", swiftSettings: swift6),

@@ -143,6 +143,8 @@ func matmulRows(_ task: MatMulTask, _ r0: Int, _ r1: Int) {
     let weight = task.weight, x = task.input, out = task.output
     let m = weight.rows, n = weight.cols, tokens = x.tokens
     let stride = weight.rowStride, type = weight.type, aStride = x.rowBytes
+    if cRows(KernelPath.current, type, weight.data, wStride: stride, r0, r1, m: m, n: n, x.row(0), aStride: aStride,
+             tokens: tokens, out) { return }
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
         let scratch = scratch.baseAddress!
         // Tiles of four tokens: each weight row is unpacked once per tile.

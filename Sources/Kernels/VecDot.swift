@@ -136,12 +136,14 @@ public func dotReference(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeR
     return reduceLanes16(SIMD16<Float>(lanes))
 }
 
-/// Fast dot: same result as `dotReference`, to the bit. `a` is a row of `QuantizedRows` (for
+/// Fast dot: same result as `dotReference`, to the bit, on every `KernelPath`. `a` is a row of `QuantizedRows` (for
 /// Q8_0/Q8_1 activations the kernels also read the float block scales stored after the blocks).
 /// `scratch` holds at least 256 floats (used by types without an integer kernel).
 @inlinable
 public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, n: Int,
                 scratch: UnsafeMutablePointer<Float>) -> Float {
+    var out: Float = 0
+    if cRows(KernelPath.current, type, w, wStride: 0, 0, 1, m: 1, n: n, a, aStride: 0, tokens: 1, &out) { return out }
     switch type {
     case .q4_0: return dotRow(Q4_0Format.self, w, a, blocks: n / 32)
     case .q4_1: return dotRow(Q4_1Format.self, w, a, blocks: n / 32)
@@ -165,6 +167,12 @@ public func dot(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer
 @inlinable
 public func dot4(_ type: TensorType, _ w: UnsafeRawPointer, _ a: UnsafeRawPointer, aStride: Int, n: Int,
                  scratch: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+    var out = SIMD4<Float>()
+    let done = withUnsafeMutableBytes(of: &out) { o in
+        cRows(KernelPath.current, type, w, wStride: 0, 0, 1, m: 1, n: n, a, aStride: aStride, tokens: 4,
+              o.baseAddress!.assumingMemoryBound(to: Float.self))
+    }
+    if done { return out }
     let a1 = a + aStride, a2 = a + 2 * aStride, a3 = a + 3 * aStride
     switch type {
     case .q4_0: return dotRow4(Q4_0Format.self, w, a, a1, a2, a3, blocks: n / 32)

@@ -37,7 +37,7 @@ extension InferenceSession {
         }
         emit(sink, .embed, x, width: d, tokens: T, start: start)
 
-        for l in 0..<c.layers {
+        for l in 0..<layersToRun {   // every block, or up to the last tapped one
             let L = W.layers[l]
             emit(sink, .residPre(l), x, width: d, tokens: T, start: start)
 
@@ -79,6 +79,7 @@ extension InferenceSession {
             emit(sink, .residPost(l), x, width: d, tokens: T, start: start)
         }
         cache.length = start + T
+        if layersToRun < c.layers { return 0 }   // an activations-only run: nothing above is read
 
         for t in 0..<T {
             layerNorm(x + t * d, weight: W.finalNorm, bias: W.finalNormBias, eps: c.normEps, into: h + t * d, n: d)

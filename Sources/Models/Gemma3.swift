@@ -55,7 +55,7 @@ extension InferenceSession {
         for i in 0..<(T * d) { x[i] *= embeddingScale }
         emit(sink, .embed, x, width: d, tokens: T, start: start)
 
-        for l in 0..<c.layers {
+        for l in 0..<layersToRun {   // every block, or up to the last tapped one
             let L = W.layers[l]
             let local = c.isLocalLayer(l)
             let ropeCos = local ? localCos : globalCos, ropeSin = local ? localSin : globalSin
@@ -110,6 +110,7 @@ extension InferenceSession {
             emit(sink, .residPost(l), x, width: d, tokens: T, start: start)
         }
         cache.length = start + T
+        if layersToRun < c.layers { return 0 }   // an activations-only run: nothing above is read
 
         for t in 0..<T { rmsNorm(x + t * d, weight: W.finalNorm, eps: c.normEps, into: h + t * d, n: d) }
         emit(sink, .finalNormalized, h, width: d, tokens: T, start: start)

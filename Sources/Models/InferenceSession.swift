@@ -100,6 +100,15 @@ public final class InferenceSession {
     let sinkWants: UnsafeMutablePointer<Bool>     // [TapPoint.ordinalCount]
     let editorWants: UnsafeMutablePointer<Bool>   // [TapPoint.ordinalCount]
     let tapOrdinals: Int
+    /// Blocks the current run computes: every block, unless the run asked for no logits and its
+    /// sink and editor want points of the lower blocks only. Then the blocks above the last
+    /// wanted point, the final norm and the unembedding are skipped — collecting activations of
+    /// a middle layer does not pay for the layers above it.
+    private(set) var layersToRun = 0
+    /// Positions from `partialFrom` on hold keys and values of the first `partialLayers` blocks
+    /// only (a run stopped early); nil when every cached position holds every block.
+    private var partialFrom: Int?
+    private var partialLayers = 0
 
     let normedInput: QuantizedInput   // quantized h for Q/K/V/gate/up
     let attnInput: QuantizedInput     // quantized attn for wo
@@ -170,7 +179,21 @@ public final class InferenceSession {
     public var remaining: Int { cache.capacity - cache.length }
 
     /// Forgets everything after `position` (for reusing a shared prefix).
-    public func rewind(to position: Int) { cache.truncate(to: position) }
+    public func rewind(to position: Int) {
+        cache.truncate(to: position)
+        if let p = partialFrom, p >= cache.length { partialFrom = nil }
+    }
+
+    /// Blocks a run must compute: all of them when it asks for logits, when the sink or editor
+    /// wants the final norm, or when nothing is tapped (such a run only fills the cache for
+    /// the next one); otherwise up to the last block holding a wanted point.
+    private func layersNeeded(_ selection: LogitsSelection, sink: TapSink?) -> Int {
+        let all = model.config.layers
+        if selection != .none { return all }
+        let points = (sink?.points ?? []).union(editor?.points ?? []).filter { $0.ordinal < tapOrdinals }
+        if points.isEmpty || points.contains(.finalNormalized) { return all }
+        return points.map { ($0.layer ?? -1) + 1 }.max() ?? all
+    }
 
     /// Runs `tokens` through the model starting at the cache's current position, in batches of
     /// at most `maxBatch`. Returns logits [T', V] for the selected positions (T' = 0, 1 or T),
@@ -210,6 +233,14 @@ public final class InferenceSession {
         }
         for t in tokens where t < 0 || t >= c.vocab { throw ModelError.invalidToken(t) }
         markWanted(sink)
+        layersToRun = layersNeeded(selection, sink: sink)
+        if let p = partialFrom, p < cache.length, layersToRun > partialLayers {
+            throw ModelError.incompleteCache(position: p, layers: partialLayers)
+        }
+        if layersToRun < c.layers {   // (at most the blocks any earlier partial positions hold)
+            partialLayers = layersToRun
+            partialFrom = partialFrom ?? cache.length
+        }
         var start = 0
         while start < tokens.count {
             let end = min(tokens.count, start + maxBatch)

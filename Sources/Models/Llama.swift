@@ -39,7 +39,7 @@ extension InferenceSession {
         embed(tokens)                                                        // x [T, d]
         emit(sink, .embed, x, width: d, tokens: T, start: start)
 
-        for l in 0..<c.layers {
+        for l in 0..<layersToRun {   // every block, or up to the last tapped one
             let L = W.layers[l]
             emit(sink, .residPre(l), x, width: d, tokens: T, start: start)
 
@@ -89,6 +89,7 @@ extension InferenceSession {
             emit(sink, .residPost(l), x, width: d, tokens: T, start: start)
         }
         cache.length = start + T
+        if layersToRun < c.layers { return 0 }   // an activations-only run: nothing above is read
 
         for t in 0..<T { rmsNorm(x + t * d, weight: W.finalNorm, eps: c.normEps, into: h + t * d, n: d) }
         emit(sink, .finalNormalized, h, width: d, tokens: T, start: start)

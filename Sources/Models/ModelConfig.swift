@@ -28,6 +28,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case contextExceeded(limit: Int, requested: Int)
     case invalidToken(Int)
     case emptyInput
+    /// A run needs blocks a previous activations-only run skipped at cached positions.
+    case incompleteCache(position: Int, layers: Int)
     case invalidOption(String)
     case io(String)
     /// The model computed a NaN or infinite logit (broken weights, usually): nothing sampled or
@@ -47,6 +49,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
             return "context length exceeded: \(requested) tokens requested, the context holds \(limit)"
         case .invalidToken(let t): return "token id \(t) is outside the vocabulary"
         case .emptyInput: return "no input tokens"
+        case .incompleteCache(let p, let l):
+            return "the cache from position \(p) on holds only the first \(l) blocks (an activations-only run "
+                + "stopped there); rewind to \(p) or earlier before running more blocks"
         case .invalidOption(let m): return m
         case .io(let m): return m
         case .nonFiniteLogits(let p): return "the model computed a NaN or infinite logit at position \(p) (are the weights intact?)"

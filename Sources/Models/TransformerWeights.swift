@@ -98,3 +98,12 @@ extension TensorSource {
         }
     }
 }
+
+extension TransformerWeights {
+    /// Every matrix a one-token forward pass reads in full: each block's projections and the
+    /// output matrix (the embedding table contributes one row, the norms and biases a few
+    /// kilobytes — both left out). Their bytes are what decode must stream per token.
+    public var matricesReadPerToken: [TensorView] {
+        layers.flatMap { L in [L.wq, L.wk, L.wv, L.wqkv, L.wo, L.wGate, L.wUp, L.wDown].compactMap { $0 } } + [output]
+    }
+}

@@ -7,6 +7,15 @@
 //               greedy choice of the previous step (llama-bench's tg also starts on an empty cache).
 // Each test runs once untimed (page faults of the mapped weights, thread start-up), then
 // `--repetitions` times; we report the median and the spread (min, max, standard deviation).
+//
+// Roofline: decode reads every weight matrix once per token, so beside tokens/s the report gives
+// those bytes, the rate decode reads them at, and the rate the same threads can merely stream
+// them at (`streamingRead` over the mapped weights, measured right after decode in the same
+// run): the decode rate can approach, not pass, that ceiling unless part stays in cache.
+//
+// `--versus-kernels PATH` times prefill and decode alternately with the kernel path PATH and the
+// current one (`OVERSEER_KERNELS` or the fastest available), repetition by repetition, and
+// reports the per-pair speed ratios: the way to compare two paths on a busy machine.
 
 import ArgumentParser
 import Foundation
@@ -27,6 +36,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
     @OptionGroup var supervision: SupervisionOptions
     @OptionGroup var steering: SteeringOptions
+    @Option(name: .customLong("versus-kernels"),
+            help: "Also time every test with this kernel path, alternating with the current one (\(KernelPath.available.map(\.rawValue).joined(separator: ", ")) on this CPU).")
+    var versusKernels: String?
 
     func validate() throws {
         guard promptTokens >= 1 else { throw ValidationError("--prompt-tokens must be ≥ 1") }
@@ -34,8 +46,17 @@ struct BenchCommand: ParsableCommand {
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be ≥ 1") }
         try supervision.check()
         try steering.check()
-        if supervision.supervisor != nil && steering.isActive {
+        if !supervision.supervisor.isEmpty && steering.isActive {
             throw ValidationError("bench measures S or steering against plain decode, one at a time")
+        }
+        if let name = versusKernels {
+            guard let path = KernelPath(rawValue: name) else {
+                throw ValidationError("--versus-kernels: unknown path '\(name)' (one of \(KernelPath.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard path.isAvailable else { throw ValidationError("--versus-kernels: this CPU cannot run '\(name)'") }
+            guard supervision.supervisor.isEmpty, !steering.isActive else {
+                throw ValidationError("--versus-kernels cannot be combined with --supervisor or steering")
+            }
         }
     }
 
@@ -58,6 +79,11 @@ struct BenchCommand: ParsableCommand {
         // With steering options, decode runs plain and steered (the plan as the session's editor),
         // interleaved the same way.
         let plan = try steering.plan(model: lm)
+        var versus: KernelComparison?
+        if let name = versusKernels, let baseline = KernelPath(rawValue: name) {
+            versus = try KernelComparison.measure(bench, baseline: baseline, repetitions: repetitions,
+                                                  prompt: prompt, genTokens: genTokens)
+        }
         let prefill = try bench.measure(repetitions: repetitions, tokens: promptTokens) { try bench.prefill(prompt) }
         var decode: Rate
         var supervised: Rate?
@@ -96,12 +122,17 @@ struct BenchCommand: ParsableCommand {
             }
         }
 
+        // Peak memory before the streaming probe (which reads the mapped weights decode already
+        // touched, so it should not move it anyway).
+        let peakRSS = peakResidentBytes()
+        let roofline = Roofline.measure(lm.transformer.weights.matricesReadPerToken, pool: session.pool,
+                                        decodeTokensPerSecond: decode.median)
         let report = Report(model: lm.url.path, threads: threads.threads, promptTokens: promptTokens,
                             genTokens: genTokens, repetitions: repetitions, prefill: prefill, decode: decode,
-                            peakRSSBytes: peakResidentBytes(), supervisor: supervision.supervisor.first,
+                            peakRSSBytes: peakRSS, supervisor: supervision.supervisor.first,
                             supervisedDecode: supervised, pairedWallRatio: pairRatios?.wall,
-                            pairedCPURatio: pairRatios?.cpu, build: BuildInfo.current,
-                            steering: plan.map { SteeringOptions.describe($0.spec) })
+                            pairedCPURatio: pairRatios?.cpu, roofline: roofline, versusKernels: versus,
+                            build: BuildInfo.current, steering: plan.map { SteeringOptions.describe($0.spec) })
         if json { return try printJSON(report) }
         print("model:    \(report.model)")
         print("build:    \(report.build.summary), threads \(report.threads)")
@@ -119,6 +150,14 @@ struct BenchCommand: ParsableCommand {
                          with, repetitions, w.median, w.min, w.max, c.median, c.min, c.max))
         }
         print(String(format: "peak RSS: %8.1f MiB", Double(report.peakRSSBytes) / 1_048_576))
+        print(String(format: "roofline: %.1f MB of weights per token; decode reads them at %.2f GB/s, a streaming read of the same bytes (%d threads, best of 5) reaches %.2f GB/s: ceiling %.1f tokens/s, decode at %.1f%% of it",
+                     Double(roofline.bytesPerToken) / 1e6, roofline.decodeBytesPerSecond / 1e9, threads.threads,
+                     roofline.streamBytesPerSecond / 1e9, roofline.ceilingTokensPerSecond, 100 * roofline.fraction))
+        if let v = versus {
+            print(String(format: "kernels:  %@ vs %@ (alternating, median of %d pairs): prefill ×%.3f [%.3f, %.3f], decode ×%.3f [%.3f, %.3f] (wall clock); CPU time: prefill ×%.3f, decode ×%.3f",
+                         v.current, v.baseline, repetitions, v.prefillWall.median, v.prefillWall.min, v.prefillWall.max,
+                         v.decodeWall.median, v.decodeWall.min, v.decodeWall.max, v.prefillCPU.median, v.decodeCPU.median))
+        }
     }
 
     struct Report: Encodable {
@@ -135,6 +174,8 @@ struct BenchCommand: ParsableCommand {
         /// Per repetition pair: supervised / plain decode speed, by wall clock and by CPU time.
         var pairedWallRatio: Rate?
         var pairedCPURatio: Rate?
+        var roofline: Roofline
+        var versusKernels: KernelComparison?
         var build: BuildInfo
         /// With steering options: the plan; `supervisedDecode` and the ratios then compare
         /// steered with plain decode.
@@ -148,6 +189,7 @@ struct BenchCommand: ParsableCommand {
             case supervisedDecode = "supervised_decode", supervisedMedian = "supervised_decode_tokens_per_s"
             case supervisedRatio = "supervised_decode_ratio"
             case pairedWallRatio = "paired_wall_ratio", pairedCPURatio = "paired_cpu_ratio"
+            case roofline, versusKernels = "versus_kernels"
         }
 
         func encode(to encoder: Encoder) throws {
@@ -170,6 +212,8 @@ struct BenchCommand: ParsableCommand {
             }
             try c.encodeIfPresent(pairedWallRatio, forKey: .pairedWallRatio)
             try c.encodeIfPresent(pairedCPURatio, forKey: .pairedCPURatio)
+            try c.encode(roofline, forKey: .roofline)
+            try c.encodeIfPresent(versusKernels, forKey: .versusKernels)
             try c.encode(build, forKey: .build)
             try c.encodeIfPresent(steering, forKey: .steering)
         }
@@ -206,10 +250,12 @@ struct Rate: Encodable {
 struct BuildInfo: Encodable {
     var configuration: String
     var cpuTarget: String
+    /// The integer kernel path in use (`KernelPath.current`).
+    var kernels: String
     var arch: String
     var swiftVersion: String
 
-    var summary: String { "\(configuration), \(cpuTarget), \(arch), Swift \(swiftVersion)" }
+    var summary: String { "\(configuration), \(cpuTarget), kernels \(kernels), \(arch), Swift \(swiftVersion)" }
 
     static var current: BuildInfo {
         #if DEBUG
@@ -231,11 +277,12 @@ struct BuildInfo: Encodable {
         #else
         let swift = "<6"
         #endif
-        return BuildInfo(configuration: configuration, cpuTarget: KernelBuild.cpuTarget, arch: arch, swiftVersion: swift)
+        return BuildInfo(configuration: configuration, cpuTarget: KernelBuild.cpuTarget, kernels: KernelPath.current.rawValue,
+                         arch: arch, swiftVersion: swift)
     }
 
     enum CodingKeys: String, CodingKey {
-        case configuration, arch
+        case configuration, arch, kernels
         case cpuTarget = "cpu_target", swiftVersion = "swift"
     }
 }
@@ -329,6 +376,71 @@ struct Benchmark {
         var rates: [Double] = []
         for _ in 0..<repetitions { rates.append(Double(tokens) / (try seconds(body))) }
         return Rate(rates)
+    }
+}
+
+/// Decode against the rate its bytes can be streamed at (see the file's header).
+struct Roofline: Encodable {
+    /// Bytes of the matrices one decode step reads.
+    var bytesPerToken: Int
+    /// bytesPerToken × decode tokens/s.
+    var decodeBytesPerSecond: Double
+    /// Best streaming read of those same bytes by the same threads.
+    var streamBytesPerSecond: Double
+    /// streamBytesPerSecond / bytesPerToken: decode's ceiling.
+    var ceilingTokensPerSecond: Double
+    /// decode tokens/s / ceiling.
+    var fraction: Double
+
+    static func measure(_ matrices: [TensorView], pool: ThreadPool, decodeTokensPerSecond: Double) -> Roofline {
+        let bytes = matrices.reduce(0) { $0 + $1.byteCount }
+        let stream = streamingRead(matrices.map { ($0.data, $0.byteCount) }, pool: pool)
+        let ceiling = stream / Double(max(1, bytes))
+        return Roofline(bytesPerToken: bytes, decodeBytesPerSecond: Double(bytes) * decodeTokensPerSecond,
+                        streamBytesPerSecond: stream, ceilingTokensPerSecond: ceiling,
+                        fraction: ceiling > 0 ? decodeTokensPerSecond / ceiling : 0)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case bytesPerToken = "weight_bytes_per_token", decodeBytesPerSecond = "decode_bytes_per_s"
+        case streamBytesPerSecond = "stream_bytes_per_s", ceilingTokensPerSecond = "ceiling_tokens_per_s"
+        case fraction = "fraction_of_ceiling"
+    }
+}
+
+/// Prefill and decode timed alternately with two kernel paths (`--versus-kernels`).
+struct KernelComparison: Encodable {
+    var baseline: String
+    var current: String
+    /// Per repetition pair: current / baseline speed, by wall clock and by CPU time.
+    var prefillWall: Rate
+    var prefillCPU: Rate
+    var decodeWall: Rate
+    var decodeCPU: Rate
+
+    static func measure(_ bench: Benchmark, baseline: KernelPath, repetitions: Int, prompt: [Int],
+                        genTokens: Int) throws -> KernelComparison {
+        let current = KernelPath.current
+        defer { KernelPath.current = current }
+        func with(_ path: KernelPath, _ body: () throws -> Void) rethrows {
+            KernelPath.current = path
+            try body()
+        }
+        let prefill = try bench.measurePair(repetitions: repetitions, tokens: prompt.count,
+                                            { try with(baseline) { try bench.prefill(prompt) } },
+                                            { try with(current) { try bench.prefill(prompt) } })
+        let decode = try bench.measurePair(repetitions: repetitions, tokens: genTokens,
+                                           { try with(baseline) { _ = try bench.decode(count: genTokens, attachment: .none) } },
+                                           { try with(current) { _ = try bench.decode(count: genTokens, attachment: .none) } })
+        return KernelComparison(baseline: baseline.rawValue, current: current.rawValue,
+                                prefillWall: prefill.wallRatios, prefillCPU: prefill.cpuRatios,
+                                decodeWall: decode.wallRatios, decodeCPU: decode.cpuRatios)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case baseline, current
+        case prefillWall = "prefill_wall_ratio", prefillCPU = "prefill_cpu_ratio"
+        case decodeWall = "decode_wall_ratio", decodeCPU = "decode_cpu_ratio"
     }
 }
 

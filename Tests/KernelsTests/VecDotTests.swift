@@ -142,6 +142,63 @@ final class VecDotTests: XCTestCase {
         }
     }
 
+    /// Every kernel path this CPU runs (`KernelPath.available`: the Swift kernels and the C
+    /// AVX-512 / AVX-VNNI variants) against the scalar reference, to the bit: single rows, tiles
+    /// of four, threaded matmuls with remainders, row lengths with partial groups of blocks.
+    func testEveryKernelPathMatchesReference() {
+        let saved = KernelPath.current
+        defer { KernelPath.current = saved }
+        let paths = KernelPath.available
+        XCTAssertTrue(paths.contains(.swift))
+        let pool = ThreadPool(threads: 2)
+        for path in paths {
+            KernelPath.current = path
+            for type in [TensorType.q4_0, .q4_1, .q8_0, .q5_0] {
+                for n in [32, 96, 256, 288, 544, 576, 1536] {
+                    withWeights(type, rows: 7, n: n, seed: UInt64(n) &* 131 &+ UInt64(type.rawValue)) { w in
+                        for tokens in [1, 4, 6, 9] {
+                            let x = quantized(type, tokens: tokens, n: n, seed: UInt64(n &+ tokens))
+                            var expected = [Float](repeating: .nan, count: tokens * w.rows)
+                            expected.withUnsafeMutableBufferPointer { matmulReference(w, x, into: $0.baseAddress!) }
+                            // (token 0's first block is all zeros, so a one-block, one-token case is zero)
+                            XCTAssertTrue(n == 32 && tokens == 1 || expected.contains { $0 != 0 && $0.isFinite },
+                                          "\(type) n=\(n) tokens=\(tokens): degenerate")
+                            var got = [Float](repeating: .nan, count: tokens * w.rows)
+                            got.withUnsafeMutableBufferPointer { matmul(w, x, into: $0.baseAddress!, pool: pool) }
+                            assertSameBits(got, expected, "\(path) matmul \(type) n=\(n) tokens=\(tokens)")
+                            var single: [Float] = [], four: [Float] = []
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { scratch in
+                                for t in 0..<tokens {
+                                    for r in 0..<w.rows {
+                                        single.append(dot(type, w.row(r), x.row(t), n: n, scratch: scratch.baseAddress!))
+                                    }
+                                }
+                                if tokens >= 4 {
+                                    for r in 0..<w.rows {
+                                        let v = dot4(type, w.row(r), x.row(0), aStride: x.rowBytes, n: n,
+                                                     scratch: scratch.baseAddress!)
+                                        four += [v[0], v[1], v[2], v[3]]
+                                    }
+                                }
+                            }
+                            assertSameBits(single, expected, "\(path) dot \(type) n=\(n) tokens=\(tokens)")
+                            if tokens >= 4 {
+                                let firstFour = (0..<w.rows).flatMap { r in (0..<4).map { expected[$0 * w.rows + r] } }
+                                assertSameBits(four, firstFour, "\(path) dot4 \(type) n=\(n)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testKernelPathFromEnvironmentNames() {
+        for path in KernelPath.allCases { XCTAssertEqual(KernelPath(rawValue: path.rawValue), path) }
+        XCTAssertTrue(KernelPath.automatic.isAvailable)
+        XCTAssertEqual(KernelPath.available.first, KernelPath.automatic)
+    }
+
     func testFusedMatmulGroupMatchesSeparateProducts() {
         let pool = ThreadPool(threads: 3)
         let n = 576
