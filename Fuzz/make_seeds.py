@@ -321,22 +321,21 @@ def receipt_seeds(log):
     with open(dst_path, "rb") as f:
         data = f.read()
     out("receipts", "log.sqlite.truncated", data[: len(data) // 2])
-    empty = os.path.join(CORPUS, "receipts", "unrelated.sqlite")
-    if os.path.exists(empty):
-        os.remove(empty)
-    c = sqlite3.connect(empty)
-    c.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
-    c.execute("INSERT INTO notes (text) VALUES (NULL)")
-    c.commit()
-    c.execute("VACUUM")
-    c.close()
-    nulls = os.path.join(CORPUS, "receipts", "nulls.sqlite")
-    if os.path.exists(nulls):
-        os.remove(nulls)
-    c = sqlite3.connect(nulls)
-    c.execute("CREATE TABLE receipts (seq INTEGER PRIMARY KEY, run_id TEXT, kind TEXT, body TEXT, prev_hash TEXT, "
-              "hash TEXT UNIQUE, signature TEXT)")
-    c.execute("INSERT INTO receipts VALUES (1, NULL, 'summary', NULL, 'x', 'y', NULL)")
+    small_database("unrelated.sqlite", "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)",
+                   "INSERT INTO notes (text) VALUES (NULL)")
+    small_database("nulls.sqlite", "CREATE TABLE receipts (seq INTEGER PRIMARY KEY, run_id TEXT, kind TEXT, body TEXT, "
+                   "prev_hash TEXT, hash TEXT UNIQUE, signature TEXT)",
+                   "INSERT INTO receipts VALUES (1, NULL, 'summary', NULL, 'x', 'y', NULL)")
+
+
+def small_database(name, *statements):
+    """A compact SQLite seed made of `statements`."""
+    path = os.path.join(CORPUS, "receipts", name)
+    if os.path.exists(path):
+        os.remove(path)
+    c = sqlite3.connect(path)
+    for sql in statements:
+        c.execute(sql)
     c.commit()
     c.execute("VACUUM")
     c.close()

@@ -29,6 +29,8 @@ bin=$($SWIFT "${build[@]}" --show-bin-path)
 
 # Loaders that take a path get a scratch file per input; keep those writes off the disk.
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+# Let libFuzzer handle a crash (it saves the input); Swift's backtracer would take the signal first.
+export SWIFT_BACKTRACE=enable=no
 
 failed=0
 summary=""

@@ -195,23 +195,36 @@ public final class ReceiptStore: @unchecked Sendable {
         }
     }
 
-    /// All rows in sequence order (optionally one run's).
+    /// All rows in sequence order (optionally one run's). A NULL or mistyped column (a log not
+    /// written by this program) is an error naming the row, never a crash.
     public func rows(runID: String? = nil) throws -> [ReceiptRow] {
+        let raw: [Row]
         do {
-            return try queue.read { db in
-                let rows: [Row]
+            raw = try queue.read { db in
                 if let runID {
-                    rows = try Row.fetchAll(db, sql: "SELECT * FROM receipts WHERE run_id = ? ORDER BY seq", arguments: [runID])
-                } else {
-                    rows = try Row.fetchAll(db, sql: "SELECT * FROM receipts ORDER BY seq")
+                    return try Row.fetchAll(db, sql: "SELECT * FROM receipts WHERE run_id = ? ORDER BY seq", arguments: [runID])
                 }
-                return rows.map {
-                    ReceiptRow(seq: $0["seq"], runID: $0["run_id"], kind: $0["kind"], body: $0["body"],
-                               prevHash: $0["prev_hash"], hash: $0["hash"], signature: $0["signature"])
-                }
+                return try Row.fetchAll(db, sql: "SELECT * FROM receipts ORDER BY seq")
             }
         } catch {
             throw SupervisorError.receipts("cannot read \(path): \(error)")
+        }
+        return try raw.enumerated().map { i, r in
+            func column<T: DatabaseValueConvertible>(_ name: String, _: T.Type) throws -> T {
+                let value: DatabaseValue = r[name] ?? .null
+                guard let v = T.fromDatabaseValue(value) else {
+                    throw SupervisorError.receipts("receipt row \(i + 1) of \(path): column \(name) is \(value.isNull ? "NULL or missing" : "of the wrong type")")
+                }
+                return v
+            }
+            let signature: DatabaseValue = r["signature"] ?? .null
+            guard signature.isNull || String.fromDatabaseValue(signature) != nil else {
+                throw SupervisorError.receipts("receipt row \(i + 1) of \(path): column signature is of the wrong type")
+            }
+            return ReceiptRow(seq: try column("seq", Int64.self), runID: try column("run_id", String.self),
+                              kind: try column("kind", String.self), body: try column("body", String.self),
+                              prevHash: try column("prev_hash", String.self), hash: try column("hash", String.self),
+                              signature: String.fromDatabaseValue(signature))
         }
     }
 
