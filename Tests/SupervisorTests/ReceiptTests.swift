@@ -168,4 +168,34 @@ final class ReceiptTests: ReceiptTestCase {
         XCTAssertFalse(report.ok)
         XCTAssertTrue(report.firstMismatch!.contains("cannot replay"), report.firstMismatch!)
     }
+
+    /// A log whose receipts table allows NULLs (not written by this program) crashed the row
+    /// reader; found by the receipts fuzzing harness (Fuzz/corpus/receipts/nulls.sqlite).
+    func testNullOrMissingColumnIsATypedError() throws {
+        let store = try ReceiptStore(path: dbPath)
+        try store.execute("""
+            DROP TRIGGER receipts_no_update; DROP TRIGGER receipts_no_delete; DROP TABLE receipts;
+            CREATE TABLE receipts (seq INTEGER PRIMARY KEY, run_id TEXT, kind TEXT, body TEXT, prev_hash TEXT,
+                                   hash TEXT UNIQUE, signature TEXT);
+            INSERT INTO receipts VALUES (1, NULL, 'summary', NULL, 'x', 'y', NULL);
+            """)
+        XCTAssertThrowsError(try store.rows()) { error in
+            XCTAssertTrue("\(error)".contains("receipt row 1") && "\(error)".contains("column run_id is NULL"), "\(error)")
+        }
+        XCTAssertThrowsError(try Verifier.verify(store: store, replay: false))
+
+        try store.execute("""
+            DROP TABLE receipts;
+            CREATE TABLE receipts (seq INTEGER PRIMARY KEY, run_id TEXT, kind TEXT, body BLOB, prev_hash TEXT, hash TEXT,
+                                   signature INTEGER);
+            INSERT INTO receipts VALUES (1, 'r', 'summary', '{}', 'x', 'y', 5);
+            """)
+        XCTAssertThrowsError(try store.rows()) { error in
+            XCTAssertTrue("\(error)".contains("column signature is of the wrong type"), "\(error)")
+        }
+        try store.execute("DROP TABLE receipts; CREATE TABLE receipts (seq INTEGER PRIMARY KEY, other TEXT); INSERT INTO receipts VALUES (1, 'a')")
+        XCTAssertThrowsError(try store.rows()) { error in
+            XCTAssertTrue("\(error)".contains("column run_id is NULL or missing"), "\(error)")
+        }
+    }
 }

@@ -1,0 +1,29 @@
+// swift-tools-version:6.0
+// libFuzzer harnesses for every loader that reads untrusted bytes (docs/fuzzing.md).
+//
+// Each harness is an executable whose main hands its `LLVMFuzzerTestOneInput` to libFuzzer's
+// driver (`runFuzzer`; SwiftPM gives every executable its own main, so libFuzzer's is not used).
+// Build with the fuzzer instrumentation applied to every Swift module, the project's included
+// (`make fuzz` does this):
+//
+//   swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer
+import PackageDescription
+
+let harnesses = ["fuzz-gguf", "fuzz-safetensors", "fuzz-tokenizer-json", "fuzz-template", "fuzz-bundle",
+                 "fuzz-labeled-data", "fuzz-receipts"]
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+
+let package = Package(
+    name: "OverseerFuzz",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(name: "Overseer", path: ".."),
+                   .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")],
+    targets: [.target(name: "FuzzEngine"),
+              .target(name: "FuzzSupport", dependencies: ["FuzzEngine"], swiftSettings: [.swiftLanguageMode(.v5)])]
+        + harnesses.map { name in
+            .executableTarget(name: name,
+                              dependencies: ["FuzzSupport", .product(name: "OverseerKit", package: "Overseer")]
+                                  + (name == "fuzz-bundle" ? [crypto] : []),
+                              swiftSettings: [.swiftLanguageMode(.v5)])
+        }
+)
