@@ -195,7 +195,9 @@ final class ReceiptTests: ReceiptTestCase {
         }
         try store.execute("DROP TABLE receipts; CREATE TABLE receipts (seq INTEGER PRIMARY KEY, other TEXT); INSERT INTO receipts VALUES (1, 'a')")
         XCTAssertThrowsError(try store.rows()) { error in
-            XCTAssertTrue("\(error)".contains("column run_id is NULL or missing"), "\(error)")
+            // A typed receipts error naming the missing column (SQLite's own words).
+            guard case SupervisorError.receipts(let m) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(m.contains("run_id"), m)
         }
     }
 }
