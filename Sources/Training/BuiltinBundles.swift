@@ -15,7 +15,8 @@ public struct BuiltinBundle: Sendable {
     public var summary: String
     /// The known model it is trained for (a `ModelStore` name).
     public var model: String
-    public var data: String
+    /// Built-in data sets it is trained on (`builtin:NAME`), in order.
+    public var data: [String]
     public var settings: (chat: Bool, positions: PositionSelection, taps: String)
     public var options: TrainOptions
     /// SHA-256 of the bundle this project's training produces (nil: not pinned yet).
@@ -36,7 +37,7 @@ public struct BuiltinBundle: Sendable {
         o.action = .halt
         o.scope = .request
         return BuiltinBundle(name: "harm", summary: "halt on harmful requests (logistic probe, best resid_post layer)",
-                             model: "smollm2", data: "builtin:harm", settings: (true, .last, "resid_post"), options: o,
+                             model: "smollm2", data: ["builtin:harm"], settings: (true, .last, "resid_post"), options: o,
                              expectedSHA256: "5ba63bc069fd0f074dfbcdc47a684602f3d1ae76aa4ebe82ba4b5a236bf0836e")
     }()
 
@@ -55,9 +56,9 @@ public struct BuiltinBundle: Sendable {
         let taps = try TapSelection.taps(settings.taps, layers: lm.config.layers)
         let plan = CollectionPlan(settings: CollectionSettings(modelSHA256: sha, taps: taps, positions: settings.positions,
                                                                chat: settings.chat),
-                                  sources: [DataSource(path: data)])
+                                  sources: data.map { DataSource(path: $0) })
         let collector = try Collector(model: lm, plan: plan)
-        progress("collecting \(collector.examples.count) texts of \(data)")
+        progress("collecting \(collector.examples.count) texts of \(data.joined(separator: ", "))")
         try collector.run(into: scratch, threads: threads, overwrite: true)
         progress("training on \(taps.count) taps")
         return try ProbeTrainer.train(try ActivationStore(scratch), options: options)

@@ -13,7 +13,7 @@ struct BundlesCommand: ParsableCommand {
         func run() throws {
             for b in BuiltinBundle.all {
                 let cached = (try? SupervisorBundle.load(b.folder)).map { "built, SHA-256 \($0.sha256)" } ?? "not built yet"
-                print("\(b.name)  for \(b.model), from \(b.data): \(b.summary)\n    \(b.folder.path) (\(cached))")
+                print("\(b.name)  for \(b.model), from \(b.data.joined(separator: " + ")): \(b.summary)\n    \(b.folder.path) (\(cached))")
             }
         }
     }
