@@ -73,11 +73,16 @@ public struct BuiltinBundle: Sendable {
 
     /// The cached bundle, trained and written first when missing or stale. `progress` receives
     /// a warning when the trained bytes differ from the pinned hash.
-    public func load(threads: Int, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
+    ///
+    /// With `collection`, the activations are collected into that folder and kept, or taken from
+    /// it when it already holds this bundle's complete collection (same model, settings and data:
+    /// the collector checks), so measurements and rebuilds need not run the model again.
+    public func load(threads: Int, collection: URL? = nil, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
         if isCached, let b = try? SupervisorBundle.load(folder) { return b }
         let lm = try LanguageModel.load(model)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bundle-\(name)-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let scratch = collection
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bundle-\(name)-\(UUID().uuidString)")
+        defer { if collection == nil { try? FileManager.default.removeItem(at: scratch) } }
         let (bundle, _) = try train(model: lm, threads: threads, scratch: scratch, progress: progress)
         if let expected = expectedSHA256, expected != bundle.sha256 {
             progress("warning: built-in bundle '\(name)' has SHA-256 \(bundle.sha256), this project's builds give \(expected)")

@@ -41,7 +41,7 @@ public struct GroupEvaluation: Sendable, Codable, Equatable {
         case tprAt1 = "tpr_at_1pct_fpr", tprAtThreshold = "tpr_at_threshold", fprAtThreshold = "fpr_at_threshold"
     }
 
-    /// Groups of `scores` by `keys` (sorted by name), for rows `rows` of the whole set.
+    /// The rows grouped by `keys` (one per row), sorted by name; a row fires at `threshold` as in `Metrics.rates`.
     static func groups(by: String, keys: [String], scores: [Double], labels: [Int], threshold: Double) -> [GroupEvaluation] {
         var members: [String: [Int]] = [:]
         for (r, k) in keys.enumerated() { members[k, default: []].append(r) }

@@ -23,6 +23,8 @@ struct BundlesCommand: ParsableCommand {
             abstract: "Train a built-in bundle from the built-in data (deterministic: the same bytes everywhere) and print its path.")
         @Argument(help: "Bundle name (harm).") var name: String
         @Flag(help: "Retrain even when a cached copy exists.") var force = false
+        @Option(help: "Collect into this folder and keep it (another collection there is replaced), or reuse the bundle's complete collection found there.")
+        var acts: String?
         @OptionGroup var threads: ThreadsOption
 
         func run() throws {
@@ -30,7 +32,7 @@ struct BundlesCommand: ParsableCommand {
                 throw ValidationError("no built-in bundle '\(name)' (built-in: \(BuiltinBundle.all.map(\.name).joined(separator: ", ")))")
             }
             if force { try? FileManager.default.removeItem(at: b.folder) }
-            let bundle = try b.load(threads: threads.threads) { log($0) }
+            let bundle = try b.load(threads: threads.threads, collection: acts.map { URL(fileURLWithPath: $0) }) { log($0) }
             log("\(b.name): SHA-256 \(bundle.sha256)" + (b.expectedSHA256 == bundle.sha256 ? " (as pinned)" : ""))
             print(b.folder.path)
         }

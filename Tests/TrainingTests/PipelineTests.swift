@@ -228,6 +228,7 @@ final class PipelineTests: XCTestCase {
         try Data((line + "\n" + #"{"text": "a dog", "label": 0}"#).utf8).write(to: url)
         var settings = plan().settings
         settings.chat = true
+        settings.maxTokens = 256
         let collector = try Collector(model: model, plan: CollectionPlan(settings: settings, sources: [DataSource(path: url.path)]))
         let turns = [ChatTurn(role: "user", content: "hi"), ChatTurn(role: "assistant", content: "hello"),
                      ChatTurn(role: "user", content: "the cat")]
