@@ -24,21 +24,26 @@ public struct BuiltinBundle: Sendable {
 
     public static let all: [BuiltinBundle] = [harm]
 
-    /// Halts on harmful requests before any output: a logistic probe on the chat prompt's last
-    /// token, the best layer of hook_resid_post chosen on a held-out fifth of builtin:harm,
-    /// threshold at 1% FPR there.
+    /// Halts on harmful requests before any output: logistic probes on the chat prompt's last
+    /// token at the three best layers of hook_resid_post 15–22 (the rule takes their maximum),
+    /// chosen on a held-out fifth of builtin:harm and
+    /// builtin:harm-framing (the same requests under personas, fiction, hypotheticals, games,
+    /// prefix instructions, system overrides and conversations, harmful and harmless alike), the
+    /// threshold at 1% FPR there — so the benign side it is calibrated on includes wrapped requests.
     public static let harm: BuiltinBundle = {
         var o = TrainOptions()
         o.name = "harm"
-        o.description = "Halts generation on a harmful request before any output (trained on builtin:harm)."
+        o.description = "Halts generation on a harmful request before any output (trained on builtin:harm and builtin:harm-framing)."
         o.kind = .logistic
+        o.taps = (15...22).map { TapPoint.residPost($0) }
+        o.pick = .top(3)
         o.targetFPR = 0.01
         o.validationFraction = 0.2
         o.action = .halt
         o.scope = .request
-        return BuiltinBundle(name: "harm", summary: "halt on harmful requests (logistic probe, best resid_post layer)",
-                             model: "smollm2", data: ["builtin:harm"], settings: (true, .last, "resid_post"), options: o,
-                             expectedSHA256: "5ba63bc069fd0f074dfbcdc47a684602f3d1ae76aa4ebe82ba4b5a236bf0836e")
+        return BuiltinBundle(name: "harm", summary: "halt on harmful requests, plain or framed (logistic probes, three best resid_post layers of 15-22)",
+                             model: "smollm2", data: ["builtin:harm", "builtin:harm-framing"], settings: (true, .last, "resid_post"), options: o,
+                             expectedSHA256: "cb9f80f11d99bb5b57ee3cbaae77b79e12fdc2992064569d6ed929bbdbfdf251")
     }()
 
     public static func named(_ name: String) -> BuiltinBundle? { all.first { $0.name == name } }
