@@ -158,6 +158,8 @@ public struct StoredExample: Sendable, Equatable, Codable {
     public var text: String
     public var label: Int
     public var category: String?
+    /// Where the example came from (its source file, built-in set, or `source` field).
+    public var source: String?
     /// The token ids the model read.
     public var tokens: [Int]
     public var truncated: Bool

@@ -15,7 +15,8 @@ public struct BuiltinBundle: Sendable {
     public var summary: String
     /// The known model it is trained for (a `ModelStore` name).
     public var model: String
-    public var data: String
+    /// Built-in data sets it is trained on (`builtin:NAME`), in order.
+    public var data: [String]
     public var settings: (chat: Bool, positions: PositionSelection, taps: String)
     public var options: TrainOptions
     /// SHA-256 of the bundle this project's training produces (nil: not pinned yet).
@@ -23,21 +24,26 @@ public struct BuiltinBundle: Sendable {
 
     public static let all: [BuiltinBundle] = [harm]
 
-    /// Halts on harmful requests before any output: a logistic probe on the chat prompt's last
-    /// token, the best layer of hook_resid_post chosen on a held-out fifth of builtin:harm,
-    /// threshold at 1% FPR there.
+    /// Halts on harmful requests before any output: logistic probes on the chat prompt's last
+    /// token at the three best layers of hook_resid_post 15–22 (the rule takes their maximum),
+    /// chosen on a held-out fifth of builtin:harm and
+    /// builtin:harm-framing (the same requests under personas, fiction, hypotheticals, games,
+    /// prefix instructions, system overrides and conversations, harmful and harmless alike), the
+    /// threshold at 1% FPR there — so the benign side it is calibrated on includes wrapped requests.
     public static let harm: BuiltinBundle = {
         var o = TrainOptions()
         o.name = "harm"
-        o.description = "Halts generation on a harmful request before any output (trained on builtin:harm)."
+        o.description = "Halts generation on a harmful request before any output (trained on builtin:harm and builtin:harm-framing)."
         o.kind = .logistic
+        o.taps = (15...22).map { TapPoint.residPost($0) }
+        o.pick = .top(3)
         o.targetFPR = 0.01
         o.validationFraction = 0.2
         o.action = .halt
         o.scope = .request
-        return BuiltinBundle(name: "harm", summary: "halt on harmful requests (logistic probe, best resid_post layer)",
-                             model: "smollm2", data: "builtin:harm", settings: (true, .last, "resid_post"), options: o,
-                             expectedSHA256: "5ba63bc069fd0f074dfbcdc47a684602f3d1ae76aa4ebe82ba4b5a236bf0836e")
+        return BuiltinBundle(name: "harm", summary: "halt on harmful requests, plain or framed (logistic probes, three best resid_post layers of 15-22)",
+                             model: "smollm2", data: ["builtin:harm", "builtin:harm-framing"], settings: (true, .last, "resid_post"), options: o,
+                             expectedSHA256: "cb9f80f11d99bb5b57ee3cbaae77b79e12fdc2992064569d6ed929bbdbfdf251")
     }()
 
     public static func named(_ name: String) -> BuiltinBundle? { all.first { $0.name == name } }
@@ -55,9 +61,9 @@ public struct BuiltinBundle: Sendable {
         let taps = try TapSelection.taps(settings.taps, layers: lm.config.layers)
         let plan = CollectionPlan(settings: CollectionSettings(modelSHA256: sha, taps: taps, positions: settings.positions,
                                                                chat: settings.chat),
-                                  sources: [DataSource(path: data)])
+                                  sources: data.map { DataSource(path: $0) })
         let collector = try Collector(model: lm, plan: plan)
-        progress("collecting \(collector.examples.count) texts of \(data)")
+        progress("collecting \(collector.examples.count) texts of \(data.joined(separator: ", "))")
         try collector.run(into: scratch, threads: threads, overwrite: true)
         progress("training on \(taps.count) taps")
         return try ProbeTrainer.train(try ActivationStore(scratch), options: options)
@@ -81,11 +87,16 @@ public struct BuiltinBundle: Sendable {
     /// cached copy against the pin (SHA-256 over bundle.json and the weights), so an edited copy —
     /// a threshold raised in bundle.json, say — is never used: it is reported and rebuilt.
     /// `progress` receives a warning when the trained bytes differ from the pinned hash.
-    public func load(threads: Int, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
+    ///
+    /// With `collection`, the activations are collected into that folder and kept, or taken from
+    /// it when it already holds this bundle's complete collection (same model, settings and data:
+    /// the collector checks), so measurements and rebuilds need not run the model again.
+    public func load(threads: Int, collection: URL? = nil, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
         if let cached = pinnedCopy(at: folder, progress: progress) { return cached }
         let lm = try LanguageModel.load(model)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bundle-\(name)-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let scratch = collection
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("overseer-bundle-\(name)-\(UUID().uuidString)")
+        defer { if collection == nil { try? FileManager.default.removeItem(at: scratch) } }
         let (bundle, _) = try train(model: lm, threads: threads, scratch: scratch, progress: progress)
         if let expected = expectedSHA256, expected != bundle.sha256 {
             progress("warning: built-in bundle '\(name)' has SHA-256 \(bundle.sha256), this project's builds give \(expected)")

@@ -3,6 +3,12 @@
 // the bundle's own detectors, and report the rule's metrics against its threshold.
 //
 // A row's score for a rule is the maximum over the rule's detectors, as the supervisor computes it.
+//
+// Besides the whole set, the rule is reported per source (file, built-in set, or the row's
+// `source` field) and per category (for framed requests, the wrapper kind), so that one weak
+// framing shows by name instead of vanishing in the average. The rows can also come from a
+// collection made with the bundle's settings (`evaluate(_:store:...)`), so several bundles are
+// measured on one run of the model.
 
 import Detectors
 import Foundation
@@ -13,6 +19,46 @@ public struct DetectorEvaluation: Sendable, Codable {
     public var detector: String
     public var tap: String
     public var metrics: BinaryMetrics
+}
+
+/// The rule on one group of rows (a source or a category).
+public struct GroupEvaluation: Sendable, Codable, Equatable {
+    /// "source" or "category".
+    public var by: String
+    /// The group's value ("(none)" for rows without one).
+    public var name: String
+    public var positives: Int
+    public var negatives: Int
+    /// Within the group, when it holds both labels (nil otherwise).
+    public var auroc: Double?
+    public var tprAt1: Double?
+    /// At the rule's threshold: the share of label-1 rows that fire (nil without any), and of
+    /// label-0 rows (the false-halt rate for a halting rule).
+    public var tprAtThreshold: Double?
+    public var fprAtThreshold: Double?
+    enum CodingKeys: String, CodingKey {
+        case by, name, positives, negatives, auroc
+        case tprAt1 = "tpr_at_1pct_fpr", tprAtThreshold = "tpr_at_threshold", fprAtThreshold = "fpr_at_threshold"
+    }
+
+    /// The rows grouped by `keys` (one per row), sorted by name; a row fires at `threshold` as in `Metrics.rates`.
+    static func groups(by: String, keys: [String], scores: [Double], labels: [Int], threshold: Double) -> [GroupEvaluation] {
+        var members: [String: [Int]] = [:]
+        for (r, k) in keys.enumerated() { members[k, default: []].append(r) }
+        return members.keys.sorted().map { name in
+            let rows = members[name]!
+            let s = rows.map { scores[$0] }, y = rows.map { labels[$0] }
+            let p = y.filter { $0 == 1 }.count, n = y.count - p
+            let fires = zip(s, y).filter { $0.0 >= threshold }
+            let pFire = fires.filter { $0.1 == 1 }.count, nFire = fires.count - pFire
+            let both = p > 0 && n > 0
+            return GroupEvaluation(by: by, name: name, positives: p, negatives: n,
+                                   auroc: both ? Metrics.auroc(s, y) : nil,
+                                   tprAt1: both ? Metrics.tpr(atFPR: 0.01, s, y) : nil,
+                                   tprAtThreshold: p > 0 ? Double(pFire) / Double(p) : nil,
+                                   fprAtThreshold: n > 0 ? Double(nFire) / Double(n) : nil)
+        }
+    }
 }
 
 public struct BundleEvaluation: Sendable, Codable {
@@ -26,10 +72,12 @@ public struct BundleEvaluation: Sendable, Codable {
     public var rows: Int
     public var metrics: BinaryMetrics
     public var detectors: [DetectorEvaluation]
+    /// The rule per source, then per category.
+    public var groups: [GroupEvaluation]
     /// The ROC of the rule's score (for plots).
     public var roc: [ROCPoint]
     enum CodingKeys: String, CodingKey {
-        case bundle, rule, threshold, collection, examples, rows, metrics, detectors, roc
+        case bundle, rule, threshold, collection, examples, rows, metrics, detectors, groups, roc
         case bundleSHA256 = "bundle_sha256", dataSHA256 = "data_sha256"
     }
 }
@@ -52,19 +100,16 @@ public enum BundleEvaluator {
                                 bootstrap: Int, seed: UInt64, threads: Int, editor: TapEditor? = nil,
                                 progress: (Int, Int) -> Void = { _, _ in }) throws -> BundleEvaluation {
         try bundle.checkModel(sha256: modelSHA256)
-        guard let rule = ruleID.map({ id in bundle.manifest.rules.first { $0.id == id } }) ?? bundle.manifest.rules.first else {
-            throw TrainingError.badOption(ruleID.map { "the bundle has no rule '\($0)'" } ?? "the bundle has no rules")
-        }
+        let rule = try self.rule(ruleID, of: bundle)
         let collector = try Collector(model: model, plan: CollectionPlan(settings: settings, sources: sources))
         collector.editor = editor
         let taps = settings.tapPoints
         let tapIndex = Dictionary(uniqueKeysWithValues: taps.enumerated().map { ($1, $0) })
         let detectors = bundle.detectors
         var perDetector = [[Double]](repeating: [], count: detectors.count)
-        var labels: [Int] = []
+        var rowExamples: [Int] = []
         let n = collector.examples.count
         try collector.forEach(0..<n, threads: threads) { i, _, _, _, sink in
-            let label = collector.examples[i].label
             let rows = sink.rows[0].count / max(1, sink.dims[0])
             for r in 0..<rows {
                 for (d, det) in detectors.enumerated() {
@@ -74,21 +119,74 @@ public enum BundleEvaluator {
                     }
                     perDetector[d].append(Double(s))
                 }
-                labels.append(label)
+                rowExamples.append(i)
             }
             progress(i + 1, n)
         }
+        let examples = collector.examples
+        return report(bundle, rule: rule, settings: settings, dataSHA256: collector.dataSHA256, examples: n,
+                      perDetector: perDetector, labels: rowExamples.map { examples[$0].label },
+                      sources: rowExamples.map { examples[$0].source ?? "(none)" },
+                      categories: rowExamples.map { examples[$0].category ?? "(none)" },
+                      bootstrap: bootstrap, seed: seed)
+    }
+
+    /// The same report from a collection made with the bundle's settings (same model, chat
+    /// template, system prompt and positions; the store holds every tap the detectors read).
+    public static func evaluate(_ bundle: SupervisorBundle, store: ActivationStore, ruleID: String?,
+                                bootstrap: Int, seed: UInt64) throws -> BundleEvaluation {
+        let s = store.index.settings
+        try bundle.checkModel(sha256: s.modelSHA256)
+        let rule = try self.rule(ruleID, of: bundle)
+        var want = try settings(of: bundle, fallback: s)
+        want.taps = s.taps
+        guard want == s else {
+            throw TrainingError.badOption("\(store.url.path) was collected with other settings (chat, system prompt, positions, "
+                                          + "token limit) than the bundle's training data; collect with the bundle's settings")
+        }
+        let detectors = bundle.detectors
+        var perDetector: [[Double]] = []
+        for det in detectors {
+            let D = try store.dimension(det.tap)
+            let x = try store.matrix(det.tap)   // [N, D]
+            perDetector.append(try x.withUnsafeBufferPointer { p in
+                try (0..<store.rowCount).map { r in Double(try det.score(UnsafeBufferPointer(rebasing: p[(r * D)..<((r + 1) * D)]))) }
+            })
+        }
+        let examples = store.examples
+        return report(bundle, rule: rule, settings: s, dataSHA256: store.index.dataSHA256, examples: examples.count,
+                      perDetector: perDetector, labels: store.rowLabels,
+                      sources: store.rowExamples.map { examples[$0].source ?? "(none)" },
+                      categories: store.rowExamples.map { examples[$0].category ?? "(none)" },
+                      bootstrap: bootstrap, seed: seed)
+    }
+
+    static func rule(_ id: String?, of bundle: SupervisorBundle) throws -> RuleSpec {
+        guard let rule = id.map({ id in bundle.manifest.rules.first { $0.id == id } }) ?? bundle.manifest.rules.first else {
+            throw TrainingError.badOption(id.map { "the bundle has no rule '\($0)'" } ?? "the bundle has no rules")
+        }
+        return rule
+    }
+
+    /// Scores per detector [detectors][rows] to the rule's report, overall and per group.
+    static func report(_ bundle: SupervisorBundle, rule: RuleSpec, settings: CollectionSettings, dataSHA256: String,
+                       examples: Int, perDetector: [[Double]], labels: [Int], sources: [String], categories: [String],
+                       bootstrap: Int, seed: UInt64) -> BundleEvaluation {
+        let detectors = bundle.detectors
         let ids = Dictionary(uniqueKeysWithValues: detectors.enumerated().map { ($1.id, $0) })
         let ruleDetectors = rule.detectors.compactMap { ids[$0] }
-        let combined = (0..<labels.count).map { r in ruleDetectors.map { perDetector[$0][r] }.max()! }
-        let metrics = Metrics.evaluate(combined, labels, threshold: Double(rule.threshold), bootstrap: bootstrap, seed: seed)
+        let combined = (0..<labels.count).map { r in ruleDetectors.map { perDetector[$0][r] }.max() ?? -.infinity }
+        let threshold = Double(rule.threshold)
+        let metrics = Metrics.evaluate(combined, labels, threshold: threshold, bootstrap: bootstrap, seed: seed)
         let each = detectors.enumerated().map { d, det in
             DetectorEvaluation(detector: det.id, tap: det.tap.description,
                                metrics: Metrics.evaluate(perDetector[d], labels))
         }
+        let groups = GroupEvaluation.groups(by: "source", keys: sources, scores: combined, labels: labels, threshold: threshold)
+            + GroupEvaluation.groups(by: "category", keys: categories, scores: combined, labels: labels, threshold: threshold)
         return BundleEvaluation(bundle: bundle.manifest.name, bundleSHA256: bundle.sha256, rule: rule.id,
-                                threshold: rule.threshold, collection: settings, dataSHA256: collector.dataSHA256,
-                                examples: n, rows: labels.count, metrics: metrics, detectors: each,
-                                roc: Metrics.roc(combined, labels))
+                                threshold: rule.threshold, collection: settings, dataSHA256: dataSHA256,
+                                examples: examples, rows: labels.count, metrics: metrics, detectors: each,
+                                groups: groups, roc: Metrics.roc(combined, labels))
     }
 }

@@ -119,6 +119,7 @@ public final class Collector {
         self.plan = plan
         var all: [LabeledExample] = []
         for s in plan.sources { all += try s.load() }
+        if !plan.settings.chat, let e = all.first(where: { $0.turns != nil }) { throw Self.conversationWithoutChat(e) }
         examples = all
         var listing = ""
         for e in all { listing += "\(e.textSHA256) \(e.label)\n" }
@@ -127,6 +128,10 @@ public final class Collector {
         for tap in plan.settings.tapPoints where (tap.layer ?? 0) >= c.layers {
             throw ActivationStoreError.invalid("tap \(tap) is past the model's \(c.layers) layers")
         }
+    }
+
+    static func conversationWithoutChat(_ e: LabeledExample) -> TrainingError {
+        .badOption("\(e.source ?? "the data") holds a conversation (turns), which only the chat template can render: use --chat")
     }
 
     /// Tap widths for this model.
@@ -145,7 +150,16 @@ public final class Collector {
     /// The tokens the model reads for `e` (cut to `maxTokens`; see `tokens(for:)`).
     public func tokens(for e: LabeledExample) throws -> (tokens: [Int], truncated: Bool) {
         let s = plan.settings
-        let ids = try model.promptTokens(e.text, chat: s.chat, system: s.system)
+        let ids: [Int]
+        if let turns = e.turns {
+            // A conversation is read as the chat template renders it, up to the generation
+            // prompt after its last user turn; --system applies when it has no system turn.
+            guard s.chat else { throw Self.conversationWithoutChat(e) }
+            let system = turns.first?.role == "system" ? [] : s.system.map { [ChatTurn(role: "system", content: $0)] } ?? []
+            ids = try model.chatTokens(system + turns, addGenerationPrompt: true)
+        } else {
+            ids = try model.promptTokens(e.text, chat: s.chat, system: s.system)
+        }
         guard ids.count > s.maxTokens else { return (ids, false) }
         // A chat prompt keeps its end (the generation prompt, where a request is read); plain
         // text keeps its beginning.
@@ -247,7 +261,7 @@ public final class Collector {
             }
             for t in taps.indices { shardRows[t] += sink.rows[t] }
             let e = examples[i]
-            shardExamples.append(StoredExample(example: i, text: e.text, label: e.label, category: e.category, tokens: ids,
+            shardExamples.append(StoredExample(example: i, text: e.text, label: e.label, category: e.category, source: e.source, tokens: ids,
                                                truncated: truncated, row: firstRow, rows: rowExample.count - firstRow))
             tokensRun += ids.count
             index.tokens += ids.count
@@ -261,7 +275,8 @@ public final class Collector {
         return index
     }
 
-    /// Runs examples `range` one at a time from an empty cache with no logits; `body` gets the
+    /// Runs examples `range` one at a time with no logits, each as if from an empty cache (the
+    /// prefix it shares with the previous text is read from the cache); `body` gets the
     /// example's index, its tokens, whether they were cut, the kept positions, and the sink
     /// holding the example's rows per tap ([kept rows × D], or one mean row), valid during the call.
     public func forEach(_ range: Range<Int>, threads: Int,
@@ -272,19 +287,39 @@ public final class Collector {
                                   skipFirst: settings.skipFirst)
         let session = InferenceSession(model: model.transformer, contextLength: settings.maxTokens, threads: threads)
         session.editor = editor
+        var cached: [Int] = []   // the tokens whose keys and values the session holds
         for i in range {
             let (ids, truncated) = try tokens(for: examples[i])
-            guard !sink.kept(tokens: ids.count).isEmpty else {
+            let kept = sink.kept(tokens: ids.count)
+            guard !kept.isEmpty else {
                 throw ActivationStoreError.invalid("example \(i + 1) has \(ids.count) tokens: skipping the first "
                                                    + "\(settings.skipFirst) leaves no position to keep")
             }
+            // A steering plan's conditional edits keep state per sequence from position 0, so a
+            // cached prefix is reused only without an editor.
+            let shared = editor == nil ? Self.reusablePrefix(cached, ids, kept: kept) : 0
             sink.begin(tokens: ids.count)
-            session.rewind(to: 0)
-            _ = try session.forward(ids, logits: .none, sink: sink)
+            session.rewind(to: shared)
+            _ = try session.forward(Array(ids[shared...]), logits: .none, sink: sink)
+            cached = ids
             sink.end()
             try body(i, ids, truncated, sink.kept(tokens: ids.count), sink)
             sink.reset()
         }
+    }
+
+    /// How many leading tokens of `ids` can be read from the cache of the previous text
+    /// (`cached`) instead of being run again: their common prefix, stopping before the first kept
+    /// position (every kept position is computed, so the sink sees it). Chat prompts share the
+    /// template's opening and system prompt, framed requests their wrapper's first words: for
+    /// builtin:harm about half of the tokens. A position's keys, values and activations do not
+    /// depend on how the tokens before it were batched (the kernels fix their reduction order),
+    /// so the rows are the same bits as from an empty cache — a test holds this.
+    static func reusablePrefix(_ cached: [Int], _ ids: [Int], kept: Range<Int>) -> Int {
+        let limit = Swift.min(cached.count, kept.lowerBound)
+        var n = 0
+        while n < limit && cached[n] == ids[n] { n += 1 }
+        return n
     }
 
     /// Runs the same token lists as `run` would, with last-position logits and no sink: the

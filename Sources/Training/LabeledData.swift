@@ -8,10 +8,18 @@
 // A label is 0/1, true/false, or a string listed in `positiveLabels`/`negativeLabels`.
 // A whole file can instead be given one label (`DataSource.label`), e.g. a file of harmful
 // requests and another of harmless ones. `builtin:NAME` names a data set shipped in the binary.
+//
+// A JSON row may hold a conversation instead of one text: `"turns": [{"role": "system"|"user"|
+// "assistant", "content": str}, ...]`, ending with a user turn (the request the detector reads).
+// The chat template renders all turns (collection needs --chat); the row's `text` is then the
+// turns written out one per line ("role: content"), which names the example in hashes and splits.
+// Optional fields kept for reports: `category` (a topic or, for framed requests, the wrapper
+// kind) and `source` (where the row came from; the file or built-in set when absent).
 
 import Crypto
 import Foundation
 import Kernels
+import Models
 
 public enum DataError: Error, Equatable, CustomStringConvertible {
     case io(String)
@@ -20,6 +28,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case badLabel(file: String, line: Int, value: String)
     case empty(String)
     case unknownBuiltin(String, available: [String])
+    case badTurns(file: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -30,6 +39,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
             return "\(f):\(l): label '\(v)' is not 0/1 or true/false (use --label for a file of one class)"
         case .empty(let f): return "\(f) holds no labeled examples"
         case .unknownBuiltin(let n, let a): return "no built-in data set '\(n)' (available: \(a.joined(separator: ", ")))"
+        case .badTurns(let f, let l, let r): return "\(f):\(l): turns: \(r)"
         }
     }
 }
@@ -41,10 +51,22 @@ public struct LabeledExample: Sendable, Equatable, Codable {
     public var label: Int
     /// Optional tag from the file (a category column), kept for reports.
     public var category: String?
-    public init(text: String, label: Int, category: String? = nil) {
+    /// A conversation (system, user and assistant turns, the last one the user's) read through
+    /// the chat template instead of `text`; nil for a single request.
+    public var turns: [ChatTurn]?
+    /// Where the example came from (the row's `source` field, else the file or built-in set).
+    public var source: String?
+    public init(text: String, label: Int, category: String? = nil, turns: [ChatTurn]? = nil, source: String? = nil) {
         self.text = text
         self.label = label
         self.category = category
+        self.turns = turns
+        self.source = source
+    }
+
+    /// The text that names a conversation: its turns one per line, "role: content".
+    public static func text(of turns: [ChatTurn]) -> String {
+        turns.map { "\($0.role): \($0.content)" }.joined(separator: "\n")
     }
 
     /// SHA-256 of the UTF-8 text, lowercase hex: names the example in indexes and splits.
@@ -90,7 +112,10 @@ public struct DataSource: Sendable, Equatable, Codable {
         var rows = try LabeledData.parse(data, name: path, textField: textField,
                                          labelField: label == nil ? labelField : nil,
                                          csv: path.lowercased().hasSuffix(".csv"))
-        if let label { for i in rows.indices { rows[i].label = label } }
+        for i in rows.indices {
+            if let label { rows[i].label = label }
+            if rows[i].source == nil { rows[i].source = path }
+        }
         if let limit, limit < rows.count { rows = LabeledData.sample(rows, count: limit, seed: sampleSeed) }
         guard !rows.isEmpty else { throw DataError.empty(path) }
         return rows
@@ -140,13 +165,44 @@ public enum LabeledData {
 
     static func example(_ o: [String: Any], name: String, line: Int, textField: String,
                         labelField: String?) throws -> LabeledExample {
-        guard let text = o[textField] as? String else { throw DataError.missingField(file: name, line: line, field: textField) }
+        let turns = try o["turns"].map { try parseTurns($0, name: name, line: line) }
+        guard let text = turns.map(LabeledExample.text(of:)) ?? o[textField] as? String else {
+            throw DataError.missingField(file: name, line: line, field: textField)
+        }
         var label = 0
         if let labelField {
             guard let raw = o[labelField] else { throw DataError.missingField(file: name, line: line, field: labelField) }
             label = try parseLabel(raw, name: name, line: line)
         }
-        return LabeledExample(text: text, label: label, category: o["category"] as? String)
+        return LabeledExample(text: text, label: label, category: o["category"] as? String, turns: turns,
+                              source: o["source"] as? String)
+    }
+
+    /// Roles a conversation may hold.
+    static let roles: Set<String> = ["system", "user", "assistant"]
+
+    /// A `turns` array: objects with a known `role` and a string `content`, a system turn only
+    /// first, ending with the user's turn.
+    static func parseTurns(_ raw: Any, name: String, line: Int) throws -> [ChatTurn] {
+        guard let list = raw as? [Any], !list.isEmpty else {
+            throw DataError.badTurns(file: name, line: line, reason: "expected a non-empty array of {role, content}")
+        }
+        let turns = try list.enumerated().map { i, item -> ChatTurn in
+            guard let o = item as? [String: Any], let role = o["role"] as? String, let content = o["content"] as? String else {
+                throw DataError.badTurns(file: name, line: line, reason: "turn \(i + 1) needs a string role and content")
+            }
+            guard roles.contains(role) else {
+                throw DataError.badTurns(file: name, line: line, reason: "turn \(i + 1) has role '\(role)' (use system, user or assistant)")
+            }
+            guard role != "system" || i == 0 else {
+                throw DataError.badTurns(file: name, line: line, reason: "a system turn may only come first")
+            }
+            return ChatTurn(role: role, content: content)
+        }
+        guard turns.last?.role == "user" else {
+            throw DataError.badTurns(file: name, line: line, reason: "the last turn must be the user's (the request read)")
+        }
+        return turns
     }
 
     static func parseLabel(_ raw: Any, name: String, line: Int) throws -> Int {

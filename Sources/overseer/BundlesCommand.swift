@@ -13,7 +13,7 @@ struct BundlesCommand: ParsableCommand {
         func run() throws {
             for b in BuiltinBundle.all {
                 let cached = (try? SupervisorBundle.load(b.folder)).map { "built, SHA-256 \($0.sha256)" } ?? "not built yet"
-                print("\(b.name)  for \(b.model), from \(b.data): \(b.summary)\n    \(b.folder.path) (\(cached))")
+                print("\(b.name)  for \(b.model), from \(b.data.joined(separator: " + ")): \(b.summary)\n    \(b.folder.path) (\(cached))")
             }
         }
     }
@@ -23,6 +23,8 @@ struct BundlesCommand: ParsableCommand {
             abstract: "Train a built-in bundle from the built-in data (deterministic: the same bytes everywhere) and print its path.")
         @Argument(help: "Bundle name (harm).") var name: String
         @Flag(help: "Retrain even when a cached copy exists.") var force = false
+        @Option(help: "Collect into this folder and keep it (another collection there is replaced), or reuse the bundle's complete collection found there.")
+        var acts: String?
         @OptionGroup var threads: ThreadsOption
 
         func run() throws {
@@ -30,7 +32,7 @@ struct BundlesCommand: ParsableCommand {
                 throw ValidationError("no built-in bundle '\(name)' (built-in: \(BuiltinBundle.all.map(\.name).joined(separator: ", ")))")
             }
             if force { try? FileManager.default.removeItem(at: b.folder) }
-            let bundle = try b.load(threads: threads.threads) { log($0) }
+            let bundle = try b.load(threads: threads.threads, collection: acts.map { URL(fileURLWithPath: $0) }) { log($0) }
             log("\(b.name): SHA-256 \(bundle.sha256)" + (b.expectedSHA256 == bundle.sha256 ? " (as pinned)" : ""))
             print(b.folder.path)
         }

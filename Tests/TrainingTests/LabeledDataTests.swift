@@ -49,7 +49,60 @@ final class LabeledDataTests: XCTestCase {
             XCTAssertEqual($0 as? DataError, .io("cannot read /nonexistent/file.jsonl"))
         }
         XCTAssertThrowsError(try DataSource(path: "builtin:nope").load()) {
-            XCTAssertEqual($0 as? DataError, .unknownBuiltin("nope", available: ["harm", "truth"]))
+            XCTAssertEqual($0 as? DataError, .unknownBuiltin("nope", available: ["harm", "harm-framing", "harm-framing-test", "truth"]))
+        }
+    }
+
+    func testConversationsAreReadFromTurns() throws {
+        let rows = try parse(#"{"turns": [{"role": "system", "content": "s"}, {"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}, {"role": "user", "content": "c"}], "label": 1, "category": "multi_turn", "source": "w1"}"#)
+        XCTAssertEqual(rows.count, 1)
+        XCTAssertEqual(rows[0].turns?.map(\.role), ["system", "user", "assistant", "user"])
+        XCTAssertEqual(rows[0].text, "system: s\nuser: a\nassistant: b\nuser: c")
+        XCTAssertEqual(rows[0].source, "w1")
+        XCTAssertEqual(rows[0].category, "multi_turn")
+        for (turns, reason) in [
+            ("[]", "expected a non-empty array of {role, content}"),
+            (#"[{"role": "user"}]"#, "turn 1 needs a string role and content"),
+            (#"[{"role": "bot", "content": "x"}]"#, "turn 1 has role 'bot' (use system, user or assistant)"),
+            (#"[{"role": "user", "content": "x"}, {"role": "system", "content": "y"}, {"role": "user", "content": "z"}]"#,
+             "a system turn may only come first"),
+            (#"[{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]"#,
+             "the last turn must be the user's (the request read)"),
+        ] {
+            XCTAssertThrowsError(try parse(#"{"turns": \#(turns), "label": 0}"#)) {
+                XCTAssertEqual($0 as? DataError, .badTurns(file: "t", line: 1, reason: reason))
+            }
+        }
+    }
+
+    func testFramingSetsCoverEveryWrapperKindOnBothSidesAndKeepTheTestSetApart() throws {
+        let train = try DataSource(path: "builtin:harm-framing").load()
+        let test = try DataSource(path: "builtin:harm-framing-test").load()
+        let plain = try DataSource(path: "builtin:harm").load()
+        XCTAssertEqual(train.count, 520)
+        XCTAssertEqual(test.count, 347)
+        for (name, rows) in [("train", train), ("test", test)] {
+            for kind in FramingData.kinds {
+                let k = rows.filter { $0.category == kind }
+                XCTAssertGreaterThan(k.filter { $0.label == 1 }.count, 0, "\(name) \(kind)")
+                XCTAssertGreaterThan(k.filter { $0.label == 0 }.count, k.filter { $0.label == 1 }.count, "\(name) \(kind)")
+                XCTAssertEqual(k.allSatisfy { $0.source?.hasPrefix("harm-framing") == true }, true)
+            }
+            XCTAssertEqual(Set(rows.map(\.text)).count, rows.count, "\(name) has repeated rows")
+            XCTAssertTrue(rows.contains { ($0.turns?.filter { $0.role == "user" }.count ?? 0) >= 3 }, "a request in turn 3")
+            XCTAssertTrue(rows.contains { $0.turns?.first?.role == "system" }, "a system-turn override")
+        }
+        // Neither the held-out requests nor its wrappers' words appear in anything trained on.
+        let trained = (train + plain).map(\.text).joined(separator: "\n")
+        for r in FramingData.testHarmful + FramingData.testHarmless + FramingData.testNearMisses {
+            XCTAssertFalse(trained.contains(r), r)
+        }
+        for w in FramingData.testWrappers {
+            for t in w.turns {
+                for piece in t.content.components(separatedBy: "{r}") where piece.count > 12 {
+                    XCTAssertFalse(trained.contains(piece), piece)
+                }
+            }
         }
     }
 
@@ -77,6 +130,6 @@ final class LabeledDataTests: XCTestCase {
         try Data(#"[{"instruction": "x"}, {"instruction": "y"}]"#.utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         let rows = try DataSource(path: url.path, textField: "instruction", label: 1).load()
-        XCTAssertEqual(rows, [LabeledExample(text: "x", label: 1), LabeledExample(text: "y", label: 1)])
+        XCTAssertEqual(rows, [LabeledExample(text: "x", label: 1, source: url.path), LabeledExample(text: "y", label: 1, source: url.path)])
     }
 }

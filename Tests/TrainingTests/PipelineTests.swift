@@ -185,6 +185,85 @@ final class PipelineTests: XCTestCase {
                                                           ruleID: nil, bootstrap: 0, seed: 0, threads: 1))
     }
 
+    func testEvaluationReportsEachSourceAndCategoryAndMatchesAStore() throws {
+        // Two categories in the data: "odd" rows (i % 4 == 1, 3) and the rest; source is the file.
+        let out = folder.appendingPathComponent("acts")
+        try Collector(model: model, plan: plan(taps: [.residPost(2)])).run(into: out)
+        let store = try ActivationStore(out)
+        let (bundle, _) = try ProbeTrainer.train(store, options: TrainOptions())
+        let settings = try BundleEvaluator.settings(of: bundle, fallback: plan().settings)
+        let tagged = folder.appendingPathComponent("tagged.jsonl")
+        let rows = try DataSource(path: dataURL.path).load().enumerated().map { i, e in
+            #"{"text": \#(String(decoding: try JSONEncoder().encode(e.text), as: UTF8.self)), "label": \#(e.label), "category": "\#(i % 3 == 0 ? "a" : "b")", "source": "s\#(i % 2)"}"#
+        }
+        try Data(rows.joined(separator: "\n").utf8).write(to: tagged)
+        let report = try BundleEvaluator.evaluate(bundle, model: model, modelSHA256: sha, sources: [DataSource(path: tagged.path)],
+                                                  settings: settings, ruleID: nil, bootstrap: 0, seed: 0, threads: 1)
+        let categories = report.groups.filter { $0.by == "category" }
+        XCTAssertEqual(categories.map(\.name), ["a", "b"])
+        XCTAssertEqual(categories.map { $0.positives + $0.negatives }, [20, 40])
+        // Sources s0 hold only the even rows (all label 1): no AUROC, a firing rate on label 1 only.
+        let s0 = try XCTUnwrap(report.groups.first { $0.by == "source" && $0.name == "s0" })
+        XCTAssertEqual([s0.positives, s0.negatives], [30, 0])
+        XCTAssertNil(s0.auroc)
+        XCTAssertNil(s0.fprAtThreshold)
+        let expected = Double(report.metrics.tprAtThreshold!)
+        let s0Rate = try XCTUnwrap(s0.tprAtThreshold)
+        XCTAssertEqual(s0Rate, expected, accuracy: 1e-12, "all label-1 rows are in s0")
+        // The same rows from the collection give the same report; a store with other settings is refused.
+        let fromStore = try BundleEvaluator.evaluate(bundle, store: store, ruleID: nil, bootstrap: 0, seed: 0)
+        let plain = try BundleEvaluator.evaluate(bundle, model: model, modelSHA256: sha, sources: [DataSource(path: dataURL.path)],
+                                                 settings: settings, ruleID: nil, bootstrap: 0, seed: 0, threads: 1)
+        XCTAssertEqual(fromStore.metrics, plain.metrics)
+        XCTAssertEqual(fromStore.groups, plain.groups)
+        XCTAssertEqual(fromStore.groups.first { $0.by == "source" }?.name, dataURL.path)
+        let other = folder.appendingPathComponent("acts-mean")
+        try Collector(model: model, plan: plan(.mean, taps: [.residPost(2)])).run(into: other)
+        XCTAssertThrowsError(try BundleEvaluator.evaluate(bundle, store: try ActivationStore(other), ruleID: nil, bootstrap: 0, seed: 0))
+    }
+
+    func testConversationsAreRenderedOverAllTheirTurns() throws {
+        let url = folder.appendingPathComponent("turns.jsonl")
+        let line = #"{"turns": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}, {"role": "user", "content": "the cat"}], "label": 1}"#
+        try Data((line + "\n" + #"{"text": "a dog", "label": 0}"#).utf8).write(to: url)
+        var settings = plan().settings
+        settings.chat = true
+        settings.maxTokens = 256
+        let collector = try Collector(model: model, plan: CollectionPlan(settings: settings, sources: [DataSource(path: url.path)]))
+        let turns = [ChatTurn(role: "user", content: "hi"), ChatTurn(role: "assistant", content: "hello"),
+                     ChatTurn(role: "user", content: "the cat")]
+        XCTAssertEqual(collector.examples[0].turns, turns)
+        XCTAssertEqual(collector.examples[0].text, "user: hi\nassistant: hello\nuser: the cat")
+        XCTAssertEqual(try collector.tokens(for: collector.examples[0]).tokens, try model.chatTokens(turns, addGenerationPrompt: true))
+        XCTAssertEqual(try collector.tokens(for: collector.examples[1]).tokens, try model.promptTokens("a dog", chat: true))
+        // A --system prompt goes before a conversation that has none.
+        settings.system = "be brief"
+        let withSystem = try Collector(model: model, plan: CollectionPlan(settings: settings, sources: [DataSource(path: url.path)]))
+        XCTAssertEqual(try withSystem.tokens(for: collector.examples[0]).tokens,
+                       try model.chatTokens([ChatTurn(role: "system", content: "be brief")] + turns, addGenerationPrompt: true))
+        let out = folder.appendingPathComponent("acts-turns")
+        try collector.run(into: out)
+        let store = try ActivationStore(out)
+        XCTAssertEqual(store.examples[0].tokens, try model.chatTokens(turns, addGenerationPrompt: true))
+        // The second text reuses the template's opening from the cache, and its rows are the
+        // same bits as a run from an empty cache.
+        let (a, b) = (store.examples[0].tokens, store.examples[1].tokens)
+        XCTAssertGreaterThan(Collector.reusablePrefix(a, b, kept: (b.count - 1)..<b.count), 0)
+        XCTAssertEqual(Collector.reusablePrefix(a, b, kept: 1..<b.count), 1, "never past the first kept position")
+        let D = model.config.dModel
+        for tap in [TapPoint.residPost(0), .residPost(2), .mlpPost(1)] {
+            let x = try store.matrix(tap), width = tap == .mlpPost(1) ? model.config.dFF : D
+            for (i, e) in store.examples.enumerated() {
+                XCTAssertEqual(Array(x[(i * width)..<((i + 1) * width)]), try direct(tap, e.tokens)[e.tokens.count - 1], "\(tap) \(i)")
+            }
+        }
+        // Without the chat template a conversation cannot be read: refused before any model work.
+        settings.chat = false
+        XCTAssertThrowsError(try Collector(model: model, plan: CollectionPlan(settings: settings, sources: [DataSource(path: url.path)]))) {
+            XCTAssertTrue("\($0)".contains("--chat"), "\($0)")
+        }
+    }
+
     func testPositionSelections() throws {
         XCTAssertThrowsError(try PositionSelection(parsing: "first"))
         XCTAssertEqual(try PositionSelection(parsing: "last:3"), .lastN(3))

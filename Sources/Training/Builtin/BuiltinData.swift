@@ -2,7 +2,8 @@
 // supervisor bundle need nothing outside the repository. Named `builtin:NAME` wherever a data
 // file is expected.
 
-/// A built-in labeled data set (JSON Lines with `text`, `label`, `category`).
+/// A built-in labeled data set (JSON Lines with `text` or `turns`, `label`, `category`, and
+/// `source` where the rows come from several wrappers).
 public struct BuiltinData: Sendable {
     public var name: String
     public var summary: String
@@ -11,6 +12,12 @@ public struct BuiltinData: Sendable {
     public static let all: [BuiltinData] = [
         BuiltinData(name: "harm", summary: "harmful (1) vs harmless (0) user requests, with near-misses on the harmless side",
                     jsonl: HarmRequestsData.jsonl),
+        BuiltinData(name: "harm-framing",
+                    summary: "builtin:harm's requests and near-misses under 35 wrappers (personas, fiction, hypotheticals, games, prefix instructions, system overrides, conversations)",
+                    jsonl: FramingData.trainJSONL),
+        BuiltinData(name: "harm-framing-test",
+                    summary: "held-out framing set: new requests under 21 new wrappers, and plain; for reports only",
+                    jsonl: FramingData.testJSONL),
         BuiltinData(name: "truth", summary: "true (1) vs false (0) short factual statements",
                     jsonl: TruthStatementsData.jsonl),
     ]
