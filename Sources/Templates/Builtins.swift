@@ -48,7 +48,7 @@ enum Builtins {
         var attrs = OrderedDict()
         for v in args.positional {
             guard case .dict(let d) = v else { throw TemplateError.runtime("namespace() takes a dict or keywords", nil) }
-            for (k, x) in d.pairs { attrs[k] = x }
+            for (k, x) in d.pairs { try attrs.set(k, x) }
         }
         for (k, v) in args.keyword { attrs[k] = v }
         return .namespace(Namespace(attrs))
@@ -58,7 +58,7 @@ enum Builtins {
         var d = OrderedDict()
         for v in args.positional {
             guard case .dict(let src) = v else { throw TemplateError.runtime("dict() takes a dict or keywords", nil) }
-            for (k, x) in src.pairs { d[k] = x }
+            for (k, x) in src.pairs { try d.set(k, x) }
         }
         for (k, v) in args.keyword { d[k] = v }
         return .dict(d)
@@ -121,6 +121,7 @@ enum Builtins {
     static func method(_ obj: Value, _ name: String) -> Value? {
         switch obj {
         case .string(let s): return stringMethod(s, name)
+        case .markup(let s): return markupMethod(s, name)
         case .dict(let d): return dictMethod(d, name)
         case .array(let a): return listMethod(a, name)
         default: return nil
@@ -139,12 +140,12 @@ enum Builtins {
 
     private static func dictMethod(_ d: OrderedDict, _ name: String) -> Value? {
         switch name {
-        case "items": return bound(name) { _, _ in .array(d.pairs.map { .array([.string($0.0), $0.1]) }) }
-        case "keys": return bound(name) { _, _ in .array(d.keys.map { .string($0) }) }
-        case "values": return bound(name) { _, _ in .array(d.values) }
+        case "items": return bound(name) { _, _ in .iterator(LazySequence(.view("dict_items"), d.pairs.map { .array([$0.0, $0.1]) })) }
+        case "keys": return bound(name) { _, _ in .iterator(LazySequence(.view("dict_keys"), d.keys)) }
+        case "values": return bound(name) { _, _ in .iterator(LazySequence(.view("dict_values"), d.values)) }
         case "get":
             return bound(name) { args, _ in
-                guard case .string(let k)? = args.value(0, "key") else { return args.value(1, "default") ?? .none }
+                guard let k = args.value(0, "key") else { throw TemplateError.runtime("get expected at least 1 argument", nil) }
                 return d[k] ?? args.value(1, "default") ?? .none
             }
         case "copy": return bound(name) { _, _ in .dict(d) }
@@ -173,6 +174,37 @@ enum Builtins {
         guard let v = args.value(i, name), v != .none else { return nil }
         guard case .string(let s) = v else { throw TemplateError.runtime("\(name) must be a string, not \(v.typeName)", nil) }
         return s
+    }
+
+    /// markupsafe's `Markup` methods: the ones that build a new string escape their string
+    /// arguments and return Markup; `split` and its kin return lists of Markup; the rest (`find`,
+    /// `startswith`...) are `str`'s.
+    private static func markupMethod(_ s: String, _ name: String) -> Value? {
+        guard let plain = stringMethod(s, name), case .function(let method) = plain else { return nil }
+        let escapingArguments: Set<String> = ["capitalize", "title", "lower", "upper", "replace", "lstrip", "rstrip",
+                                              "strip", "join", "format"]
+        let splitting: Set<String> = ["split", "rsplit", "splitlines"]
+        guard escapingArguments.contains(name) || splitting.contains(name) else { return plain }
+        return bound(name) { args, interp in
+            var args = args
+            if escapingArguments.contains(name) {
+                func escaped(_ v: Value) -> Value {
+                    switch v {
+                    case .string: return .string(v.escapedText)
+                    case .markup(let m): return .string(m)
+                    case .array(let items) where name == "join": return .array(items.map(escaped))
+                    default: return v
+                    }
+                }
+                args.positional = args.positional.map(escaped)
+                args.keyword = args.keyword.map { ($0.0, escaped($0.1)) }
+            }
+            switch try method.call(args, interp) {
+            case .string(let r): return .markup(r)
+            case .array(let parts): return .array(parts.map { $0.stringValue.map(Value.markup) ?? $0 })
+            case let other: return other
+            }
+        }
     }
 
     private static func stringMethod(_ s: String, _ name: String) -> Value? {
@@ -461,7 +493,8 @@ enum Builtins {
     }
 
     /// Python `fmt % args` for `%s %r %d %i %f %x %%`, with width, precision and `%(name)s`.
-    static func percentFormat(_ fmt: String, _ args: Value, _ interp: Interpreter) throws -> String {
+    /// With `escaping` (a Markup format), what `%s` and `%r` insert is escaped unless it is Markup.
+    static func percentFormat(_ fmt: String, _ args: Value, _ interp: Interpreter, escaping: Bool = false) throws -> String {
         var positional: [Value]
         switch args {
         case .array(let a): positional = a
@@ -494,7 +527,7 @@ enum Builtins {
             if type == "%" { out += "%"; continue }
             let value: Value
             if let key {
-                guard case .dict(let d) = args, let v = d[key] else { throw TemplateError.runtime("format requires a mapping", nil) }
+                guard case .dict(let d) = args.unmarked, let v = d[key] else { throw TemplateError.runtime("format requires a mapping", nil) }
                 value = v
             } else {
                 guard next < positional.count else { throw TemplateError.runtime("not enough arguments for format string", nil) }
@@ -503,8 +536,8 @@ enum Builtins {
             }
             var text: String
             switch type {
-            case "s": text = value.pythonString
-            case "r": text = value.pythonRepr
+            case "s": text = escaping ? value.escapedText : value.pythonString
+            case "r": text = escaping ? htmlEscape(value.pythonRepr) : value.pythonRepr
             case "d", "i":
                 guard let d = value.asDouble else { throw try interp.typeError("%d format: a number is required", value) }
                 text = String(value.asInt ?? Int(d.rounded(.towardZero)))

@@ -37,7 +37,7 @@ public struct ChatMessage: Sendable, Equatable {
         var d = OrderedDict()
         d["role"] = .string(role)
         d["content"] = content
-        for (k, v) in extra.pairs where k != "role" && k != "content" { d[k] = v }
+        for (k, v) in extra.pairs where k != "role" && k != "content" { try? d.set(k, v) }
         return .dict(d)
     }
 }

@@ -3,7 +3,10 @@
 // Semantics are Jinja's (e.g. `unique`, `dictsort` and `sort` ignore case by default, `title`
 // capitalises after spaces and brackets, `round` rounds half to even like Python), except
 // `tojson`, which is HF's `json.dumps` binding (see JSON.swift). Output is never auto-escaped,
-// so `safe` is the identity and `escape` really escapes.
+// so `escape` really escapes; `safe` and `escape` make markupsafe's `Markup`, which the filters
+// that keep it (`upper`, `trim`, `string`...) keep, as jinja2's do. The filters jinja2 writes as
+// generators (`map`, `select`, `unique`, `items`, `batch`...) return one-shot `.iterator`s, so
+// what fails on a generator in jinja2 (`|length`, `|last`, `|tojson`) fails here too.
 
 import Foundation
 
@@ -16,8 +19,38 @@ extension Builtins {
         "sort", "reverse", "sum", "min", "max", "format", "attr", "batch", "striptags",
     ]
 
+    /// Filters jinja2 writes over `soft_str`, so a Markup input gives a Markup result.
+    private static let markupKeeping: Set<String> = ["upper", "lower", "trim", "capitalize", "string"]
+
     static func filter(_ name: String, _ input: Value, _ args: Arguments, _ interp: Interpreter) throws -> Value {
+        let isDefault = name == "default" || name == "d"
+        let args = isDefault ? args : Arguments(positional: args.positional.map(\.unmarked),
+                                                keyword: args.keyword.map { ($0.0, $0.1.unmarked) })
+        guard case .markup(let text) = input else {
+            switch name {
+            case "safe": return .markup(input.pythonString)
+            case "e", "escape", "forceescape": return .markup(input.escapedText)
+            default: return try plainFilter(name, input, args, interp)
+            }
+        }
+        switch name {
+        case "safe", "e", "escape": return input
+        case "forceescape": return .markup(htmlEscape(text))
+        case "format":
+            let values: Value = args.keyword.isEmpty ? .array(args.positional) : .dict(OrderedDict(args.keyword))
+            return .markup(try percentFormat(text, values, interp, escaping: true))
+        case _ where isDefault: return try plainFilter(name, input, args, interp)
+        case _ where markupKeeping.contains(name):
+            let result = try plainFilter(name, .string(text), args, interp)
+            return result.stringValue.map(Value.markup) ?? result
+        default:
+            return try plainFilter(name, .string(text), args, interp)
+        }
+    }
+
+    private static func plainFilter(_ name: String, _ input: Value, _ args: Arguments, _ interp: Interpreter) throws -> Value {
         func arg(_ i: Int, _ key: String) -> Value? { args.value(i, key) }
+        func generator(_ items: [Value]) -> Value { .iterator(LazySequence(.generator, items)) }
         func string(_ v: Value) -> String { v.pythonString }
         func items(_ v: Value) throws -> [Value] {
             let list = try interp.iterate(v)
@@ -39,13 +72,19 @@ extension Builtins {
             case .string(let s): return .int(s.unicodeScalars.count)
             case .array(let a): return .int(a.count)
             case .dict(let d): return .int(d.count)
+            case .iterator(let seq) where seq.length != nil: return .int(seq.length!)
             case .undefined: return .int(0)
             default: throw TemplateError.runtime("object of type '\(input.typeName)' has no len()", nil)
             }
         case "first":
             return try items(input).first ?? .undefined("No first item, sequence was empty.")
         case "last":
-            if case .dict = input { throw TemplateError.runtime("'dict' object is not reversible", nil) }
+            switch input {
+            case .dict: throw TemplateError.runtime("'dict' object is not reversible", nil)
+            case .iterator(let seq) where !seq.isView:
+                throw TemplateError.runtime("'\(seq.typeName)' object is not reversible", nil)
+            default: break
+            }
             return try items(input).last ?? .undefined("No last item, sequence was empty.")
         case "join":
             var list = try items(input)
@@ -85,8 +124,6 @@ extension Builtins {
             try interp.checkSize(out.utf8.count)
             return .string(out)
         case "string": return .string(string(input))
-        case "safe": return input
-        case "e", "escape", "forceescape": return .string(htmlEscape(string(input)))
         case "int":
             let fallback = arg(0, "default") ?? .int(0)
             switch input {
@@ -119,15 +156,15 @@ extension Builtins {
             switch input {
             case .dict(let d):
                 try interp.charge(d.count)
-                return .array(d.pairs.map { .array([.string($0.0), $0.1]) })
-            case .undefined: return .array([])
+                return generator(d.pairs.map { .array([$0.0, $0.1]) })
+            case .undefined: return generator([])
             default: throw TemplateError.runtime("items filter expects a mapping, got \(input.typeName)", nil)
             }
         case "map":
             let list = try items(input)
             if case .string(let attr)? = args.keyword.first(where: { $0.0 == "attribute" })?.1 {
                 let def = args.keyword.first { $0.0 == "default" }?.1
-                return .array(try list.map { v in
+                return generator(try list.map { v in
                     let r = try attribute(v, attr, interp)
                     if let def, r.isUndefined { return def }
                     return r
@@ -137,7 +174,7 @@ extension Builtins {
                 throw TemplateError.runtime("map needs a filter name or attribute=", nil)
             }
             let rest = Arguments(positional: Array(args.positional.dropFirst()), keyword: args.keyword)
-            return .array(try list.map { try filter(filterName, $0, rest, interp) })
+            return generator(try list.map { try filter(filterName, $0, rest, interp) })
         case "select", "reject", "selectattr", "rejectattr":
             // jinja2 walks the sequence only when it is truthy: none (or undefined) gives nothing.
             let list = input.isTruthy ? try items(input) : []
@@ -155,7 +192,7 @@ extension Builtins {
                 guard case .string(let t) = rest.removeFirst() else { throw TemplateError.runtime("\(name): test name must be a string", nil) }
                 testName = t
             }
-            return .array(try list.filter { v in
+            return generator(try list.filter { v in
                 let subject = try attr.map { try attribute(v, $0, interp) } ?? v
                 let passed = try testName.map { try test($0, subject, rest, interp) } ?? subject.isTruthy
                 return passed == keep
@@ -173,7 +210,7 @@ extension Builtins {
                     out.append(v)
                 }
             }
-            return .array(out)
+            return generator(out)
         case "abs":
             switch input {
             case .int(let i): return i == .min ? .double(-Double(i)) : .int(abs(i))
@@ -213,7 +250,7 @@ extension Builtins {
             let caseSensitive = arg(0, "case_sensitive")?.isTruthy ?? false
             let byValue = arg(1, "by").map(string) == "value"
             let reverse = arg(2, "reverse")?.isTruthy ?? false
-            var pairs = d.pairs.map { Value.array([.string($0.0), $0.1]) }
+            var pairs = d.pairs.map { Value.array([$0.0, $0.1]) }
             try interp.charge(pairs.count)
             try sortValues(&pairs, reverse: reverse, interp) { p in
                 guard case .array(let kv) = p else { return p }
@@ -234,8 +271,11 @@ extension Builtins {
             }
             return .array(list)
         case "reverse":
-            if case .string(let s) = input { return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed()))) }
-            return .array(try items(input).reversed())
+            switch input {
+            case .string(let s): return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
+            case .iterator(let seq) where !seq.isView: return .array(try items(input).reversed())  // list(value), reversed
+            default: return .iterator(LazySequence(.reverseIterator, try items(input).reversed()))
+            }
         case "sum":
             var total = arg(1, "start") ?? .int(0)
             let attr = arg(0, "attribute").flatMap(\.stringValue)
@@ -265,7 +305,7 @@ extension Builtins {
         case "batch":
             guard let size = arg(0, "linecount")?.asInt, size > 0 else { throw TemplateError.runtime("batch needs a positive size", nil) }
             let list = try items(input)
-            return .array(stride(from: 0, to: list.count, by: size).map { .array(Array(list[$0..<min($0 + size, list.count)])) })
+            return generator(stride(from: 0, to: list.count, by: size).map { .array(Array(list[$0..<min($0 + size, list.count)])) })
         case "striptags":
             let noTags = string(input).replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)
             return .string(split(noTags, sep: nil, maxSplit: -1).joined(separator: " "))

@@ -277,10 +277,11 @@ final class Interpreter {
             var d = OrderedDict()
             for (k, v) in pairs {
                 let key = try eval(k, scope)
-                guard case .string(let ks) = key else {
-                    throw TemplateError.runtime("dictionary keys must be strings, not \(key.typeName)", k.location)
+                do {
+                    try d.set(key, try eval(v, scope))
+                } catch let error as TemplateError {
+                    throw error.located(k.location)
                 }
-                d[ks] = try eval(v, scope)
             }
             return .dict(d)
         case .attribute(let base, let name):
@@ -385,11 +386,13 @@ final class Interpreter {
 
     /// `obj[key]`: items first, then attributes.
     func getItem(_ obj: Value, _ key: Value) throws -> Value {
+        let obj = obj.unmarked, key = key.unmarked
         switch (obj, key) {
         case (.undefined(let why), _):
             throw TemplateError.runtime(why, nil)
-        case (.dict(let d), .string(let k)):
-            if let v = d[k] { return v }
+        case (.dict(let d), _):
+            if let v = d[key] { return v }
+            guard case .string(let k) = key else { break }
             return Builtins.method(obj, k) ?? .undefined("'dict object' has no attribute '\(k)'")
         case (.array(let a), _):
             guard let i = key.asInt, !isDouble(key) else { break }
@@ -473,7 +476,9 @@ final class Interpreter {
         switch v {
         case .array(let a): return a
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
-        case .dict(let d): return d.keys.map { .string($0) }
+        case .markup(let s): return s.unicodeScalars.map { .string(String($0)) }
+        case .dict(let d): return d.keys
+        case .iterator(let seq): return seq.walk()
         case .undefined: return []
         default: throw TemplateError.runtime("'\(v.typeName)' object is not iterable", nil)
         }
@@ -489,6 +494,8 @@ final class Interpreter {
             guard !result.overflow else { throw TemplateError.runtime("integer overflow in '\(op.rawValue)'", nil) }
             return .int(result.partialValue)
         }
+        if let marked = try markupBinary(op, l, r) { return marked }
+        let l = l.unmarked, r = r.unmarked
         let bothInts = l.asInt != nil && r.asInt != nil
         switch op {
         case .concat:
@@ -584,7 +591,30 @@ final class Interpreter {
         }
     }
 
+    /// markupsafe's operators: `Markup + str` and `str + Markup` escape the plain side, `Markup % x`
+    /// escapes what it formats, `Markup * n` stays Markup. Nil for everything else.
+    private func markupBinary(_ op: BinaryOp, _ l: Value, _ r: Value) throws -> Value? {
+        switch (op, l, r) {
+        case (.add, .markup(let a), .string), (.add, .markup(let a), .markup):
+            let b = r.escapedText
+            try checkSize(a.utf8.count + b.utf8.count)
+            return .markup(a + b)
+        case (.add, .string, .markup(let b)):
+            let a = l.escapedText
+            try checkSize(a.utf8.count + b.utf8.count)
+            return .markup(a + b)
+        case (.mod, .markup(let fmt), _):
+            return .markup(try Builtins.percentFormat(fmt, r, self, escaping: true))
+        case (.mul, .markup, _), (.mul, _, .markup):
+            guard case .string(let s) = try binary(.mul, l.unmarked, r.unmarked) else { return nil }
+            return .markup(s)
+        default:
+            return nil
+        }
+    }
+
     func compare(_ op: CompareOp, _ l: Value, _ r: Value) throws -> Bool {
+        let l = l.unmarked, r = r.unmarked
         switch op {
         case .eq: return l == r
         case .ne: return l != r
@@ -599,7 +629,7 @@ final class Interpreter {
 
     /// Python ordering of numbers, strings (by code point) and lists.
     func order(_ l: Value, _ r: Value) throws -> Int {
-        switch (l, r) {
+        switch (l.unmarked, r.unmarked) {
         case (.string(let a), .string(let b)):
             let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
             for (p, q) in zip(x, y) where p != q { return p.value < q.value ? -1 : 1 }
@@ -616,6 +646,7 @@ final class Interpreter {
 
     /// Python `needle in haystack`.
     func contains(_ haystack: Value, _ needle: Value) throws -> Bool {
+        let haystack = haystack.unmarked, needle = needle.unmarked
         switch haystack {
         case .string(let s):
             guard case .string(let n) = needle else {
@@ -623,9 +654,8 @@ final class Interpreter {
             }
             return n.isEmpty || s.contains(n)
         case .array(let a): return a.contains(needle)
-        case .dict(let d):
-            if case .string(let k) = needle { return d[k] != nil }
-            return false
+        case .dict(let d): return d[needle] != nil
+        case .iterator(let seq): return seq.walk().contains(needle)
         case .undefined: return false
         default:
             throw TemplateError.runtime("argument of type '\(haystack.typeName)' is not iterable", nil)

@@ -44,7 +44,7 @@ enum JSONWriter {
             if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" } else {
                 out += formatPythonFloat(d)
             }
-        case .string(let s): writeString(s, ascii: o.ensureASCII, into: &out)
+        case .string(let s), .markup(let s): writeString(s, ascii: o.ensureASCII, into: &out)
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
             out += "["
@@ -58,18 +58,44 @@ enum JSONWriter {
         case .dict(let dict):
             if dict.isEmpty { out += "{}"; return }
             out += "{"
-            let keys = o.sortKeys ? dict.keys.sorted() : dict.keys
-            for (i, key) in keys.enumerated() {
+            var pairs = try dict.pairs.map { (try jsonKey($0.0), $0.1) }
+            if o.sortKeys {
+                // json.dumps sorts the keys as given; mixed kinds cannot be ordered.
+                let kinds = Set(dict.keys.map { $0.asDouble != nil ? "number" : $0.typeName })
+                guard kinds.count <= 1 else {
+                    throw TemplateError.runtime("'<' not supported between keys of different types in tojson(sort_keys=true)", nil)
+                }
+                pairs = zip(dict.keys, pairs).sorted { a, b in
+                    switch (a.0.asDouble, b.0.asDouble) {
+                    case (let x?, let y?): return x < y
+                    default: return Array(a.1.0.unicodeScalars.map(\.value)).lexicographicallyPrecedes(b.1.0.unicodeScalars.map(\.value))
+                    }
+                }.map(\.1)
+            }
+            for (i, (key, item)) in pairs.enumerated() {
                 if i > 0 { out += itemSep }
                 newline(depth + 1)
                 writeString(key, ascii: o.ensureASCII, into: &out)
                 out += keySep
-                try write(dict[key]!, o, depth: depth + 1, into: &out)
+                try write(item, o, depth: depth + 1, into: &out)
             }
             newline(depth)
             out += "}"
-        case .undefined, .namespace, .function:
+        case .undefined, .namespace, .function, .iterator:
             throw TemplateError.runtime("Object of type \(value.typeName) is not JSON serializable", nil)
+        }
+    }
+
+    /// `json.dumps` turns keys into strings: numbers as Python prints them, booleans and none as
+    /// their JSON words.
+    private static func jsonKey(_ key: Value) throws -> String {
+        switch key {
+        case .string(let s), .markup(let s): return s
+        case .int(let i): return String(i)
+        case .double(let d): return d.isNaN ? "NaN" : (d.isInfinite ? (d < 0 ? "-Infinity" : "Infinity") : formatPythonFloat(d))
+        case .bool(let b): return b ? "true" : "false"
+        case .none: return "null"
+        default: throw TemplateError.runtime("keys must be str, int, float, bool or None, not \(key.typeName)", nil)
         }
     }
 

@@ -17,6 +17,11 @@ extension Builtins {
             guard let a = args.first else { throw TemplateError.runtime("test '\(name)' needs an argument", nil) }
             return a
         }
+        if name == "escaped" {
+            if case .markup = v { return true }
+            return false
+        }
+        let v = v.unmarked
         switch name {
         case "defined": return !v.isUndefined
         case "undefined": return v.isUndefined
@@ -45,7 +50,7 @@ extension Builtins {
             return false
         case "iterable":
             switch v {
-            case .string, .array, .dict, .undefined: return true
+            case .string, .array, .dict, .iterator, .undefined: return true
             default: return false
             }
         case "sequence":
@@ -88,7 +93,6 @@ extension Builtins {
         case "upper":
             if case .string(let s) = v { return s == s.uppercased() }
             return false
-        case "escaped": return false
         default:
             throw TemplateError.runtime("no test named '\(name)'", nil)
         }

@@ -24,6 +24,9 @@ public enum Value: Sendable {
     case int(Int)
     case double(Double)
     case string(String)
+    /// markupsafe's `Markup`: a string marked safe by `safe` or `escape`. It prints as its text,
+    /// but `+` and `%` escape the plain strings combined with it, as markupsafe does.
+    case markup(String)
     /// Lists and tuples (tuples print as lists; templates never tell them apart otherwise).
     case array([Value])
     case dict(OrderedDict)
@@ -31,12 +34,18 @@ public enum Value: Sendable {
     case namespace(Namespace)
     /// Globals, macros and bound methods (`'a b'.split`).
     case function(TemplateFunction)
+    /// What jinja2's `map`, `select`, `unique`, `items`... return (generators), and dict views:
+    /// iterable, but with no length or JSON form where Python has none.
+    case iterator(LazySequence)
 }
 
-/// A string-keyed dictionary that remembers insertion order, like a Python `dict`.
+/// A dictionary that remembers insertion order, like a Python `dict`. Keys are what Python can
+/// hash and templates write: strings, numbers, booleans and none, where `1`, `1.0` and `True`
+/// are one key (the first spelling is kept, as Python keeps it).
 public struct OrderedDict: Sendable, Equatable {
-    public private(set) var keys: [String] = []
-    private var storage: [String: Value] = [:]
+    public private(set) var keys: [Value] = []
+    private var slots: [DictKey: Int] = [:]
+    private var stored: [Value] = []
 
     public init() {}
     public init(_ pairs: [(String, Value)]) {
@@ -45,26 +54,83 @@ public struct OrderedDict: Sendable, Equatable {
 
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
-    public var values: [Value] { keys.map { storage[$0]! } }
-    public var pairs: [(String, Value)] { keys.map { ($0, storage[$0]!) } }
+    public var values: [Value] { stored }
+    public var pairs: [(Value, Value)] { Array(zip(keys, stored)) }
 
     public subscript(key: String) -> Value? {
-        get { storage[key] }
+        get { self[hashable: DictKey(string: key)] }
+        set { self[hashable: DictKey(string: key), spelled: .string(key)] = newValue }
+    }
+
+    /// The value under `key`, or nil (also for keys Python could not hash).
+    public subscript(key: Value) -> Value? {
+        DictKey(key).flatMap { self[hashable: $0] }
+    }
+
+    /// Stores `value` under `key`; a key Python could not hash (a list, a dict) is a TypeError.
+    mutating func set(_ key: Value, _ value: Value) throws {
+        guard let hashable = DictKey(key) else {
+            throw TemplateError.runtime("unhashable type: '\(key.typeName)'", nil)
+        }
+        self[hashable: hashable, spelled: key] = value
+    }
+
+    private subscript(hashable key: DictKey) -> Value? {
+        slots[key].map { stored[$0] }
+    }
+
+    private subscript(hashable key: DictKey, spelled spelling: Value) -> Value? {
+        get { self[hashable: key] }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let slot = slots[key] {
+                    stored[slot] = newValue
+                } else {
+                    slots[key] = keys.count
+                    keys.append(spelling)
+                    stored.append(newValue)
+                }
+            } else if let slot = slots.removeValue(forKey: key) {
+                keys.remove(at: slot)
+                stored.remove(at: slot)
+                for (k, s) in slots where s > slot { slots[k] = s - 1 }
             }
         }
     }
 
     public static func == (lhs: OrderedDict, rhs: OrderedDict) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for key in lhs.keys {
-            guard let r = rhs[key], lhs[key]! == r else { return false }
+        for (key, slot) in lhs.slots {
+            guard let r = rhs[hashable: key], lhs.stored[slot] == r else { return false }
         }
         return true
+    }
+}
+
+/// Python's hash equality for dictionary keys: numbers by value across bool, int and float,
+/// `Markup` as its text. Lists, dicts and the interpreter's own objects are not keys.
+struct DictKey: Hashable, Sendable {
+    private enum Form: Hashable, Sendable {
+        case undefined, none
+        case int(Int)
+        case double(UInt64)
+        case string(String)
+    }
+    private let form: Form
+
+    init(string: String) { form = .string(string) }
+
+    init?(_ v: Value) {
+        switch v {
+        case .undefined: form = .undefined
+        case .none: form = .none
+        case .bool(let b): form = .int(b ? 1 : 0)
+        case .int(let i): form = .int(i)
+        case .double(let d):
+            if d.rounded() == d, abs(d) < 9.2e18 { form = .int(Int(d)) } else { form = .double(d.bitPattern) }
+        case .string(let s), .markup(let s): form = .string(s)
+        case .array, .dict, .namespace, .function, .iterator: return nil
+        }
     }
 }
 
@@ -74,6 +140,57 @@ public final class Namespace: @unchecked Sendable {
     // Rendering is single-threaded; a namespace never escapes the render that made it.
     var attributes: OrderedDict
     init(_ attributes: OrderedDict) { self.attributes = attributes }
+}
+
+/// A lazy sequence as jinja2 hands them out. Generators (`map`, `select`, `unique`, the `items`
+/// filter...) are walked once: a second walk finds nothing, as in Python. Dict views
+/// (`d.items()`, `d.keys()`, `d.values()`) can be walked again and have a length. Neither has a
+/// JSON form or can be indexed.
+public final class LazySequence: @unchecked Sendable {
+    // Rendering is single-threaded; a sequence never escapes the render that made it.
+    enum Kind {
+        case generator
+        case reverseIterator
+        case view(String)
+    }
+    let kind: Kind
+    private let items: [Value]
+    private var consumed = false
+
+    init(_ kind: Kind, _ items: [Value]) {
+        self.kind = kind
+        self.items = items
+    }
+
+    /// The Python type name.
+    var typeName: String {
+        switch kind {
+        case .generator: return "generator"
+        case .reverseIterator: return "list_reverseiterator"
+        case .view(let name): return name
+        }
+    }
+
+    var isView: Bool {
+        if case .view = kind { return true }
+        return false
+    }
+
+    /// The length of a view; generators have none.
+    var length: Int? { isView ? items.count : nil }
+
+    /// The elements still to come; a generator is empty once walked.
+    func walk() -> [Value] {
+        if isView { return items }
+        if consumed { return [] }
+        consumed = true
+        return items
+    }
+
+    /// What `repr` prints: views show their contents, generators only their type.
+    var repr: String {
+        isView ? typeName + "(" + Value.array(items).pythonRepr + ")" : "<\(typeName) object>"
+    }
 }
 
 /// A callable value. Made only by the interpreter (globals, macros, bound methods).
@@ -156,9 +273,10 @@ extension Value {
         case .bool(let b): return b
         case .int(let i): return i != 0
         case .double(let d): return d != 0
-        case .string(let s): return !s.isEmpty
+        case .string(let s), .markup(let s): return !s.isEmpty
         case .array(let a): return !a.isEmpty
         case .dict(let d): return !d.isEmpty
+        case .iterator(let seq): return seq.length.map { $0 > 0 } ?? true
         case .namespace, .function: return true
         }
     }
@@ -180,6 +298,19 @@ extension Value {
         return nil
     }
 
+    /// A `Markup` as the plain string it holds; every other value unchanged. Operations that
+    /// treat Markup as any other string see it through this.
+    var unmarked: Value {
+        if case .markup(let s) = self { return .string(s) }
+        return self
+    }
+
+    /// The text markupsafe's `escape` gives: a Markup as it is, anything else as `str()` escaped.
+    var escapedText: String {
+        if case .markup(let s) = self { return s }
+        return Builtins.htmlEscape(pythonString)
+    }
+
     var isUndefined: Bool {
         if case .undefined = self { return true }
         return false
@@ -194,10 +325,12 @@ extension Value {
         case .int: return "int"
         case .double: return "float"
         case .string: return "str"
+        case .markup: return "Markup"
         case .array: return "list"
         case .dict: return "dict"
         case .namespace: return "Namespace"
         case .function: return "function"
+        case .iterator(let seq): return seq.typeName
         }
     }
 
@@ -224,7 +357,7 @@ extension Value {
     var pythonString: String {
         switch self {
         case .undefined: return ""
-        case .string(let s): return s
+        case .string(let s), .markup(let s): return s
         default: return pythonRepr
         }
     }
@@ -238,11 +371,13 @@ extension Value {
         case .int(let i): return String(i)
         case .double(let d): return formatPythonFloat(d)
         case .string(let s): return pythonStringRepr(s)
+        case .markup(let s): return "Markup(" + pythonStringRepr(s) + ")"
         case .array(let a): return "[" + a.map(\.pythonRepr).joined(separator: ", ") + "]"
         case .dict(let d):
-            return "{" + d.pairs.map { pythonStringRepr($0.0) + ": " + $0.1.pythonRepr }.joined(separator: ", ") + "}"
+            return "{" + d.pairs.map { $0.0.pythonRepr + ": " + $0.1.pythonRepr }.joined(separator: ", ") + "}"
         case .namespace(let ns): return "<Namespace " + Value.dict(ns.attributes).pythonRepr + ">"
         case .function(let f): return "<function \(f.name)>"
+        case .iterator(let seq): return seq.repr
         }
     }
 }
@@ -252,7 +387,10 @@ extension Value: Equatable {
     public static func == (lhs: Value, rhs: Value) -> Bool {
         switch (lhs, rhs) {
         case (.undefined, .undefined), (.none, .none): return true
-        case (.string(let a), .string(let b)): return a == b
+        case (.string(let a), .string(let b)), (.markup(let a), .markup(let b)),
+             (.string(let a), .markup(let b)), (.markup(let a), .string(let b)):
+            return a == b
+        case (.iterator(let a), .iterator(let b)): return a === b
         case (.array(let a), .array(let b)): return a == b
         case (.dict(let a), .dict(let b)): return a == b
         case (.namespace(let a), .namespace(let b)): return a === b

@@ -62,7 +62,10 @@ final class ErrorTests: XCTestCase {
         XCTAssertThrowsError(try Template("{{ 'a' - 1 }}").render([:]))
         XCTAssertThrowsError(try Template("{{ 5() }}").render([:]))
         XCTAssertThrowsError(try Template("{% for a, b in [1, 2] %}{% endfor %}").render([:]))
-        XCTAssertThrowsError(try Template("{{ {1: 2} }}").render([:]))
+        XCTAssertThrowsError(try Template("{{ {[1]: 2} }}").render([:])) { error in
+            guard case TemplateError.runtime(let msg, _) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(msg.contains("unhashable type: 'list'"), msg)
+        }
     }
 
     /// As in jinja2's compiler, an unknown filter or test inside an `if` statement or a

@@ -30,7 +30,7 @@ enum Fixtures {
             guard case .dict(let d) = item, case .string(let caseName)? = d["name"],
                   case .dict(let ctx)? = d["context"] else { throw FixtureError.malformed(name) }
             var context: [String: Value] = [:]
-            for (k, v) in ctx.pairs { context[k] = v }
+            for case (.string(let k), let v) in ctx.pairs { context[k] = v }
             func string(_ key: String) -> String? {
                 if case .string(let s)? = d[key] { return s }
                 return nil
