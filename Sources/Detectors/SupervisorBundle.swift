@@ -10,7 +10,6 @@
 // re-serialisation) means any edit to either file changes the hash; `write(to:)` reproduces the
 // stored bytes exactly, so a bundle's hash survives a write → load round trip.
 
-import Crypto
 import Formats
 import Foundation
 import Taps
@@ -174,7 +173,7 @@ public final class SupervisorBundle: @unchecked Sendable {
         guard manifest.format == BundleManifest.formatName, manifest.formatVersion == BundleManifest.currentVersion else {
             throw BundleError.unsupportedFormat(manifest.format, version: manifest.formatVersion)
         }
-        let weightsHash = Self.hex(SHA256.hash(data: weightsBytes))
+        let weightsHash = Digest.sha256(weightsBytes)
         guard weightsHash == manifest.weights.sha256 else {
             throw BundleError.weightsChecksum(expected: manifest.weights.sha256, found: weightsHash)
         }
@@ -195,7 +194,7 @@ public final class SupervisorBundle: @unchecked Sendable {
     /// Serialises `manifest` (filling in the weights' SHA-256) and builds the bundle.
     public convenience init(manifest: BundleManifest, weights: Data, registry: DetectorRegistry = .standard) throws {
         var m = manifest
-        m.weights.sha256 = Self.hex(SHA256.hash(data: weights))
+        m.weights.sha256 = Digest.sha256(weights)
         try self.init(manifestBytes: try m.encoded(), weightsBytes: weights, registry: registry)
     }
 
@@ -256,17 +255,7 @@ public final class SupervisorBundle: @unchecked Sendable {
 
     /// The bundle hash of a manifest and weights (see the file header).
     public static func sha256(manifest: Data, weights: Data) -> String {
-        var h = SHA256()
-        h.update(data: Data("overseer-bundle-v1".utf8) + Data([0]))
-        for part in [manifest, weights] {
-            withUnsafeBytes(of: UInt64(part.count).littleEndian) { h.update(bufferPointer: $0) }
-            h.update(data: part)
-        }
-        return hex(h.finalize())
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(tag: "overseer-bundle-v1", parts: [manifest, weights])
     }
 
     static func validate(_ m: BundleManifest) throws {

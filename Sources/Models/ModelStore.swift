@@ -6,7 +6,7 @@
 //   $OVERSEER_HOME/models/<name>/<file>        when OVERSEER_HOME is set
 //   $XDG_CACHE_HOME/overseer/models/<name>/... otherwise, or ~/.cache/overseer/models/...
 
-import Crypto
+import Formats
 import Foundation
 
 /// A model the tool knows how to fetch.
@@ -121,17 +121,13 @@ public enum ModelStore {
         return target
     }
 
-    /// SHA-256 of a file, hex, read in 4 MiB pieces.
-    public static func sha256(of url: URL) throws -> String {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { throw StoreError.io("cannot open \(url.path)") }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while true {
-            let data = try handle.read(upToCount: 4 << 20) ?? Data()
-            if data.isEmpty { break }
-            hasher.update(data: data)
+    /// SHA-256 of a file, hex (`Digest.sha256(fileAt:)`), failing as the store fails.
+    static func sha256(of url: URL) throws -> String {
+        do {
+            return try Digest.sha256(fileAt: url)
+        } catch {
+            throw StoreError.io("\(error)")
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// The Python interpreter used for pip (found on PATH; OVERSEER_PYTHON overrides).

@@ -40,7 +40,6 @@
 // `SAEError`.
 
 import Detectors
-import Crypto
 import Foundation
 import Formats
 import Kernels
@@ -245,13 +244,7 @@ public enum SAELensFolder {
     /// The hash a bundle pins an SAE folder by:
     /// SHA-256("overseer-sae-v1" 0x00 ‖ u64le(len cfg) ‖ cfg.json ‖ u64le(len weights) ‖ sae_weights.safetensors).
     public static func sha256(config: Data, weights: Data) -> String {
-        var h = SHA256()
-        h.update(data: Data("overseer-sae-v1".utf8) + Data([0]))
-        for part in [config, weights] {
-            withUnsafeBytes(of: UInt64(part.count).littleEndian) { h.update(bufferPointer: $0) }
-            h.update(data: part)
-        }
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(tag: "overseer-sae-v1", parts: [config, weights])
     }
 
     /// `sha256(config:weights:)` of the files in `folder`.

@@ -3,6 +3,7 @@
 // vectors to the model's taps, and recording the hash of every vector applied.
 
 import Detectors
+import Formats
 import Foundation
 import Kernels
 import Models
@@ -47,7 +48,7 @@ extension SteeringPlan {
                 var parts: [(vector: ControlVector, strength: Float)] = []
                 for i in files.indices {
                     let url = URL(fileURLWithPath: files[i].path)
-                    let sha = try ModelStore.sha256(of: url)
+                    let sha = try Digest.sha256(fileAt: url)
                     if let want = files[i].sha256, want != sha {
                         throw SteeringError.recordMismatch("control vector \(files[i].path) has SHA-256 \(sha), recorded \(want)")
                     }

@@ -14,7 +14,7 @@
 //               "condition"?: {"bundle", "bundle_sha256", "rule"},
 //               "vectors": [{"tap", "sha256"}]}]}   filled when the plan is built
 
-import Crypto
+import Formats
 import Foundation
 import Taps
 
@@ -114,8 +114,7 @@ public struct VectorDigest: Codable, Equatable, Sendable {
     }
 
     public static func hash(_ v: [Float]) -> String {
-        let bytes = v.map(\.bitPattern.littleEndian).withUnsafeBytes { Data($0) }
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(littleEndian: v)
     }
 }
 
@@ -165,6 +164,6 @@ public struct SteeringSpec: Codable, Equatable, Sendable {
 
     /// SHA-256 of the canonical JSON: one hash naming the whole plan.
     public func sha256() throws -> String {
-        SHA256.hash(data: try canonicalJSON()).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(try canonicalJSON())
     }
 }

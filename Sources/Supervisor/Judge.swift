@@ -9,8 +9,8 @@
 // evaluates complete positions strictly in position order, so the rules' windows see the same
 // sequence whatever thread or mode runs the judge. It is not thread-safe: one caller at a time.
 
-import Crypto
 import Detectors
+import Formats
 import Foundation
 import Kernels
 import Taps
@@ -235,21 +235,9 @@ final class Judge {
     /// SHA-256 of the vector's little-endian f32 bytes, hex.
     static func activationHash(_ x: UnsafeBufferPointer<Float>) -> String {
         #if _endian(big)
-        let bytes = x.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
-        return hex(SHA256.hash(data: bytes))
+        return Digest.sha256(littleEndian: Array(x))
         #else
-        return hex(SHA256.hash(data: UnsafeRawBufferPointer(x)))
+        return Digest.sha256(UnsafeRawBufferPointer(x))
         #endif
     }
-}
-
-/// Lowercase hex of bytes.
-func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    let digits = Array("0123456789abcdef".utf8)
-    var out = [UInt8]()
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 15)])
-    }
-    return String(decoding: out, as: UTF8.self)
 }

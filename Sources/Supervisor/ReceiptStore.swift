@@ -16,6 +16,7 @@
 // (ReceiptCheckpoint).
 
 import Crypto
+import Formats
 import Foundation
 import GRDB
 
@@ -60,7 +61,7 @@ struct EnvelopeHeader: Codable {
 /// (`head -c 32 /dev/urandom > receipts.key`).
 public struct ReceiptSigner: @unchecked Sendable {
     let key: Curve25519.Signing.PrivateKey
-    public var publicKeyHex: String { hex(key.publicKey.rawRepresentation) }
+    public var publicKeyHex: String { Digest.hex(key.publicKey.rawRepresentation) }
 
     public init(keyFile url: URL) throws {
         guard let data = try? Data(contentsOf: url) else { throw SupervisorError.key("cannot read \(url.path)") }
@@ -81,14 +82,14 @@ public struct ReceiptSigner: @unchecked Sendable {
     }
 
     func sign(message: Data) throws -> String {
-        hex(try key.signature(for: message))
+        Digest.hex(try key.signature(for: message))
     }
 
     /// The public key of a key file or of 64 hex digits (what `verify --signer` takes).
     public static func publicKey(hexOrFile text: String) throws -> String {
         var t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if bytes(hex: t)?.count != 32, let data = try? Data(contentsOf: URL(fileURLWithPath: t)), data.count <= 4096 {
-            t = data.count == 32 ? hex(data) : String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            t = data.count == 32 ? Digest.hex(data) : String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let raw = bytes(hex: t), raw.count == 32, (try? Curve25519.Signing.PublicKey(rawRepresentation: raw)) != nil else {
             throw SupervisorError.key("a public key is 64 hex digits (or a file holding them or the 32 raw bytes)")
@@ -264,7 +265,7 @@ public final class ReceiptStore: @unchecked Sendable {
         var h = SHA256()
         h.update(data: Data(prev.utf8) + Data("\n".utf8))
         h.update(data: body)
-        return hex(h.finalize())
+        return Digest.hex(h.finalize())
     }
 
     /// Appends `drafts` in order, in one IMMEDIATE transaction (the head is read under the write

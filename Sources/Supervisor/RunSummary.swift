@@ -2,8 +2,8 @@
 // engine settings, prompt, sampling settings and seed), event receipts (verdicts), and the summary
 // receipt (everything replay needs, the generated token ids and every score S computed).
 
-import Crypto
 import Detectors
+import Formats
 import Foundation
 import Models
 import Steering
@@ -98,7 +98,7 @@ public struct ScoreTable: Sendable, Equatable, Codable {
         var data = Data(capacity: rows.count * detectors.count * 4)
         for row in rows { for v in row { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } } }
         f32le = data.base64EncodedString()
-        sha256 = hex(SHA256.hash(data: data))
+        sha256 = Digest.sha256(data)
     }
 
     /// The decoded rows; nil when the base64 or its length is wrong.
@@ -216,7 +216,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public static func tokensHash(_ tokens: [Int]) -> String {
         var data = Data(capacity: tokens.count * 4)
         for t in tokens { withUnsafeBytes(of: UInt32(truncatingIfNeeded: t).littleEndian) { data.append(contentsOf: $0) } }
-        return hex(SHA256.hash(data: data))
+        return Digest.sha256(data)
     }
 }
 

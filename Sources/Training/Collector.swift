@@ -123,7 +123,7 @@ public final class Collector {
         examples = all
         var listing = ""
         for e in all { listing += "\(e.textSHA256) \(e.label)\n" }
-        dataSHA256 = sha256Hex(Data(listing.utf8))
+        dataSHA256 = Digest.sha256(Data(listing.utf8))
         let c = model.config
         for tap in plan.settings.tapPoints where (tap.layer ?? 0) >= c.layers {
             throw ActivationStoreError.invalid("tap \(tap) is past the model's \(c.layers) layers")

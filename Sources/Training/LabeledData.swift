@@ -16,7 +16,7 @@
 // Optional fields kept for reports: `category` (a topic or, for framed requests, the wrapper
 // kind) and `source` (where the row came from; the file or built-in set when absent).
 
-import Crypto
+import Formats
 import Foundation
 import Kernels
 import Models
@@ -70,7 +70,7 @@ public struct LabeledExample: Sendable, Equatable, Codable {
     }
 
     /// SHA-256 of the UTF-8 text, lowercase hex: names the example in indexes and splits.
-    public var textSHA256: String { sha256Hex(Data(text.utf8)) }
+    public var textSHA256: String { Digest.sha256(Data(text.utf8)) }
 }
 
 /// Where labeled examples come from.
@@ -314,6 +314,4 @@ enum CSV {
     }
 }
 
-func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-}
+

@@ -1,6 +1,7 @@
 // `overseer steer train`: a control vector from contrast pairs, written as llama.cpp's GGUF.
 
 import ArgumentParser
+import Formats
 import Foundation
 import Models
 import Steering
@@ -90,7 +91,7 @@ struct SteerTrainCommand: ParsableCommand {
             summaries.append(LayerSummary(layer: l, tap: ControlVector.tap(forLayer: l).description, pairsOrdered: ordered,
                                           meanSeparation: sum / Double(list.count)))
         }
-        let out = Output(output: output, sha256: try ModelStore.sha256(of: url), method: method.rawValue, pairs: list.count,
+        let out = Output(output: output, sha256: try Digest.sha256(fileAt: url), method: method.rawValue, pairs: list.count,
                          layers: summaries)
         if json { return try printJSON(out) }
         for s in summaries {
