@@ -90,6 +90,7 @@ public struct BundleTensors {
 
 /// Builds detectors of each kind from manifest entries. SAE features (issue 6) register here.
 public struct DetectorRegistry: @unchecked Sendable {
+    // @unchecked Sendable: builder closures are pure factories, registered before the registry is shared.
     public typealias Builder = (DetectorSpec, TapPoint, BundleTensors) throws -> any Detector
     private var builders: [String: Builder] = [:]
 
@@ -149,6 +150,7 @@ public struct DetectorRegistry: @unchecked Sendable {
 /// print(bundle.sha256, bundle.detectors.map(\.id))
 /// ```
 public final class SupervisorBundle: @unchecked Sendable {
+    // @unchecked Sendable: immutable after loading; detectors are read-only scorers.
     public static let manifestFileName = "bundle.json"
     public static let weightsFileName = "weights.safetensors"
 

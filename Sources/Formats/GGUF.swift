@@ -48,6 +48,7 @@ public struct GGUFTensorInfo: Sendable, Equatable {
 /// Views returned by `tensor(named:)` point into the mapping and are valid while this object
 /// is alive.
 public final class GGUFFile: @unchecked Sendable {
+    // @unchecked Sendable: immutable after init; views point into a read-only mapping it owns.
     /// Limits on what a file may claim; anything larger is rejected before allocation.
     public enum Limits {
         public static let maxTensors: UInt64 = 1 << 20

@@ -12,6 +12,7 @@ import Foundation
 /// built in memory (tests, downloads not yet on disk) are copied into an owned buffer instead, so
 /// the parsers see the same kind of bounded byte range either way.
 final class MappedFile: @unchecked Sendable {
+    // @unchecked Sendable: owns a read-only mapping (or buffer) that is never written after init.
     /// Why a file could not be mapped; readers wrap it into their own error type.
     struct Failure: Error {
         var path: String

@@ -117,6 +117,7 @@ public struct SafetensorsTensorInfo: Sendable, Equatable {
 /// let wte = try file.requireTensor("wte.weight")   // math [vocab, dModel] -> view shape [dModel, vocab]
 /// ```
 public final class SafetensorsFile: @unchecked Sendable {
+    // @unchecked Sendable: immutable after init; views point into a read-only mapping it owns.
     public enum Limits {
         public static let maxHeaderLength: UInt64 = 100_000_000
         public static let maxDimensions = 8
@@ -276,6 +277,7 @@ public final class SafetensorsFile: @unchecked Sendable {
 /// let q = try model.requireTensor("model.layers.0.self_attn.q_proj.weight")
 /// ```
 public final class SafetensorsCollection: @unchecked Sendable {
+    // @unchecked Sendable: immutable after init; a fixed list of immutable files.
     public static let indexFileName = "model.safetensors.index.json"
     public static let singleFileName = "model.safetensors"
 

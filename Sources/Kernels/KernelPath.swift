@@ -80,7 +80,8 @@ public enum KernelPath: String, CaseIterable, Sendable {
     }
 
     private static func note(_ message: String) {
-        fputs("overseer: \(message)\n", stderr)
+        let bytes = Array("overseer: \(message)\n".utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }  // standard error
     }
 }
 

@@ -6,6 +6,7 @@
 /// mapping alive. Shapes use ggml order: `shape[0]` is the row length (the fastest-varying
 /// dimension), so a weight matrix `[rows, cols]` in math order has `shape == [cols, rows]`.
 public struct TensorView: @unchecked Sendable {
+    // @unchecked Sendable: a raw pointer into bytes nobody writes; the creator keeps them alive.
     public let name: String
     public let type: TensorType
     /// ggml order: shape[0] is the contiguous dimension.

@@ -25,6 +25,7 @@ import Darwin
 import Synchronization
 
 public final class ThreadPool: @unchecked Sendable {
+    // @unchecked Sendable: workers and callers meet only through PoolState's atomics, mutex and condition.
     /// Threads taking part in a loop, the caller's included.
     public let threadCount: Int
     private let state: PoolState
@@ -69,6 +70,7 @@ public final class ThreadPool: @unchecked Sendable {
 @inline(__always) private func cpuRelax() {}
 
 private final class PoolState: @unchecked Sendable {
+    // @unchecked Sendable: `body` and `generation` are written under `mutex` and read after the `job` atomic publishes them.
     static let maxChunks = 0xFFFF
     /// generation << 32 | count << 16 | next chunk.
     let job = Atomic<UInt64>(0)

@@ -18,6 +18,7 @@ public struct ChatTurn: Sendable, Codable, Equatable {
 }
 
 public final class LanguageModel: @unchecked Sendable {
+    // @unchecked Sendable: immutable; the tokenizer existential is read-only after loading.
     public let transformer: Transformer
     public let tokenizer: any Tokenizer
     /// The chat template's source, when the file has one.

@@ -4,6 +4,7 @@ import Kernels
 
 /// A model ready to run. Immutable and shareable; per-run state lives in `InferenceSession`.
 public final class Transformer: @unchecked Sendable {
+    // @unchecked Sendable: immutable; `owner` only keeps the weights' mapping alive and is never touched.
     public let config: ModelConfig
     public let weights: TransformerWeights
     /// Keeps the memory behind `weights` (a memory-mapped file) alive.

@@ -9,6 +9,7 @@ import Kernels
 
 /// Per-block weights.
 public struct LayerWeights: @unchecked Sendable {
+    // @unchecked Sendable: value type of arrays and TensorViews into read-only mappings.
     public var attnNorm: [Float]          // [d]
     public var attnNormBias: [Float]?     // [d] (LayerNorm models)
     public var wq: TensorView?            // [d, H*hd]
@@ -38,6 +39,7 @@ public struct LayerWeights: @unchecked Sendable {
 
 /// All weights of a model.
 public struct TransformerWeights: @unchecked Sendable {
+    // @unchecked Sendable: value type of arrays and TensorViews into read-only mappings.
     public var tokenEmbedding: TensorView      // [d, V]
     public var positionEmbedding: TensorView?  // [d, contextLength] (GPT-2)
     public var layers: [LayerWeights]

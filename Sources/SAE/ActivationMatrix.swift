@@ -16,6 +16,7 @@
 /// }
 /// ```
 public struct MatrixView: @unchecked Sendable {
+    // @unchecked Sendable: a read-only view of floats its creator keeps alive.
     public let buffer: UnsafeBufferPointer<Float>   // [rows, cols]
     public let rows: Int
     public let cols: Int

@@ -67,6 +67,7 @@ public func quantizeQ4_1Reference(_ x: [Float]) throws -> [UInt8] {
 /// let code = try q8.encode(x)                           // ≈ sae.encode(x); see EncoderComparison
 /// ```
 public final class QuantizedSAEEncoder: @unchecked Sendable {
+    // @unchecked Sendable: immutable after init; `storage` is written only while building.
     public let sae: SparseAutoencoder
     /// The block format of the weights: `.q8_0` or `.q4_1`.
     public let type: TensorType

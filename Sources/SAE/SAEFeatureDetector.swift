@@ -50,6 +50,7 @@ public enum SAEEncoderPrecision: String, Sendable, Codable, CaseIterable {
 
 /// One SAE shared by detectors, with a one-row cache (see the file header).
 public final class SharedSAEEncoder: @unchecked Sendable {
+    // @unchecked Sendable: the one-row cache is read and written under `lock`.
     public let sae: SparseAutoencoder
     public let precision: SAEEncoderPrecision
     let quantized: QuantizedSAEEncoder?
@@ -169,6 +170,7 @@ public final class SAEFeatureDetector: Detector {
 /// every bundle built with a registry holding this loader shares the SAEs it has loaded. Before
 /// an SAE is used its files are hashed and compared with the manifest's `sae.sha256`.
 public final class SAEFeatureLoader: @unchecked Sendable {
+    // @unchecked Sendable: the cache is read and written under `lock`.
     public let readOptions: SAELensReadOptions
     /// Where `sae.path` is resolved for bundles built in memory (`BundleBuilder.build`, which
     /// verifies a bundle before it has a folder): normally the folder it will be written to.

@@ -303,6 +303,7 @@ struct TileResult {
 }
 
 final class TrainingRun: @unchecked Sendable {
+    // @unchecked Sendable: parallel chunks write disjoint rows of its buffers; the pool's join orders them.
     let config: SAETrainingConfig
     let data: MatrixView
     let pool: ThreadPool

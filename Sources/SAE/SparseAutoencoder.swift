@@ -454,6 +454,7 @@ func transposed(_ m: [Float], rows: Int, cols: Int) -> [Float] {
 /// chunk order after the loop. (Raw storage: concurrent writes to distinct slots of a Swift
 /// array held by a class would trip exclusivity checking.)
 final class ChunkResults<T>: @unchecked Sendable {
+    // @unchecked Sendable: see above: each chunk writes only its own slot.
     private let slots: UnsafeMutablePointer<T?>
     let count: Int
     init(count: Int) {

@@ -19,7 +19,7 @@ public enum TapSelectionError: Error, Equatable, CustomStringConvertible {
 }
 
 public enum TapSelection {
-    static let kinds: [String: (Int) -> TapPoint] = [
+    static let kinds: [String: @Sendable (Int) -> TapPoint] = [
         "resid_pre": TapPoint.residPre, "resid_mid": TapPoint.residMid, "resid_post": TapPoint.residPost,
         "attn_out": TapPoint.attnOut, "mlp_out": TapPoint.mlpOut, "mlp_pre": TapPoint.mlpPre,
         "mlp_post": TapPoint.mlpPost,

@@ -176,6 +176,7 @@ public struct StoredExample: Sendable, Equatable, Codable {
 /// let y = store.rowLabels                        // [N]
 /// ```
 public final class ActivationStore: @unchecked Sendable {
+    // @unchecked Sendable: immutable after opening; shards are read-only mapped files.
     public let url: URL
     public let index: ActivationIndex
     /// Every stored example, in order.
