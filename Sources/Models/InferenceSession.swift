@@ -184,6 +184,26 @@ public final class InferenceSession {
         if let p = partialFrom, p >= cache.length { partialFrom = nil }
     }
 
+    /// Makes this session's cache hold `other`'s first `count` positions, as if it had run the
+    /// same tokens itself (keys and values are copied bit for bit; every later forward pass then
+    /// computes what it would have after running them). Lets many samples from one prompt share a
+    /// single prefill. Both sessions must run the same model; `other`'s positions must be complete.
+    public func copyPrefix(from other: InferenceSession, count: Int) throws {
+        guard other.model === model else { throw ModelError.invalidOption("a cache prefix can only be copied between sessions of one model") }
+        guard count >= 0, count <= other.cache.length else {
+            throw ModelError.invalidOption("cannot copy \(count) positions of a cache holding \(other.cache.length)")
+        }
+        guard count <= cache.capacity else { throw ModelError.contextExceeded(limit: cache.capacity, requested: count) }
+        if let p = other.partialFrom, p < count { throw ModelError.incompleteCache(position: p, layers: other.partialLayers) }
+        let w = cache.rowWidth
+        for l in 0..<cache.layers where count > 0 {
+            cache.keyRow(layer: l, position: 0).update(from: other.cache.keyRow(layer: l, position: 0), count: count * w)
+            cache.valueRow(layer: l, position: 0).update(from: other.cache.valueRow(layer: l, position: 0), count: count * w)
+        }
+        cache.length = count
+        partialFrom = nil
+    }
+
     /// Blocks a run must compute: all of them when it asks for logits, when the sink or editor
     /// wants the final norm, or when nothing is tapped (such a run only fills the cache for
     /// the next one); otherwise up to the last block holding a wanted point.

@@ -85,16 +85,50 @@ public struct Sampler {
         return sampleWork(history: history)
     }
 
+    /// The distribution `sample` draws from at these logits [V], given the tokens seen so far:
+    /// the candidate ids with their probabilities (normalised, most likely first), computed by the
+    /// same operations in the same order as a draw — what exact sequence probabilities under the
+    /// sampler (importance weights, tree search over generations) need. Greedy settings give the
+    /// chosen token with probability 1. Leaves the generator untouched.
+    public mutating func distribution(_ view: UnsafeBufferPointer<Float>, history: [Int]) -> [(id: Int, probability: Double)] {
+        work.removeAll(keepingCapacity: true)
+        work.append(contentsOf: view)
+        defer { work.removeAll(keepingCapacity: true) }
+        penalize(history: history)
+        if options.temperature == 0 { return [(work.withUnsafeBufferPointer { Sampler.argmax($0) }, 1)] }
+        let probs = truncatedWeights()
+        let total = probs.reduce(0, +)
+        return (0..<probs.count).map { (candidates[$0].id, probs[$0] / total) }
+    }
+
     private mutating func sampleWork(history: [Int]) -> Int {
+        penalize(history: history)
+        if options.temperature == 0 {
+            return work.withUnsafeBufferPointer { Sampler.argmax($0) }
+        }
+        let probs = truncatedWeights()
+        let total = probs.reduce(0, +)
+        var r = rng.nextUnit() * total
+        for i in 0..<probs.count {
+            r -= probs[i]
+            if r < 0 { return candidates[i].id }
+        }
+        return candidates[probs.count - 1].id
+    }
+
+    /// The repetition penalty, applied to `work` in place.
+    private mutating func penalize(history: [Int]) {
         if options.repetitionPenalty != 1 {
             for id in Set(history.suffix(options.repetitionWindow)) where id >= 0 && id < work.count {
                 let v = work[id]
                 work[id] = v > 0 ? v / options.repetitionPenalty : v * options.repetitionPenalty
             }
         }
-        if options.temperature == 0 {
-            return work.withUnsafeBufferPointer { Sampler.argmax($0) }
-        }
+    }
+
+    /// Temperature, top-k, softmax, top-p and min-p over `work`: fills `candidates` (most likely
+    /// first) and returns the kept candidates' unnormalised weights, in that order.
+    private mutating func truncatedWeights() -> [Double] {
         candidates.removeAll(keepingCapacity: true)
         for (i, v) in work.enumerated() { candidates.append((i, v / options.temperature)) }
         // Sort by logit, ties by id, so the order is total and reproducible.
@@ -104,7 +138,7 @@ public struct Sampler {
         }
         let top = candidates[0].logit
         var probs = candidates.map { Double(fexp($0.logit - top)) }
-        var total = probs.reduce(0, +)
+        let total = probs.reduce(0, +)
         var keep = probs.count
         if options.topP < 1 {
             var cumulative = 0.0
@@ -120,12 +154,6 @@ public struct Sampler {
             keep = i
         }
         probs.removeSubrange(keep...)
-        total = probs.reduce(0, +)
-        var r = rng.nextUnit() * total
-        for i in 0..<probs.count {
-            r -= probs[i]
-            if r < 0 { return candidates[i].id }
-        }
-        return candidates[probs.count - 1].id
+        return probs
     }
 }

@@ -9,13 +9,21 @@ struct ScoreCommand: ParsableCommand {
         discussion: """
         With --text (or --file without --context): every token's log-probability given its prefix, \
         the total and the perplexity. With --context N: perplexity over non-overlapping chunks of N \
-        tokens, each scored on its second half, as GGUF perplexity tools do.
+        tokens, each scored on its second half, as GGUF perplexity tools do. With --chat --prompt P \
+        --response R: log P(R | P) — the reply's tokens scored after the chat template's rendering of \
+        the user turn P and the assistant header. With --tokens: the given token ids as they are.
         """)
 
     @OptionGroup var modelOption: ModelOption
     @Option(help: "Text to score.") var text: String?
     @Option(help: "File to score.") var file: String?
     @Option(help: "Chunk size for perplexity over a long text.") var context: Int?
+    @Flag(help: "Score --response as the assistant's reply to --prompt under the model's chat template.") var chat = false
+    @Option(help: "With --chat: the user's message.") var prompt: String?
+    @Option(help: "With --chat: the reply whose log-probability is computed.") var response: String?
+    @Option(help: "System message for --chat.") var system: String?
+    @Option(help: ArgumentHelp("Token ids to score, comma-separated (no BOS is added).", valueName: "ID,ID,..."))
+    var tokens: TokenIDs?
     @OptionGroup var threads: ThreadsOption
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var steering: SteeringOptions
@@ -40,9 +48,11 @@ struct ScoreCommand: ParsableCommand {
         var totalLogprob: Double
         var perplexity: Double
         var scoredTokens: Int
+        /// With --chat: the tokens of the rendered prompt the reply is conditioned on.
+        var contextTokens: [Int]?
         enum CodingKeys: String, CodingKey {
             case tokens, perplexity
-            case totalLogprob = "total_logprob", scoredTokens = "scored_tokens"
+            case totalLogprob = "total_logprob", scoredTokens = "scored_tokens", contextTokens = "context_tokens"
         }
     }
 
@@ -62,12 +72,21 @@ struct ScoreCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard (text == nil) != (file == nil) else { throw ValidationError("give exactly one of --text and --file") }
+        let inputs = [text != nil, file != nil, chat, tokens != nil].filter { $0 }.count
+        guard inputs == 1 else { throw ValidationError("give exactly one of --text, --file, --chat (with --prompt and --response) and --tokens") }
+        if chat {
+            guard prompt != nil, response != nil else { throw ValidationError("--chat needs --prompt and --response") }
+            guard context == nil else { throw ValidationError("--context is for --text or --file") }
+        } else if prompt != nil || response != nil || system != nil {
+            throw ValidationError("--prompt, --response and --system need --chat")
+        }
+        if tokens != nil && context != nil { throw ValidationError("--context is for --text or --file") }
         if let context, context < 4 { throw ValidationError("--context must be ≥ 4") }
         try steering.check()
     }
 
     func run() throws {
+        if chat || tokens != nil { return try scoreTokens() }
         let input: String
         if let text { input = text } else {
             guard let data = FileManager.default.contents(atPath: file!) else {
@@ -114,5 +133,62 @@ struct ScoreCommand: ParsableCommand {
             print(String(format: "%7d  %10@  %@", r.id, r.logprob.map { String(format: "%.4f", $0) } ?? "-", r.text.debugDescription))
         }
         print(String(format: "total log-prob %.4f, perplexity %.4f over %d tokens", s.total, s.perplexity, max(0, s.tokens.count - 1)))
+    }
+
+    /// --chat or --tokens: scores the ids; with --chat only the reply's tokens count.
+    func scoreTokens() throws {
+        let lm = try modelOption.load()
+        let plan = try steering.plan(model: lm)
+        let tok = lm.tokenizer
+        var ids: [Int], first = 1
+        var contextIDs: [Int]?
+        if let tokens {
+            ids = tokens.ids
+            for id in ids where id >= lm.config.vocab {
+                throw ValidationError("token id \(id) is outside the vocabulary (\(lm.config.vocab) tokens)")
+            }
+        } else {
+            let head = try lm.promptTokens(prompt ?? "", chat: true, system: system)
+            let reply = tok.encode(response ?? "", parseSpecialTokens: false, addBOS: false)
+            guard !reply.isEmpty else { throw ValidationError("--response is empty") }
+            ids = head + reply
+            first = head.count
+            contextIDs = head
+        }
+        guard ids.count <= lm.config.contextLength else {
+            throw ModelError.contextExceeded(limit: lm.config.contextLength, requested: ids.count)
+        }
+        let session = InferenceSession(model: lm.transformer, contextLength: ids.count, maxBatch: min(ids.count, 256), threads: threads.threads)
+        session.editor = plan
+        let s = try session.score(ids)
+        let scored = Array(first..<ids.count)
+        let total = scored.reduce(0.0) { $0 + Double(s.logProbs[$1] ?? 0) }
+        let rows = (contextIDs == nil ? Array(0..<ids.count) : scored).map {
+            TokenOutput(id: ids[$0], text: tok.decode([ids[$0]], renderControlTokens: true), logprob: s.logProbs[$0])
+        }
+        let perplexity = scored.isEmpty ? Double.nan : Foundation.exp(-total / Double(scored.count))
+        if json {
+            return try printJSON(SequenceOutput(tokens: rows, totalLogprob: total, perplexity: perplexity,
+                                                scoredTokens: scored.count, contextTokens: contextIDs))
+        }
+        for r in rows {
+            print(String(format: "%7d  %10@  %@", r.id, r.logprob.map { String(format: "%.4f", $0) } ?? "-", r.text.debugDescription))
+        }
+        print(String(format: "total log-prob %.4f, perplexity %.4f over %d tokens%@", total, perplexity, scored.count,
+                     contextIDs.map { " (after \($0.count) prompt tokens)" } ?? ""))
+    }
+}
+
+/// Comma-separated token ids ≥ 0.
+struct TokenIDs: ExpressibleByArgument {
+    let ids: [Int]
+    init?(argument: String) {
+        var ids: [Int] = []
+        for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let id = Int(part.trimmingCharacters(in: .whitespaces)), id >= 0 else { return nil }
+            ids.append(id)
+        }
+        guard !ids.isEmpty else { return nil }
+        self.ids = ids
     }
 }
