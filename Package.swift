@@ -128,7 +128,7 @@ let package = Package(
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     swiftSettings: language),
-        .testTarget(name: "GradientsTests", dependencies: ["Gradients", "TestSupport"], swiftSettings: language),
+        .testTarget(name: "GradientsTests", dependencies: ["Gradients", "Formats", "TestSupport"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
     ]
 )
