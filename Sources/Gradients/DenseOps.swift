@@ -19,10 +19,10 @@ public func denseForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, i
                          tokens T: Int, inputs n: Int, outputs m: Int, pool: ThreadPool) {
     let rows = denseChunk(m, threads: pool.threadCount)
     pool.parallelFor((m + rows - 1) / rows) { c in
-        let r0 = c * rows, r1 = min(m, r0 + rows)
-        for t in 0..<T {
-            let xt = x + t * n, yt = y + t * m
-            for r in r0..<r1 { yt[r] = dotF32(w + r * n, xt, n: n) }
+        // Weight row outer: it stays in L1 while every token's row (x is small) passes by.
+        for r in (c * rows)..<min(m, (c + 1) * rows) {
+            let wr = w + r * n
+            for t in 0..<T { y[t * m + r] = dotF32(wr, x + t * n, n: n) }
         }
     }
 }

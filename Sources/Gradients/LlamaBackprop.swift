@@ -110,9 +110,11 @@ public final class LlamaBackprop: @unchecked Sendable {
             if taps.contains(p) { recorded[p] = Array(UnsafeBufferPointer(start: dx.p, count: T * d)) }
             for e in edits where e.point == p { e.backward(dx.p, tokens: T) }
         }
+        // Nothing below the lowest adapted layer or requested tap needs a gradient.
+        let lowest = min(adapter?.config.layers.first ?? c.layers, taps.compactMap(\.layer).min() ?? c.layers)
         loraGradient.withUnsafeMutableBufferPointer { g in
             let grad = adapter == nil ? nil : g.baseAddress
-            for l in stride(from: c.layers - 1, through: 0, by: -1) {
+            for l in stride(from: c.layers - 1, through: lowest, by: -1) {
                 tap(.residPost(l))
                 mlpBackward(layer: l, run.layers[l], dx, grad: grad, run.params)
                 tap(.residMid(l))
