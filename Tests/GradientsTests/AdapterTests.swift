@@ -18,14 +18,8 @@ final class AdapterTests: XCTestCase {
         return dir
     }
 
-    func tinyModel(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> LanguageModel {
-        var spec = TinyModelSpec()
-        spec.dModel = 32
-        spec.heads = 4
-        spec.kvHeads = 2
-        spec.dFF = 48
-        configure(&spec)
-        return try LanguageModel.load(try TinyModel.write(spec).path)
+    func tinyModel() throws -> LanguageModel {
+        try tinyLanguageModel { $0.dModel = 32; $0.dFF = 48; $0.contextLength = 128 }
     }
 
     func testPEFTRoundTripAndNames() throws {

@@ -9,18 +9,22 @@ import Taps
 import TestSupport
 import XCTest
 
-/// A tiny model for gradient tests: small enough that a Double finite difference per parameter is cheap.
-func tinyDense(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> DenseLlama {
+/// A tiny model for gradient tests (d = 16 unless `configure` says otherwise): small enough that a
+/// Double finite difference per parameter is cheap.
+func tinyLanguageModel(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> LanguageModel {
     var spec = TinyModelSpec()
     spec.dModel = 16
     spec.heads = 4
     spec.kvHeads = 2
     spec.dFF = 24
     spec.layers = 2
-    spec.contextLength = 32
+    spec.contextLength = 64
     configure(&spec)
-    let model = try LanguageModel.load(try TinyModel.write(spec).path)
-    return try DenseLlama(model.transformer)
+    return try LanguageModel.load(try TinyModel.write(spec).path)
+}
+
+func tinyDense(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> DenseLlama {
+    try DenseLlama(tinyLanguageModel(configure).transformer)
 }
 
 /// An adapter on every projection of every layer, with B random too (a fresh B is zero, which
