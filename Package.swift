@@ -47,7 +47,7 @@ let package = Package(
         .executable(name: "overseer", targets: ["overseer"]),
         .library(name: "OverseerKit", targets: ["Kernels", "Formats", "Tokenizers", "Templates", "Taps", "Models",
                                                   "Detectors", "Supervisor", "Training", "SAE", "Regions", "Steering",
-                                                  "Risk", "Server"]),
+                                                  "Risk", "Server", "Gradients"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -100,8 +100,11 @@ let package = Package(
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: language),
+        .target(name: "Gradients", dependencies: ["Kernels", "Formats", "Taps", "Models", "Detectors", "SAE", "Steering", "Training"],
+                swiftSettings: language + compute),
         .executableTarget(name: "overseer",
                           dependencies: ["Models", "Detectors", "Supervisor", "Training", "SAE", "Regions", "Steering", "Risk", "Server",
+                                         "Gradients",
                                          .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: language),
@@ -128,6 +131,7 @@ let package = Package(
                                    .product(name: "Logging", package: "swift-log"),
                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                     swiftSettings: language),
+        .testTarget(name: "GradientsTests", dependencies: ["Gradients", "Formats", "TestSupport"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
     ]
 )

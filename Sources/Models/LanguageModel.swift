@@ -50,6 +50,14 @@ public final class LanguageModel: @unchecked Sendable {
 
     public var config: ModelConfig { transformer.config }
 
+    /// The same tokenizer, template and file over other weights (the model with a LoRA adapter
+    /// merged in): `notes` are added to `formatSummary` so `inspect` and the supervisor can say
+    /// what changed. The identity (`url`, hence the file hash) stays the base file's.
+    public func replacingTransformer(_ transformer: Transformer, notes: [String: String]) throws -> LanguageModel {
+        try LanguageModel(transformer: transformer, tokenizer: tokenizer, chatTemplate: chatTemplateSource, url: url,
+                          formatSummary: formatSummary.merging(notes) { $1 })
+    }
+
     /// Loads a model by path (GGUF file or Hugging Face folder) or known short name.
     public static func load(_ nameOrPath: String) throws -> LanguageModel {
         let url = try ModelStore.resolve(nameOrPath)

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Detectors
 import Foundation
+import Gradients
 import Models
 import SAE
 
@@ -10,8 +11,13 @@ struct ModelOption: ParsableArguments {
     @Option(name: [.customShort("m"), .long], help: "A .gguf file, a Hugging Face folder, or a known name (see `overseer models list`).")
     var model: String = "smollm2"
 
+    @Option(help: "A LoRA adapter folder (Hugging Face PEFT layout, as `overseer finetune` writes) merged into the model's weights for this run.")
+    var lora: String?
+
     func load() throws -> LanguageModel {
-        try LanguageModel.load(model)
+        let lm = try LanguageModel.load(model)
+        guard let lora else { return lm }
+        return try lm.withLoRA(URL(fileURLWithPath: lora))
     }
 }
 

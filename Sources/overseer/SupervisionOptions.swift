@@ -3,6 +3,7 @@
 import ArgumentParser
 import Detectors
 import Foundation
+import Gradients
 import Models
 import Steering
 import Supervisor
@@ -63,6 +64,17 @@ struct SupervisionOptions: ParsableArguments {
         let (store, signer) = try receiptStore()
         let options = SupervisorOptions(mode: supervisionMode, deadlineMilliseconds: deadlineMs, receipts: store, signer: signer,
                                         steering: steering)
+        if let adapter = model.formatSummary[LanguageModel.loraSummaryKey] {
+            log("warning: the bundle was trained on the base model; this run merges the LoRA adapter \(adapter), which changes "
+                + "the activations its detectors read, so their scores and thresholds may no longer hold. Retrain the bundle "
+                + "on the adapted model (collect and train with --lora) before relying on its verdicts.")
+        }
+        if let base = model.mergedBaseModelSHA256, base.lowercased() == bundle.manifest.model.sha256.lowercased() {
+            throw ValidationError("refused: this model file is the bundle's base model (\(base.prefix(12))…) with a LoRA adapter "
+                                  + "merged into its weights, so its hash differs and the bundle's detectors were calibrated on "
+                                  + "other activations. Run the base model with --lora DIR (the supervisor then warns), or retrain "
+                                  + "the bundle on the merged model.")
+        }
         return try Supervisor(bundle: bundle, model: model, options: options)
     }
 

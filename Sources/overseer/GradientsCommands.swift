@@ -1,0 +1,225 @@
+import ArgumentParser
+import Foundation
+import Gradients
+import Models
+import SAE
+import Steering
+import Taps
+
+/// Where `teach` and `finetune` find concepts.
+struct ConceptOptions: ParsableArguments {
+    @Option(help: "A supervisor bundle whose detectors' directions are concepts (repeatable).") var bundle: [String] = []
+    @Option(name: .customLong("control-vector"), help: "A control-vector GGUF, one concept named after the file (repeatable).")
+    var controlVector: [String] = []
+    @Option(help: "A SAELens folder whose latents (--sae-features) are concepts.") var sae: String?
+    @Option(name: .customLong("sae-features"), help: "SAE latents, comma-separated.", transform: parseIntList)
+    var saeFeatures: [Int] = []
+
+    var isEmpty: Bool { bundle.isEmpty && controlVector.isEmpty && sae == nil }
+
+    func validate() throws {
+        if sae != nil && saeFeatures.isEmpty { throw ValidationError("--sae needs --sae-features") }
+        if sae == nil && !saeFeatures.isEmpty { throw ValidationError("--sae-features needs --sae") }
+    }
+
+    func load(width: Int) throws -> [Concept] {
+        var out: [Concept] = []
+        for path in bundle {
+            let (concepts, skipped) = try Concept.fromBundle(loadBundleFolder(path), width: width)
+            if !skipped.isEmpty { log("skipped detectors without a single direction: \(skipped.joined(separator: ", "))") }
+            out += concepts
+        }
+        for path in controlVector {
+            let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            out.append(try Concept.fromControlVector(try ControlVector.read(URL(fileURLWithPath: path)), name: name, width: width))
+        }
+        if let sae {
+            let model = try SAELensFolder.read(URL(fileURLWithPath: sae))
+            out += try Concept.fromSAE(model, features: saeFeatures, prefix: URL(fileURLWithPath: sae).lastPathComponent, width: width)
+        }
+        let names = out.map(\.name)
+        if Set(names).count != names.count { throw ValidationError("two concepts share a name: \(names.joined(separator: ", "))") }
+        return out
+    }
+}
+
+func parseIntList(_ s: String) throws -> [Int] {
+    try s.split(separator: ",").map {
+        guard let v = Int($0.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("'\($0)' is not an integer") }
+        return v
+    }
+}
+
+struct TeachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "teach",
+        abstract: "What a fine-tuning data set teaches: its gradients projected onto known concepts (see docs/gradients.md).",
+        discussion: """
+        For each batch and concept, the projection of the update direction −∂L/∂h onto the concept's \
+        direction(s), summed over tokens, as a z-score against random directions of equal norm; over \
+        the run, the concepts most taught and most untaught. Writes JSON (stdout or --output) and an \
+        HTML report with an SVG plot (--html).
+        """)
+
+    @OptionGroup var modelOption: ModelOption
+    @OptionGroup var concepts: ConceptOptions
+    @Option(help: "JSONL data set: {\"text\"}, {\"prompt\",\"completion\"} or {\"messages\"} per line.") var data: String
+    @Option(help: "Examples per batch.") var batch = 4
+    @Option(help: "Random directions in the null.") var null = 64
+    @Option(help: "Seed of the null directions.") var seed: UInt64 = 1
+    @Option(name: .customLong("max-tokens"), help: "Truncate sequences to this many tokens.") var maxTokens = 256
+    @Option(name: [.customShort("o"), .long], help: "Write the JSON report here (default: stdout).") var output: String?
+    @Option(help: "Write the HTML report here.") var html: String?
+    @OptionGroup var threads: ThreadsOption
+
+    func validate() throws {
+        if concepts.isEmpty { throw ValidationError("give at least one concept source (--bundle, --control-vector or --sae)") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard null >= 2 else { throw ValidationError("--null must be at least 2") }
+        guard maxTokens >= 2 else { throw ValidationError("--max-tokens must be at least 2") }
+    }
+
+    func run() throws {
+        let lm = try modelOption.load()
+        let dense = try DenseLlama(lm.transformer)
+        let list = try concepts.load(width: lm.config.dModel)
+        let dataset = try FineTuneDataset.load(URL(fileURLWithPath: data), model: lm, maxTokens: min(maxTokens, lm.config.contextLength))
+        var options = TeachOptions()
+        options.batchSize = batch
+        options.nullDirections = null
+        options.seed = seed
+        options.threads = threads.threads
+        let teacher = try ConceptTeacher(model: dense, concepts: list, options: options)
+        let report = try teacher.run(dataset) { b in
+            let top = b.scores.max { $0.z < $1.z }
+            log("batch \(b.batch): loss \(String(format: "%.4f", b.loss)), top \(top?.concept ?? "-") z \(String(format: "%.2f", top?.z ?? 0))")
+        }
+        if let html {
+            do { try Data(report.html().utf8).write(to: URL(fileURLWithPath: html)) } catch { throw ValidationError("cannot write \(html)") }
+        }
+        if let output {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do { try encoder.encode(report).write(to: URL(fileURLWithPath: output)) } catch { throw ValidationError("cannot write \(output)") }
+            log("most taught: \(report.mostTaught.prefix(5).joined(separator: ", "))")
+        } else {
+            try printJSON(report)
+        }
+    }
+}
+
+struct FinetuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finetune",
+        abstract: "LoRA fine-tuning with concept control; writes a Hugging Face PEFT adapter (see docs/gradients.md).",
+        discussion: """
+        --suppress C ablates concept C's directions from its taps during training (Concept Ablation \
+        Fine-Tuning); --project C removes C's component from the gradient at its taps; --amplify C \
+        scales that component by --amplify-factor. The adapter runs with `--lora DIR` on generate, \
+        score, collect and serve; --merge writes the base GGUF with the adapter merged in.
+        """)
+
+    @OptionGroup var modelOption: ModelOption
+    @OptionGroup var concepts: ConceptOptions
+    @Option(help: "JSONL training set.") var data: String
+    @Option(name: .customLong("eval"), help: "JSONL held-out set: its loss is reported before and after.") var evalData: String?
+    @Option(name: [.customShort("o"), .long], help: "Adapter folder to write.") var output: String
+    @Option(help: "LoRA rank.") var rank = 8
+    @Option(help: "LoRA alpha (the update is scaled by alpha / rank).") var alpha: Float = 16
+    @Option(help: "Learning rate.") var lr: Float = 1e-3
+    @Option(help: "Epochs.") var epochs = 1
+    @Option(help: "Examples per batch.") var batch = 4
+    @Option(help: "Seed (adapter initialisation and shuffling).") var seed: UInt64 = 1
+    @Option(help: "Adapted layers, comma-separated (default: all).", transform: parseIntList) var layers: [Int] = []
+    @Option(help: "Adapted projections: q,k,v,o,gate,up,down.") var targets = "q,v"
+    @Option(name: .customLong("max-tokens"), help: "Truncate sequences to this many tokens.") var maxTokens = 256
+    @Option(help: "Concept to ablate during training (repeatable).") var suppress: [String] = []
+    @Option(help: "Concept to remove from the gradient (repeatable).") var project: [String] = []
+    @Option(help: "Concept whose gradient component is scaled (repeatable).") var amplify: [String] = []
+    @Option(name: .customLong("amplify-factor"), help: "Factor for --amplify.") var amplifyFactor: Float = 2
+    @Option(help: "Also write the base GGUF with the adapter merged in to this path.") var merge: String?
+    @OptionGroup var threads: ThreadsOption
+    @Flag(help: "Print a JSON summary.") var json = false
+
+    struct Summary: Encodable {
+        var adapter: String
+        var parameters: Int
+        var steps: [FineTuneStep]
+        var trainTokensPerSecond: Double
+        var evalLossBefore: Double?
+        var evalLossAfter: Double?
+        var edits: [String]
+        enum CodingKeys: String, CodingKey {
+            case adapter, parameters, steps, edits
+            case trainTokensPerSecond = "train_tokens_per_second"
+            case evalLossBefore = "eval_loss_before", evalLossAfter = "eval_loss_after"
+        }
+    }
+
+    func validate() throws {
+        guard rank >= 1 else { throw ValidationError("--rank must be at least 1") }
+        guard lr > 0, alpha > 0 else { throw ValidationError("--lr and --alpha must be positive") }
+        guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
+        if (!suppress.isEmpty || !project.isEmpty || !amplify.isEmpty) && concepts.isEmpty {
+            throw ValidationError("--suppress, --project and --amplify need a concept source (--bundle, --control-vector or --sae)")
+        }
+        if merge != nil && modelOption.lora != nil { throw ValidationError("--merge merges the new adapter; drop --lora") }
+    }
+
+    func run() throws {
+        let lm = try modelOption.load()
+        let c = lm.config
+        let dense = try DenseLlama(lm.transformer)
+        let projections: [Projection]
+        do { projections = try targets.split(separator: ",").map { try Projection(parsing: String($0)) } } catch {
+            throw ValidationError("\(error)")
+        }
+        var options = FineTuneOptions(lora: LoRAConfig(rank: rank, alpha: alpha, layers: layers.isEmpty ? Array(0..<c.layers) : layers,
+                                                       projections: projections))
+        options.learningRate = lr
+        options.epochs = epochs
+        options.batchSize = batch
+        options.seed = seed
+        options.threads = threads.threads
+        let list = concepts.isEmpty ? [] : try concepts.load(width: c.dModel)
+        func named(_ n: String) throws -> Concept {
+            guard let found = list.first(where: { $0.name == n }) else {
+                throw ValidationError("no concept '\(n)' (loaded: \(list.map(\.name).joined(separator: ", ")))")
+            }
+            return found
+        }
+        var editNames: [String] = []
+        for n in suppress { options.edits += try named(n).edits(.ablate); editNames.append("suppress \(n)") }
+        for n in project { options.edits += try named(n).edits(.project); editNames.append("project \(n)") }
+        for n in amplify { options.edits += try named(n).edits(.amplify(amplifyFactor)); editNames.append("amplify \(n) ×\(amplifyFactor)") }
+        let limit = min(maxTokens, c.contextLength)
+        let train = try FineTuneDataset.load(URL(fileURLWithPath: data), model: lm, maxTokens: limit)
+        let held = try evalData.map { try FineTuneDataset.load(URL(fileURLWithPath: $0), model: lm, maxTokens: limit) }
+        let tuner = try FineTuner(model: dense, options: options)
+        let before = try held.map { try tuner.evaluate($0) }
+        if let before { log("held-out loss before: \(String(format: "%.4f", before))") }
+        var steps: [FineTuneStep] = []
+        let adapter = try tuner.train(train) { s in
+            steps.append(s)
+            log("step \(s.step) (epoch \(s.epoch)): loss \(String(format: "%.4f", s.loss)), \(s.tokens) tokens in "
+                + "\(String(format: "%.2f", s.seconds)) s")
+        }
+        let after = try held.map { try tuner.evaluate($0) }
+        if let after { log("held-out loss after: \(String(format: "%.4f", after))") }
+        let folder = URL(fileURLWithPath: output)
+        let baseSHA = try ModelFingerprint.sha256(of: lm.url)
+        try PEFTAdapter.write(adapter, model: c, to: folder, baseModel: lm.url.lastPathComponent, baseModelSHA256: baseSHA)
+        log("wrote \(folder.path)")
+        if let merge {
+            try LoRAMerge.writeMergedGGUF(base: lm.url, adapter: adapter, baseSHA256: baseSHA,
+                                          adapterSHA256: try LoRAMerge.adapterSHA256(folder), to: URL(fileURLWithPath: merge))
+            log("wrote \(merge) (the base model with the adapter merged in)")
+        }
+        let tokens = steps.reduce(0) { $0 + $1.tokens }, seconds = steps.reduce(0) { $0 + $1.seconds }
+        if json {
+            try printJSON(Summary(adapter: folder.path, parameters: adapter.parameterCount, steps: steps,
+                                  trainTokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0,
+                                  evalLossBefore: before, evalLossAfter: after, edits: editNames))
+        }
+    }
+}

@@ -1,0 +1,196 @@
+// The backward pass against finite differences (Double), the Double reference against the fast
+// F32 pass, and determinism across thread counts — on tiny generated models.
+
+import Foundation
+import Gradients
+import Kernels
+import Models
+import Taps
+import TestSupport
+import XCTest
+
+/// A tiny model for gradient tests (d = 16 unless `configure` says otherwise): small enough that a
+/// Double finite difference per parameter is cheap.
+func tinyLanguageModel(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> LanguageModel {
+    var spec = TinyModelSpec()
+    spec.dModel = 16
+    spec.heads = 4
+    spec.kvHeads = 2
+    spec.dFF = 24
+    spec.layers = 2
+    spec.contextLength = 64
+    configure(&spec)
+    return try LanguageModel.load(try TinyModel.write(spec).path)
+}
+
+func tinyDense(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> DenseLlama {
+    try DenseLlama(tinyLanguageModel(configure).transformer)
+}
+
+/// An adapter on every projection of every layer, with B random too (a fresh B is zero, which
+/// would make every A gradient vanish).
+func randomAdapter(_ dense: DenseLlama, rank: Int = 2, seed: UInt64 = 7) throws -> LoRAAdapter {
+    let lora = LoRAConfig(rank: rank, alpha: 3, layers: Array(0..<dense.config.layers), projections: Projection.allCases)
+    var adapter = try LoRAAdapter(model: dense.config, lora: lora, seed: seed)
+    var rng = SplitMix64(seed: seed + 1)
+    for s in adapter.slots {
+        for i in 0..<(s.outputs * rank) { adapter.parameters[s.offsetB + i] = Float(rng.nextGaussian()) * 0.3 }
+    }
+    return adapter
+}
+
+let sampleExample = TrainingExample(tokens: [3, 104, 101, 261, 32, 116, 104, 101, 7, 200],
+                                    scored: [false, false, false, true, true, true, false, true, true, true])
+
+/// ‖a − b‖ / ‖b‖.
+func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+    precondition(a.count == b.count)
+    var num = 0.0, den = 0.0
+    for i in a.indices { num += (a[i] - b[i]) * (a[i] - b[i]); den += b[i] * b[i] }
+    return (num / max(den, 1e-300)).squareRoot()
+}
+
+final class BackpropTests: XCTestCase {
+    let residualTaps: Set<TapPoint> = [.residPre(0), .residMid(0), .residPost(0), .residPre(1), .residMid(1), .residPost(1)]
+
+    /// Central differences of the Double loss at `indices` of the adapter's parameters.
+    func finiteDifferences(_ ref: ReferenceBackprop, _ e: TrainingExample, indices: [Int], step h: Double = 1e-5) -> [Double] {
+        let base = ref.adapter!.parameters.map(Double.init)
+        return indices.map { i in
+            var plus = base, minus = base
+            plus[i] += h; minus[i] -= h
+            return (ref.loss(e, parameters: plus) - ref.loss(e, parameters: minus)) / (2 * h)
+        }
+    }
+
+    func testReferenceLoRAGradientsMatchFiniteDifferences() throws {
+        let dense = try tinyDense()
+        let adapter = try randomAdapter(dense)
+        let ref = ReferenceBackprop(model: dense, adapter: adapter)
+        let g = ref.backward(sampleExample)
+        var rng = SplitMix64(seed: 3)
+        let indices = rng.sample(120, from: adapter.parameterCount)
+        let fd = finiteDifferences(ref, sampleExample, indices: indices)
+        let err = relativeError(indices.map { g.lora[$0] }, fd)
+        print("LoRA gradient vs finite differences (Double, 120 of \(adapter.parameterCount) parameters): relative error \(err)")
+        XCTAssertLessThan(err, 1e-6)
+        XCTAssertGreaterThan(fd.map(abs).max() ?? 0, 1e-4, "the sampled gradients are not all zero")
+    }
+
+    func testReferenceTapGradientsMatchFiniteDifferences() throws {
+        let dense = try tinyDense()
+        let ref = ReferenceBackprop(model: dense, adapter: try randomAdapter(dense))
+        let g = ref.backward(sampleExample, taps: residualTaps)
+        let T = sampleExample.tokens.count, d = dense.config.dModel, h = 1e-5
+        var rng = SplitMix64(seed: 5)
+        for point in residualTaps.sorted() {
+            let coords = rng.sample(12, from: T * d)
+            let fd = coords.map { i -> Double in
+                var delta = [Double](repeating: 0, count: T * d)
+                delta[i] = h
+                let plus = ref.loss(sampleExample, perturb: [point: delta])
+                delta[i] = -h
+                return (plus - ref.loss(sampleExample, perturb: [point: delta])) / (2 * h)
+            }
+            let analytic = coords.map { g.taps[point]![$0] }
+            let err = relativeError(analytic, fd)
+            print("\(point) gradient vs finite differences: relative error \(err)")
+            XCTAssertLessThan(err, 1e-6, "\(point)")
+        }
+    }
+
+    func testAblationEditGradientMatchesFiniteDifferences() throws {
+        let dense = try tinyDense()
+        var rng = SplitMix64(seed: 11)
+        let dirs = (0..<2).map { _ in (0..<16).map { _ in Float(rng.nextGaussian()) } }
+        let edit = try ConceptEdit(point: .residMid(0), mode: .ablate, directions: dirs)
+        let ref = ReferenceBackprop(model: dense, adapter: try randomAdapter(dense), edits: [edit])
+        let g = ref.backward(sampleExample)
+        let indices = rng.sample(60, from: ref.adapter!.parameterCount)
+        let fd = finiteDifferences(ref, sampleExample, indices: indices)
+        let err = relativeError(indices.map { g.lora[$0] }, fd)
+        print("LoRA gradient with an ablated concept vs finite differences: relative error \(err)")
+        XCTAssertLessThan(err, 1e-6)
+        // The ablation changes the loss: the edit is not a no-op.
+        XCTAssertNotEqual(ref.loss(sampleExample), ReferenceBackprop(model: dense, adapter: ref.adapter).loss(sampleExample))
+    }
+
+    /// The fast F32 pass against the Double reference, for a plain Llama, Qwen 2 biases and
+    /// Qwen 3 head norms.
+    func checkFastAgainstReference(_ dense: DenseLlama, label: String, edits: [ConceptEdit] = []) throws {
+        let adapter = try randomAdapter(dense)
+        let ref = ReferenceBackprop(model: dense, adapter: adapter, edits: edits).backward(sampleExample, taps: residualTaps)
+        let fast = LlamaBackprop(model: dense, threads: 2, adapter: adapter, edits: edits)
+        var grad = [Float](repeating: 0, count: adapter.parameterCount)
+        let r = try fast.backward(sampleExample, lossScale: 1, taps: residualTaps, loraGradient: &grad)
+        XCTAssertEqual(r.loss, ref.loss, accuracy: 1e-4 * abs(ref.loss))
+        XCTAssertEqual(r.scoredTokens, sampleExample.scoredCount)
+        let loraErr = relativeError(grad.map(Double.init), ref.lora)
+        print("\(label): F32 LoRA gradient vs Double reference: relative error \(loraErr)")
+        XCTAssertLessThan(loraErr, 1e-4)
+        for p in residualTaps.sorted() {
+            let err = relativeError(r.taps[p]!.map(Double.init), ref.taps[p]!)
+            XCTAssertLessThan(err, 1e-4, "\(label) \(p)")
+        }
+    }
+
+    func testFastPassMatchesReference() throws {
+        try checkFastAgainstReference(try tinyDense(), label: "llama")
+        try checkFastAgainstReference(try tinyDense { $0.qkvBias = true }, label: "qwen2-style biases")
+        try checkFastAgainstReference(try tinyDense { $0.architecture = "qwen3"; $0.qkNorm = true }, label: "qwen3")
+        var rng = SplitMix64(seed: 2)
+        let dirs = [(0..<16).map { _ in Float(rng.nextGaussian()) }]
+        try checkFastAgainstReference(try tinyDense(), label: "edits", edits: [
+            try ConceptEdit(point: .residPost(0), mode: .ablate, directions: dirs),
+            try ConceptEdit(point: .residMid(1), mode: .project, directions: dirs),
+            try ConceptEdit(point: .residPre(1), mode: .amplify(3), directions: dirs),
+        ])
+    }
+
+    func testGradientsAreIdenticalForAnyThreadCount() throws {
+        let dense = try tinyDense { $0.dModel = 64; $0.dFF = 96 }
+        let adapter = try randomAdapter(dense, rank: 4)
+        let example = TrainingExample(tokens: (0..<24).map { ($0 * 37 + 5) % 260 })
+        var results: [([Float], [TapPoint: [Float]])] = []
+        for threads in [1, 2, 3] {
+            let bp = LlamaBackprop(model: dense, threads: threads, adapter: adapter)
+            var grad = [Float](repeating: 0, count: adapter.parameterCount)
+            let r = try bp.backward(example, lossScale: 0.5, taps: residualTaps, loraGradient: &grad)
+            results.append((grad, r.taps))
+        }
+        for r in results.dropFirst() {
+            XCTAssertEqual(r.0.map(\.bitPattern), results[0].0.map(\.bitPattern))
+            for p in residualTaps { XCTAssertEqual(r.1[p]!.map(\.bitPattern), results[0].1[p]!.map(\.bitPattern)) }
+        }
+        XCTAssertTrue(results[0].0.contains { $0 != 0 })
+    }
+
+    func testDenseForwardMatchesInferenceLogits() throws {
+        var spec = TinyModelSpec()
+        spec.seed = 4
+        let model = try LanguageModel.load(try TinyModel.write(spec).path)
+        let dense = try DenseLlama(model.transformer)
+        let tokens = [1, 50, 99, 150, 200, 7]
+        let session = InferenceSession(model: model.transformer, maxBatch: 8)
+        let expected = try session.forward(tokens, logits: .all)
+        let got = try LlamaBackprop(model: dense).logits(tokens)
+        // The inference path keeps keys and values in F16: agreement to that precision.
+        let err = relativeError(got.map(Double.init), expected.map(Double.init))
+        print("F32 training forward vs inference logits: relative error \(err)")
+        XCTAssertLessThan(err, 5e-3)
+    }
+
+    func testRejectsUnsupportedModelsAndBadInput() throws {
+        var spec = TinyModelSpec()
+        spec.architecture = "gpt2"
+        spec.kvHeads = spec.heads
+        let gpt2 = try LanguageModel.load(try TinyModel.write(spec).path)
+        XCTAssertThrowsError(try DenseLlama(gpt2.transformer)) { XCTAssertTrue("\($0)".contains("gpt2")) }
+        let bp = LlamaBackprop(model: try tinyDense())
+        var none: [Float] = []
+        XCTAssertThrowsError(try bp.backward(TrainingExample(tokens: [1, 99999]), lossScale: 1, loraGradient: &none))
+        XCTAssertThrowsError(try bp.backward(TrainingExample(tokens: [1, 2], scored: [true]), lossScale: 1, loraGradient: &none))
+        XCTAssertThrowsError(try ConceptEdit(point: .mlpPre(0), mode: .ablate, directions: [[1]]))
+        XCTAssertThrowsError(try ConceptEdit(point: .residPre(0), mode: .ablate, directions: [[0, 0]]))
+    }
+}
