@@ -75,7 +75,7 @@ public enum LoRAMerge {
     /// SHA-256 (hex) of an adapter folder's weights file.
     public static func adapterSHA256(_ folder: URL) throws -> String {
         let url = folder.appendingPathComponent(PEFTAdapter.weightsFileName)
-        do { return try ModelStore.sha256(of: url) } catch { throw GradientsError.io("cannot read \(url.path): \(error)") }
+        do { return try Digest.sha256(fileAt: url) } catch { throw GradientsError.io("cannot read \(url.path): \(error)") }
     }
 
     /// Writes `base` (a GGUF file) with `adapter` merged into it to `output`.
