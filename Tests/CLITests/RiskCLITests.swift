@@ -71,3 +71,33 @@ final class RiskCLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("cannot read"), missing.stderr)
     }
 }
+
+/// `score --chat` and `score --tokens`.
+final class ScoreChatCLITests: XCTestCase {
+    func testChatScoresTheReplyAfterTheTemplateAndTokensScoreIDs() throws {
+        let model = try TinyModel.write()
+        let r = try OverseerBinary.run(["score", "-m", model.path, "--chat", "--prompt", "hi there", "--response", "the theme", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let context = j["context_tokens"] as! [Int]
+        let rows = j["tokens"] as! [[String: Any]]
+        XCTAssertEqual(rows.map { $0["text"] as! String }.joined(), "the theme")
+        let total = j["total_logprob"] as! Double
+        XCTAssertEqual(total, rows.map { $0["logprob"] as! Double }.reduce(0, +), accuracy: 1e-3)
+        // --tokens on the same ids: the reply's log-probabilities are the same numbers.
+        let ids = context + rows.map { $0["id"] as! Int }
+        let t = try OverseerBinary.run(["score", "-m", model.path, "--tokens", ids.map(String.init).joined(separator: ","), "--json"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let tj = try JSONSerialization.jsonObject(with: Data(t.stdout.utf8)) as! [String: Any]
+        let all = tj["tokens"] as! [[String: Any]]
+        XCTAssertEqual(all.count, ids.count)
+        let tail = all.suffix(rows.count).map { $0["logprob"] as! Double }.reduce(0, +)
+        XCTAssertEqual(tail, total, accuracy: 1e-4)
+        for (args, words) in [(["--chat", "--prompt", "x"], "--response"), (["--tokens", "1,x"], "--tokens"),
+                              (["--tokens", "99999"], "outside the vocabulary"), (["--prompt", "x", "--text", "y"], "--chat")] {
+            let bad = try OverseerBinary.run(["score", "-m", model.path] + args)
+            XCTAssertNotEqual(bad.status, 0)
+            XCTAssertTrue(bad.stderr.contains(words), "\(args): \(bad.stderr)")
+        }
+    }
+}
