@@ -20,7 +20,7 @@ public enum GradientsError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unsupportedArchitecture(let a):
-            return "the backward pass supports the Llama family (llama, qwen2, qwen3); '\(a)' is not supported"
+            return "the backward pass supports the Llama family (llama, qwen2, qwen3) and GPT-2; '\(a)' is not supported"
         case .unknownProjection(let p):
             return "unknown projection '\(p)' (expected q, k, v, o, gate, up or down, optionally with _proj)"
         case .invalidLayer(let l, let n): return "layer \(l) is out of range (the model has \(n) layers)"

@@ -1,4 +1,5 @@
-// The Llama-family forward pass with saved activations, and its backward pass, in F32.
+// The forward pass with saved activations, and its backward pass, in F32: the Llama family
+// and GPT-2 (LayerNorm instead of RMSNorm, learned positions instead of rotary, a GELU MLP, biases).
 //
 // Legend: T = tokens, S = scored tokens, d = dModel, f = dFF, H = heads, Hkv = kvHeads,
 // hd = headDim, V = vocab, r = LoRA rank, s = LoRA scale (alpha / r).
@@ -167,6 +168,9 @@ public final class LlamaBackprop: @unchecked Sendable {
         model.embedding.withUnsafeBufferPointer { e in
             for (t, id) in tokens.enumerated() { (x.p + t * d).update(from: e.baseAddress! + id * d, count: d) }
         }
+        if let P = model.positionEmbedding {   // GPT-2: x_t += P[t]
+            for t in 0..<T { for i in 0..<d { x.p[t * d + i] += P[t * d + i] } }
+        }
         var saved: [Saved] = []
         for l in 0..<c.layers {
             let L = model.layers[l]
@@ -175,7 +179,7 @@ public final class LlamaBackprop: @unchecked Sendable {
             if save { s.xIn = x.copy() }
 
             let h1 = Buf(T * d)
-            for t in 0..<T { rmsNorm(x.p + t * d, weight: L.attnNorm, eps: eps, into: h1.p + t * d, n: d) }
+            for t in 0..<T { norm(x.p + t * d, L.attnNorm, L.attnNormBias, into: h1.p + t * d) }
             let q = Buf(T * qw), k = Buf(T * kvw), v = Buf(T * kvw)
             project(.q, l, h1, L.wq, q, T, params, &s)
             project(.k, l, h1, L.wk, k, T, params, &s)
@@ -184,7 +188,7 @@ public final class LlamaBackprop: @unchecked Sendable {
             if let b = L.bk { addRows(k, b, T) }
             if let b = L.bv { addRows(v, b, T) }
             if save, L.qNorm != nil { s.qLin = q.copy(); s.kLin = k.copy() }
-            for t in 0..<T {
+            for t in 0..<T where !model.isGPT2 {   // (GPT-2 has no rotary)
                 for head in 0..<c.heads {
                     let qh = q.p + t * qw + head * hd
                     if let g = L.qNorm { rmsNorm(qh, weight: g, eps: eps, into: qh, n: hd) }
@@ -204,26 +208,52 @@ public final class LlamaBackprop: @unchecked Sendable {
             attentionForward(q, k, v, probs, attn, T)
             let proj = Buf(T * d)
             project(.o, l, attn, L.wo, proj, T, params, &s)
+            if let b = L.bo { addRows(proj, b, T) }
             add(proj, into: x)
             applyEdits(.residMid(l), x, T)
             if save { s.h1 = h1; s.q = q; s.k = k; s.v = v; s.probs = probs; s.attn = attn; s.xMid = x.copy() }
 
             let h2 = Buf(T * d)
-            for t in 0..<T { rmsNorm(x.p + t * d, weight: L.ffnNorm, eps: eps, into: h2.p + t * d, n: d) }
-            let gate = Buf(T * f), up = Buf(T * f)
-            project(.gate, l, h2, L.wGate, gate, T, params, &s)
+            for t in 0..<T { norm(x.p + t * d, L.ffnNorm, L.ffnNormBias, into: h2.p + t * d) }
+            let gate = Buf(T * f), up = Buf(T * f), act = Buf(T * f)
             project(.up, l, h2, L.wUp, up, T, params, &s)
-            let act = Buf(T * f)
-            for i in 0..<(T * f) { act.p[i] = fsilu(gate.p[i]) * up.p[i] }
+            if let wGate = L.wGate {      // SwiGLU: silu(gate) ⊙ up
+                project(.gate, l, h2, wGate, gate, T, params, &s)
+                for i in 0..<(T * f) { act.p[i] = fsilu(gate.p[i]) * up.p[i] }
+            } else {                      // GPT-2: gelu(up + b)
+                if let b = L.bUp { addRows(up, b, T) }
+                for i in 0..<(T * f) { act.p[i] = fgeluTanh(up.p[i]) }
+            }
             project(.down, l, act, L.wDown, proj, T, params, &s)
+            if let b = L.bDown { addRows(proj, b, T) }
             add(proj, into: x)
             applyEdits(.residPost(l), x, T)
             if save { s.h2 = h2; s.gate = gate; s.up = up; s.act = act }
             saved.append(s)
         }
         let final = Buf(T * d)
-        for t in 0..<T { rmsNorm(x.p + t * d, weight: model.finalNorm, eps: eps, into: final.p + t * d, n: d) }
+        for t in 0..<T { norm(x.p + t * d, model.finalNorm, model.finalNormBias, into: final.p + t * d) }
         return Run(T: T, layers: saved, xLast: x, final: final, cos: cos, sin: sin, negSin: negSin, params: params)
+    }
+
+    /// The architecture's norm of one row [d]: RMSNorm, or LayerNorm with its bias for GPT-2.
+    private func norm(_ x: UnsafePointer<Float>, _ g: [Float], _ b: [Float]?, into y: UnsafeMutablePointer<Float>) {
+        let d = model.config.dModel, eps = model.config.normEps
+        if model.isGPT2 {
+            b.withOptional { bp in layerNorm(x, weight: g, bias: bp, eps: eps, into: y, n: d) }
+        } else {
+            rmsNorm(x, weight: g, eps: eps, into: y, n: d)
+        }
+    }
+
+    /// dx [d] += the backward of `norm` at input x [d] for dy [d].
+    private func normBackward(_ x: UnsafePointer<Float>, _ g: [Float], dy: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>) {
+        let d = model.config.dModel, eps = model.config.normEps
+        if model.isGPT2 {
+            layerNormBackward(x, g, eps, dy: dy, into: dx, n: d)
+        } else {
+            rmsNormBackward(x, g, eps, dy: dy, into: dx, n: d)
+        }
     }
 
     private func applyEdits(_ p: TapPoint, _ x: Buf, _ T: Int) {
@@ -298,7 +328,7 @@ public final class LlamaBackprop: @unchecked Sendable {
             denseBackwardInput(logits.p, w.baseAddress!, into: dhs.p, tokens: S, inputs: d, outputs: V, pool: pool)
         }
         for (i, t) in rows.enumerated() {
-            rmsNormBackward(run.xLast.p + t * d, model.finalNorm, c.normEps, dy: dhs.p + i * d, into: dx.p + t * d, n: d)
+            normBackward(run.xLast.p + t * d, model.finalNorm, dy: dhs.p + i * d, into: dx.p + t * d)
         }
         return Head(loss: loss, count: S, dFinal: dx)
     }
@@ -311,17 +341,19 @@ public final class LlamaBackprop: @unchecked Sendable {
         let dAct = Buf(T * f)
         projectBackward(.down, l, input: s.act, dy: dx, w: L.wDown, dx: dAct, u: s.u[.down], grad: grad, params)
         let dGate = Buf(T * f), dUp = Buf(T * f)
-        for i in 0..<(T * f) {
-            let g = s.gate.p[i], sig = fsigmoid(g)
-            dUp.p[i] = dAct.p[i] * (g * sig)
-            dGate.p[i] = dAct.p[i] * s.up.p[i] * (sig * (1 + g * (1 - sig)))
-        }
         let dh = Buf(T * d)
-        projectBackward(.gate, l, input: s.h2, dy: dGate, w: L.wGate, dx: dh, u: s.u[.gate], grad: grad, params)
-        projectBackward(.up, l, input: s.h2, dy: dUp, w: L.wUp, dx: dh, u: s.u[.up], grad: grad, params)
-        for t in 0..<T {
-            rmsNormBackward(s.xMid.p + t * d, L.ffnNorm, c.normEps, dy: dh.p + t * d, into: dx.p + t * d, n: d)
+        if let wGate = L.wGate {
+            for i in 0..<(T * f) {
+                let g = s.gate.p[i], sig = fsigmoid(g)
+                dUp.p[i] = dAct.p[i] * (g * sig)
+                dGate.p[i] = dAct.p[i] * s.up.p[i] * (sig * (1 + g * (1 - sig)))
+            }
+            projectBackward(.gate, l, input: s.h2, dy: dGate, w: wGate, dx: dh, u: s.u[.gate], grad: grad, params)
+        } else {
+            for i in 0..<(T * f) { dUp.p[i] = dAct.p[i] * geluTanhDerivative(s.up.p[i]) }
         }
+        projectBackward(.up, l, input: s.h2, dy: dUp, w: L.wUp, dx: dh, u: s.u[.up], grad: grad, params)
+        for t in 0..<T { normBackward(s.xMid.p + t * d, L.ffnNorm, dy: dh.p + t * d, into: dx.p + t * d) }
     }
 
     /// dx [T, d] (∂L/∂resid_mid) becomes ∂L/∂resid_pre.
@@ -360,7 +392,7 @@ public final class LlamaBackprop: @unchecked Sendable {
         }
         // Undo the rotary (rotate by −θ), then the per-head norms of Qwen 3.
         run.cos.withUnsafeBufferPointer { cp in run.negSin.withUnsafeBufferPointer { sp in
-            for t in 0..<T {
+            for t in 0..<T where !model.isGPT2 {
                 let ct = cp.baseAddress! + t * half, st = sp.baseAddress! + t * half
                 for head in 0..<H { applyRope(dq.p + t * qw + head * hd, cos: ct, sin: st, half: half, style: c.ropeStyle) }
                 for head in 0..<c.kvHeads { applyRope(dk.p + t * kvw + head * hd, cos: ct, sin: st, half: half, style: c.ropeStyle) }
@@ -374,9 +406,7 @@ public final class LlamaBackprop: @unchecked Sendable {
         projectBackward(.q, l, input: s.h1, dy: dq, w: L.wq, dx: dh, u: s.u[.q], grad: grad, run.params)
         projectBackward(.k, l, input: s.h1, dy: dk, w: L.wk, dx: dh, u: s.u[.k], grad: grad, run.params)
         projectBackward(.v, l, input: s.h1, dy: dv, w: L.wv, dx: dh, u: s.u[.v], grad: grad, run.params)
-        for t in 0..<T {
-            rmsNormBackward(s.xIn.p + t * d, L.attnNorm, c.normEps, dy: dh.p + t * d, into: dx.p + t * d, n: d)
-        }
+        for t in 0..<T { normBackward(s.xIn.p + t * d, L.attnNorm, dy: dh.p + t * d, into: dx.p + t * d) }
     }
 
     /// Replaces dy [T, heads*hd] (∂L/∂ per-head-normed rows) by ∂L/∂ the rows before the norm.
@@ -424,6 +454,36 @@ func rmsNormBackward(_ x: UnsafePointer<Float>, _ g: [Float], _ eps: Float, dy: 
     for i in 0..<n { dot += Double(g[i] * dy[i]) * Double(x[i]) }
     let c = Float(dot) * s * s * s / Float(n)
     for i in 0..<n { dx[i] += s * g[i] * dy[i] - c * x[i] }
+}
+
+/// dx [n] += ∂/∂x of y = LayerNorm(x)·g + b applied to dy [n], with x̂ = (x − mean)·s and
+/// s = 1/sqrt(var + eps) computed as `layerNorm` does:
+/// dx_i += s·(g_i·dy_i − mean_j(g_j·dy_j) − x̂_i·mean_j(g_j·dy_j·x̂_j)).
+func layerNormBackward(_ x: UnsafePointer<Float>, _ g: [Float], _ eps: Float, dy: UnsafePointer<Float>,
+                       into dx: UnsafeMutablePointer<Float>, n: Int) {
+    var sum: Double = 0
+    for i in 0..<n { sum += Double(x[i]) }
+    let mean = Float(sum / Double(n))
+    var sq: Double = 0
+    for i in 0..<n { let v = Double(x[i] - mean); sq += v * v }
+    let s = Float(1.0 / (sq / Double(n) + Double(eps)).squareRoot())
+    var a: Double = 0, b: Double = 0
+    for i in 0..<n {
+        let gd = Double(g[i] * dy[i])
+        a += gd
+        b += gd * Double((x[i] - mean) * s)
+    }
+    let meanA = Float(a / Double(n)), meanB = Float(b / Double(n))
+    for i in 0..<n { dx[i] += s * (g[i] * dy[i] - meanA - (x[i] - mean) * s * meanB) }
+}
+
+/// d/dx of the tanh-approximated GELU (`fgeluTanh`): with u = c·(x + 0.044715x³),
+/// 0.5·(1 + tanh u) + 0.5·x·(1 − tanh²u)·c·(1 + 3·0.044715x²).
+@inline(__always)
+func geluTanhDerivative(_ x: Float) -> Float {
+    let c: Float = 0.797_884_560_802_865_4
+    let th = ftanh(c * x.addingProduct(0.044715 * x * x, x))
+    return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * c * (1 + 3 * 0.044715 * x * x)
 }
 
 /// x[t, :] += b for each of T rows.

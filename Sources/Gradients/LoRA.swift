@@ -79,6 +79,9 @@ public struct LoRAConfig: Sendable, Equatable, Codable {
             throw GradientsError.invalidOption("a LoRA adapter needs at least one layer and one projection")
         }
         for l in layers where l < 0 || l >= c.layers { throw GradientsError.invalidLayer(l, layers: c.layers) }
+        if c.architecture == .gpt2 && projections.contains(.gate) {
+            throw GradientsError.invalidOption("GPT-2 has no gate projection (its MLP is up and down)")
+        }
     }
 }
 

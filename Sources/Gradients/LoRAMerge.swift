@@ -46,7 +46,7 @@ public enum LoRAMerge {
     public static func merged(_ model: Transformer, _ adapter: LoRAAdapter) throws -> Transformer {
         let c = model.config
         guard [.llama, .qwen2, .qwen3].contains(c.architecture) else {
-            throw GradientsError.unsupportedArchitecture(c.architecture.rawValue)
+            throw GradientsError.adapter("merging into \(c.architecture.rawValue) is not supported (Llama family only)")
         }
         let storage = MergedStorage(base: model)
         var weights = model.weights

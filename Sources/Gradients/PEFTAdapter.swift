@@ -30,6 +30,9 @@ public enum PEFTAdapter {
     /// adapter and the arguments: no timestamps.
     public static func write(_ adapter: LoRAAdapter, model c: ModelConfig, to folder: URL, baseModel: String,
                              baseModelSHA256: String?) throws {
+        guard c.architecture != .gpt2 else {
+            throw GradientsError.adapter("PEFT files for GPT-2 (a fused c_attn Conv1D) are not supported")
+        }
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
             throw GradientsError.io("cannot create \(folder.path): \(error.localizedDescription)")
         }
@@ -66,6 +69,9 @@ public enum PEFTAdapter {
     /// Reads a PEFT LoRA folder for a model of configuration `c`. Projections or layers the
     /// folder lacks inside the grid it covers get zero adapters (no effect).
     public static func read(_ folder: URL, model c: ModelConfig) throws -> LoRAAdapter {
+        guard c.architecture != .gpt2 else {
+            throw GradientsError.adapter("PEFT files for GPT-2 (a fused c_attn Conv1D) are not supported")
+        }
         let configURL = folder.appendingPathComponent(configFileName)
         guard let data = try? Data(contentsOf: configURL) else { throw GradientsError.adapter("cannot read \(configURL.path)") }
         guard let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {

@@ -9,6 +9,7 @@
 // additive perturbations at residual taps, applied after that tap's edit, which is what the
 // gradient at a tap differentiates.
 
+import Foundation
 import Kernels
 import Taps
 
@@ -74,6 +75,40 @@ public struct ReferenceBackprop {
                 x[a] = xa * cs - xb * sn
                 x[b] = xa * sn + xb * cs
             }
+        }
+        let gpt2 = model.isGPT2
+        // LayerNorm (GPT-2): y = (x − μ)/sqrt(var + eps)·g + b
+        func layerNorm(_ x: [Double], _ at: Int, _ g: [Float], _ b: [Float]?) -> [Double] {
+            let n = d
+            let mu = (0..<n).reduce(0.0) { $0 + x[at + $1] } / Double(n)
+            let v = (0..<n).reduce(0.0) { $0 + (x[at + $1] - mu) * (x[at + $1] - mu) } / Double(n)
+            let inv = 1 / (v + eps).squareRoot()
+            return (0..<n).map { (x[at + $0] - mu) * inv * Double(g[$0]) + Double(b?[$0] ?? 0) }
+        }
+        func layerNormBack(_ x: [Double], _ at: Int, _ g: [Float], _ dy: [Double], _ dyAt: Int) -> [Double] {
+            let n = d
+            let mu = (0..<n).reduce(0.0) { $0 + x[at + $1] } / Double(n)
+            let v = (0..<n).reduce(0.0) { $0 + (x[at + $1] - mu) * (x[at + $1] - mu) } / Double(n)
+            let inv = 1 / (v + eps).squareRoot()
+            let gd = (0..<n).map { Double(g[$0]) * dy[dyAt + $0] }
+            let xh = (0..<n).map { (x[at + $0] - mu) * inv }
+            let ma = gd.reduce(0, +) / Double(n), mb = zip(gd, xh).reduce(0.0) { $0 + $1.0 * $1.1 } / Double(n)
+            return (0..<n).map { inv * (gd[$0] - ma - xh[$0] * mb) }
+        }
+        // The block norm of row t of x [T, d].
+        func blockNorm(_ x: [Double], _ t: Int, _ g: [Float], _ b: [Float]?) -> [Double] {
+            gpt2 ? layerNorm(x, t * d, g, b) : norm(x, t * d, g, d)
+        }
+        func blockNormBack(_ x: [Double], _ t: Int, _ g: [Float], _ dy: [Double], _ dyAt: Int) -> [Double] {
+            gpt2 ? layerNormBack(x, t * d, g, dy, dyAt) : normBack(x, t * d, g, dy, dyAt, d)
+        }
+        func gelu(_ x: Double) -> Double {
+            let c = (2 / Double.pi).squareRoot()
+            return 0.5 * x * (1 + tanh(c * (x + 0.044715 * x * x * x)))
+        }
+        func geluPrime(_ x: Double) -> Double {
+            let c = (2 / Double.pi).squareRoot(), th = tanh(c * (x + 0.044715 * x * x * x))
+            return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * c * (1 + 3 * 0.044715 * x * x)
         }
         func norm(_ x: [Double], _ at: Int, _ g: [Float], _ n: Int) -> [Double] {
             var ss = 0.0
@@ -148,14 +183,16 @@ public struct ReferenceBackprop {
 
         // Forward
         var x = [Double](repeating: 0, count: T * d)
-        for (t, id) in e.tokens.enumerated() { for i in 0..<d { x[t * d + i] = Double(model.embedding[id * d + i]) } }
+        for (t, id) in e.tokens.enumerated() {
+            for i in 0..<d { x[t * d + i] = Double(model.embedding[id * d + i]) + Double(model.positionEmbedding?[t * d + i] ?? 0) }
+        }
         var layers: [Layer] = []
         for l in 0..<c.layers {
             let L = model.layers[l]
             var sv = Layer()
             edit(.residPre(l), &x, backward: false)
             sv.xIn = x
-            var h1 = [Double](); for t in 0..<T { h1 += norm(x, t * d, L.attnNorm, d) }
+            var h1 = [Double](); for t in 0..<T { h1 += blockNorm(x, t, L.attnNorm, L.attnNormBias) }
             var q = project(.q, l, h1, L.wq, &sv), k = project(.k, l, h1, L.wk, &sv), v = project(.v, l, h1, L.wv, &sv)
             if let b = L.bq { for i in q.indices { q[i] += Double(b[i % qw]) } }
             if let b = L.bk { for i in k.indices { k[i] += Double(b[i % kvw]) } }
@@ -163,7 +200,7 @@ public struct ReferenceBackprop {
             sv.qLin = q; sv.kLin = k
             if let g = L.qNorm { q = stride(from: 0, to: T * H, by: 1).flatMap { norm(sv.qLin, $0 * hd, g, hd) } }
             if let g = L.kNorm { k = stride(from: 0, to: T * Hkv, by: 1).flatMap { norm(sv.kLin, $0 * hd, g, hd) } }
-            for t in 0..<T {
+            for t in 0..<T where !gpt2 {
                 for h in 0..<H { rope(&q, t * qw + h * hd, t, sign: 1) }
                 for h in 0..<Hkv { rope(&k, t * kvw + h * hd, t, sign: 1) }
             }
@@ -182,14 +219,20 @@ public struct ReferenceBackprop {
                 }
             }
             let o = project(.o, l, attn, L.wo, &sv)
-            for i in x.indices { x[i] += o[i] }
+            for i in x.indices { x[i] += o[i] + Double(L.bo?[i % d] ?? 0) }
             edit(.residMid(l), &x, backward: false)
             sv.h1 = h1; sv.q = q; sv.k = k; sv.v = v; sv.probs = probs; sv.attn = attn; sv.xMid = x
-            var h2 = [Double](); for t in 0..<T { h2 += norm(x, t * d, L.ffnNorm, d) }
-            let gate = project(.gate, l, h2, L.wGate, &sv), up = project(.up, l, h2, L.wUp, &sv)
-            let act = (0..<(T * f)).map { gate[$0] / (1 + dexp(-gate[$0])) * up[$0] }
+            var h2 = [Double](); for t in 0..<T { h2 += blockNorm(x, t, L.ffnNorm, L.ffnNormBias) }
+            var up = project(.up, l, h2, L.wUp, &sv), gate: [Double] = [], act: [Double]
+            if let wGate = L.wGate {
+                gate = project(.gate, l, h2, wGate, &sv)
+                act = (0..<(T * f)).map { gate[$0] / (1 + dexp(-gate[$0])) * up[$0] }
+            } else {
+                if let b = L.bUp { for i in up.indices { up[i] += Double(b[i % f]) } }
+                act = up.map(gelu)
+            }
             let down = project(.down, l, act, L.wDown, &sv)
-            for i in x.indices { x[i] += down[i] }
+            for i in x.indices { x[i] += down[i] + Double(L.bDown?[i % d] ?? 0) }
             edit(.residPost(l), &x, backward: false)
             sv.h2 = h2; sv.gate = gate; sv.up = up; sv.act = act
             layers.append(sv)
@@ -197,7 +240,7 @@ public struct ReferenceBackprop {
         var loss = 0.0
         var dx = [Double](repeating: 0, count: T * d)
         for t in 0..<(T - 1) where e.scored[t + 1] {
-            let hf = norm(x, t * d, model.finalNorm, d)
+            let hf = blockNorm(x, t, model.finalNorm, model.finalNormBias)
             let logits = (0..<V).map { vv in (0..<d).reduce(0.0) { $0 + hf[$1] * Double(model.output[vv * d + $1]) } }
             let mx = logits.max()!
             let lse = mx + dlog(logits.reduce(0.0) { $0 + dexp($1 - mx) })
@@ -209,7 +252,7 @@ public struct ReferenceBackprop {
                 let dl = dexp(logits[vv] - lse) - (vv == target ? 1 : 0)
                 for i in 0..<d { dh[i] += dl * Double(model.output[vv * d + i]) }
             }
-            let back = normBack(x, t * d, model.finalNorm, dh, 0, d)
+            let back = blockNormBack(x, t, model.finalNorm, dh, 0)
             for i in 0..<d { dx[t * d + i] += back[i] }
         }
         guard backward else { return Gradients(loss: loss, lora: [], taps: [:]) }
@@ -225,14 +268,20 @@ public struct ReferenceBackprop {
             tap(.residPost(l))
             let dAct = projectBack(.down, l, sv.act, dx, L.wDown, sv)
             var dGate = [Double](repeating: 0, count: T * f), dUp = dGate
-            for i in 0..<(T * f) {
-                let g = sv.gate[i], sig = 1 / (1 + dexp(-g))
-                dUp[i] = dAct[i] * g * sig
-                dGate[i] = dAct[i] * sv.up[i] * sig * (1 + g * (1 - sig))
+            var dh2 = [Double](repeating: 0, count: T * d)
+            if let wGate = L.wGate {
+                for i in 0..<(T * f) {
+                    let g = sv.gate[i], sig = 1 / (1 + dexp(-g))
+                    dUp[i] = dAct[i] * g * sig
+                    dGate[i] = dAct[i] * sv.up[i] * sig * (1 + g * (1 - sig))
+                }
+                dh2 = projectBack(.gate, l, sv.h2, dGate, wGate, sv)
+            } else {
+                for i in 0..<(T * f) { dUp[i] = dAct[i] * geluPrime(sv.up[i]) }
             }
-            let dh2a = projectBack(.gate, l, sv.h2, dGate, L.wGate, sv), dh2b = projectBack(.up, l, sv.h2, dUp, L.wUp, sv)
-            let dh2 = zip(dh2a, dh2b).map { $0 + $1 }
-            for t in 0..<T { let b = normBack(sv.xMid, t * d, L.ffnNorm, dh2, t * d, d); for i in 0..<d { dx[t * d + i] += b[i] } }
+            let dh2b = projectBack(.up, l, sv.h2, dUp, L.wUp, sv)
+            for i in dh2.indices { dh2[i] += dh2b[i] }
+            for t in 0..<T { let b = blockNormBack(sv.xMid, t, L.ffnNorm, dh2, t * d); for i in 0..<d { dx[t * d + i] += b[i] } }
             tap(.residMid(l))
             let dAttn = projectBack(.o, l, sv.attn, dx, L.wo, sv)
             var dq = [Double](repeating: 0, count: T * qw), dk = [Double](repeating: 0, count: T * kvw), dv = dk
@@ -252,7 +301,7 @@ public struct ReferenceBackprop {
                     }
                 }
             }
-            for t in 0..<T {
+            for t in 0..<T where !gpt2 {
                 for h in 0..<H { rope(&dq, t * qw + h * hd, t, sign: -1) }
                 for h in 0..<Hkv { rope(&dk, t * kvw + h * hd, t, sign: -1) }
             }
@@ -261,7 +310,7 @@ public struct ReferenceBackprop {
             let a = projectBack(.q, l, sv.h1, dq, L.wq, sv), b = projectBack(.k, l, sv.h1, dk, L.wk, sv)
             let cv = projectBack(.v, l, sv.h1, dv, L.wv, sv)
             let dh1 = (0..<(T * d)).map { a[$0] + b[$0] + cv[$0] }
-            for t in 0..<T { let bk = normBack(sv.xIn, t * d, L.attnNorm, dh1, t * d, d); for i in 0..<d { dx[t * d + i] += bk[i] } }
+            for t in 0..<T { let bk = blockNormBack(sv.xIn, t, L.attnNorm, dh1, t * d); for i in 0..<d { dx[t * d + i] += bk[i] } }
             tap(.residPre(l))
         }
         return Gradients(loss: loss, lora: grad, taps: recorded)

@@ -30,7 +30,8 @@ func tinyDense(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> 
 /// An adapter on every projection of every layer, with B random too (a fresh B is zero, which
 /// would make every A gradient vanish).
 func randomAdapter(_ dense: DenseLlama, rank: Int = 2, seed: UInt64 = 7) throws -> LoRAAdapter {
-    let lora = LoRAConfig(rank: rank, alpha: 3, layers: Array(0..<dense.config.layers), projections: Projection.allCases)
+    let projections = dense.isGPT2 ? Projection.allCases.filter { $0 != .gate } : Projection.allCases
+    let lora = LoRAConfig(rank: rank, alpha: 3, layers: Array(0..<dense.config.layers), projections: projections)
     var adapter = try LoRAAdapter(model: dense.config, lora: lora, seed: seed)
     var rng = SplitMix64(seed: seed + 1)
     for s in adapter.slots {
@@ -64,7 +65,11 @@ final class BackpropTests: XCTestCase {
     }
 
     func testReferenceLoRAGradientsMatchFiniteDifferences() throws {
-        let dense = try tinyDense()
+        try checkLoRAFiniteDifferences(try tinyDense(), label: "llama")
+        try checkLoRAFiniteDifferences(try tinyDense { $0.architecture = "gpt2"; $0.kvHeads = $0.heads }, label: "gpt2")
+    }
+
+    func checkLoRAFiniteDifferences(_ dense: DenseLlama, label: String) throws {
         let adapter = try randomAdapter(dense)
         let ref = ReferenceBackprop(model: dense, adapter: adapter)
         let g = ref.backward(sampleExample)
@@ -72,13 +77,17 @@ final class BackpropTests: XCTestCase {
         let indices = rng.sample(120, from: adapter.parameterCount)
         let fd = finiteDifferences(ref, sampleExample, indices: indices)
         let err = relativeError(indices.map { g.lora[$0] }, fd)
-        print("LoRA gradient vs finite differences (Double, 120 of \(adapter.parameterCount) parameters): relative error \(err)")
+        print("\(label): LoRA gradient vs finite differences (Double, 120 of \(adapter.parameterCount) parameters): relative error \(err)")
         XCTAssertLessThan(err, 1e-6)
         XCTAssertGreaterThan(fd.map(abs).max() ?? 0, 1e-4, "the sampled gradients are not all zero")
     }
 
     func testReferenceTapGradientsMatchFiniteDifferences() throws {
-        let dense = try tinyDense()
+        try checkTapFiniteDifferences(try tinyDense(), label: "llama")
+        try checkTapFiniteDifferences(try tinyDense { $0.architecture = "gpt2"; $0.kvHeads = $0.heads }, label: "gpt2")
+    }
+
+    func checkTapFiniteDifferences(_ dense: DenseLlama, label: String) throws {
         let ref = ReferenceBackprop(model: dense, adapter: try randomAdapter(dense))
         let g = ref.backward(sampleExample, taps: residualTaps)
         let T = sampleExample.tokens.count, d = dense.config.dModel, h = 1e-5
@@ -94,7 +103,7 @@ final class BackpropTests: XCTestCase {
             }
             let analytic = coords.map { g.taps[point]![$0] }
             let err = relativeError(analytic, fd)
-            print("\(point) gradient vs finite differences: relative error \(err)")
+            print("\(label): \(point) gradient vs finite differences: relative error \(err)")
             XCTAssertLessThan(err, 1e-6, "\(point)")
         }
     }
@@ -138,6 +147,7 @@ final class BackpropTests: XCTestCase {
         try checkFastAgainstReference(try tinyDense(), label: "llama")
         try checkFastAgainstReference(try tinyDense { $0.qkvBias = true }, label: "qwen2-style biases")
         try checkFastAgainstReference(try tinyDense { $0.architecture = "qwen3"; $0.qkNorm = true }, label: "qwen3")
+        try checkFastAgainstReference(try tinyDense { $0.architecture = "gpt2"; $0.kvHeads = $0.heads }, label: "gpt2")
         var rng = SplitMix64(seed: 2)
         let dirs = [(0..<16).map { _ in Float(rng.nextGaussian()) }]
         try checkFastAgainstReference(try tinyDense(), label: "edits", edits: [
@@ -148,7 +158,11 @@ final class BackpropTests: XCTestCase {
     }
 
     func testGradientsAreIdenticalForAnyThreadCount() throws {
-        let dense = try tinyDense { $0.dModel = 64; $0.dFF = 96 }
+        try checkThreadCounts(try tinyDense { $0.dModel = 64; $0.dFF = 96 })
+        try checkThreadCounts(try tinyDense { $0.dModel = 64; $0.dFF = 96; $0.architecture = "gpt2"; $0.kvHeads = $0.heads })
+    }
+
+    func checkThreadCounts(_ dense: DenseLlama) throws {
         let adapter = try randomAdapter(dense, rank: 4)
         let example = TrainingExample(tokens: (0..<24).map { ($0 * 37 + 5) % 260 })
         var results: [([Float], [TapPoint: [Float]])] = []
@@ -166,8 +180,16 @@ final class BackpropTests: XCTestCase {
     }
 
     func testDenseForwardMatchesInferenceLogits() throws {
-        var spec = TinyModelSpec()
-        spec.seed = 4
+        for arch in ["llama", "gpt2"] {
+            var spec = TinyModelSpec()
+            spec.seed = 4
+            spec.architecture = arch
+            if arch == "gpt2" { spec.kvHeads = spec.heads }
+            try checkForwardAgainstInference(spec)
+        }
+    }
+
+    func checkForwardAgainstInference(_ spec: TinyModelSpec) throws {
         let model = try LanguageModel.load(try TinyModel.write(spec).path)
         let dense = try DenseLlama(model.transformer)
         let tokens = [1, 50, 99, 150, 200, 7]
@@ -176,16 +198,15 @@ final class BackpropTests: XCTestCase {
         let got = try LlamaBackprop(model: dense).logits(tokens)
         // The inference path keeps keys and values in F16: agreement to that precision.
         let err = relativeError(got.map(Double.init), expected.map(Double.init))
-        print("F32 training forward vs inference logits: relative error \(err)")
+        print("\(spec.architecture): F32 training forward vs inference logits: relative error \(err)")
         XCTAssertLessThan(err, 5e-3)
     }
 
     func testRejectsUnsupportedModelsAndBadInput() throws {
-        var spec = TinyModelSpec()
-        spec.architecture = "gpt2"
-        spec.kvHeads = spec.heads
-        let gpt2 = try LanguageModel.load(try TinyModel.write(spec).path)
-        XCTAssertThrowsError(try DenseLlama(gpt2.transformer)) { XCTAssertTrue("\($0)".contains("gpt2")) }
+        let gemma = try LanguageModel.load(try TinyModel.write(.gemma3).path)
+        XCTAssertThrowsError(try DenseLlama(gemma.transformer)) { XCTAssertTrue("\($0)".contains("gemma3")) }
+        let gpt2 = try tinyDense { $0.architecture = "gpt2"; $0.kvHeads = $0.heads }
+        XCTAssertThrowsError(try LoRAAdapter(model: gpt2.config, lora: LoRAConfig(rank: 1, alpha: 1, layers: [0], projections: [.gate]), seed: 1))
         let bp = LlamaBackprop(model: try tinyDense())
         var none: [Float] = []
         XCTAssertThrowsError(try bp.backward(TrainingExample(tokens: [1, 99999]), lossScale: 1, loraGradient: &none))

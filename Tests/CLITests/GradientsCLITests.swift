@@ -1,0 +1,66 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `finetune`, `teach` and `--lora` end to end on a tiny generated model.
+final class GradientsCLITests: XCTestCase {
+    var model: URL!
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        model = try TinyModel.write()
+        dir = model.deletingLastPathComponent()
+        let lines = (0..<4).map { #"{"prompt": "add \#($0)", "completion": "sum \#($0) arr"}"# }
+        try Data(lines.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("train.jsonl"))
+    }
+
+    func testFinetuneWritesAnAdapterThatScoreAndGenerateUse() throws {
+        let adapter = dir.appendingPathComponent("adapter").path, merged = dir.appendingPathComponent("merged.gguf").path
+        let r = try OverseerBinary.run(["finetune", "-m", model.path, "--data", dir.appendingPathComponent("train.jsonl").path,
+                                        "-o", adapter, "--rank", "2", "--lr", "0.01", "--epochs", "2", "--batch", "2",
+                                        "--targets", "q,v,down", "--merge", merged, "--json", "--threads", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((json["steps"] as! [Any]).count, 4)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: adapter + "/adapter_model.safetensors"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: adapter + "/adapter_config.json"))
+        func total(_ extra: [String]) throws -> Double {
+            let s = try OverseerBinary.run(["score", "--text", "sum 2 arr", "--json"] + extra)
+            XCTAssertEqual(s.status, 0, s.stderr)
+            return (try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [String: Any])["total_logprob"] as! Double
+        }
+        let base = try total(["-m", model.path])
+        let adapted = try total(["-m", model.path, "--lora", adapter])
+        let fromMerged = try total(["-m", merged])
+        XCTAssertNotEqual(base, adapted)
+        XCTAssertEqual(adapted, fromMerged, accuracy: 1e-3 * abs(adapted))
+        let g = try OverseerBinary.run(["generate", "-m", model.path, "--lora", adapter, "-p", "add 1", "-n", "3"])
+        XCTAssertEqual(g.status, 0, g.stderr)
+        let bad = try OverseerBinary.run(["generate", "-m", model.path, "--lora", dir.path + "/missing", "-p", "x", "-n", "1"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("adapter_config.json"), bad.stderr)
+    }
+
+    func testTeachRanksControlVectorsAndBadDataIsALineError() throws {
+        let pairs = (0..<4).map { #"{"positive": "sum \#($0) arr", "negative": "sum \#($0)"}"# }
+        try Data(pairs.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("pairs.jsonl"))
+        let cv = dir.appendingPathComponent("arr.gguf").path
+        let t = try OverseerBinary.run(["steer", "train", "-m", model.path, "--pairs", dir.appendingPathComponent("pairs.jsonl").path,
+                                        "-o", cv, "--layers", "1"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let html = dir.appendingPathComponent("teach.html").path
+        let r = try OverseerBinary.run(["teach", "-m", model.path, "--control-vector", cv, "--data",
+                                        dir.appendingPathComponent("train.jsonl").path, "--batch", "2", "--null", "16",
+                                        "--html", html])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((report["batches"] as! [Any]).count, 2)
+        XCTAssertEqual(((report["run"] as! [[String: Any]]).first?["concept"]) as? String, "arr")
+        XCTAssertTrue(try String(contentsOfFile: html, encoding: .utf8).contains("<svg"))
+        try Data("{\"text\": \"fine\"}\nnot json\n".utf8).write(to: dir.appendingPathComponent("bad.jsonl"))
+        let bad = try OverseerBinary.run(["teach", "-m", model.path, "--control-vector", cv, "--data",
+                                          dir.appendingPathComponent("bad.jsonl").path])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("line 2"), bad.stderr)
+    }
+}
