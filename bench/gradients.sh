@@ -15,7 +15,9 @@
 #   3. `finetune` on the pirate set, plain and with --suppress pirate (same data, seed, options),
 #      each with the held-out task set (answers without C) as --eval;
 #   4. the rate of C in greedy answers to held-out prompts with each adapter (`generate --lora`),
-#      and the ratio plain / suppressed; T's held-out loss of both runs;
+#      and the ratio plain / suppressed; T's held-out loss of both runs (it scores the answer's
+#      end-of-turn too, which a model that learned C mispredicts) and how many of those answers
+#      carry the right sum;
 #   5. LoRA step speed: tokens per second over the plain run's steps; beside it PyTorch + PEFT on
 #      the same machine when torch, transformers, peft and gguf are importable (never installed
 #      by this script or by CI), otherwise reported as not measured.
@@ -106,6 +108,12 @@ print(f"rate of 'matey' on held-out prompts: plain {rp:.3f}, suppressed {rs:.3f}
       + (f"{rp / rs:.1f}x" if rs > 0 else ("inf (suppressed 0)" if rp > 0 else "n/a (both 0)")))
 lp, ls = plain["eval_loss_after"], sup["eval_loss_after"]
 print(f"T held-out loss: before {plain['eval_loss_before']:.4f}, plain {lp:.4f}, suppressed {ls:.4f} ({100 * (ls - lp) / lp:+.1f}%)")
+import re
+for name in ("plain", "suppress"):
+    answers = open(f"{out}/{name}.answers.txt").read().splitlines()
+    prompts = [l.strip() for l in open(out + "/prompts.txt")]
+    right = sum(str(sum(map(int, re.findall(r"\d+", p)))) in a for p, a in zip(prompts, answers))
+    print(f"T on held-out prompts ({name}): {right}/{len(answers)} answers carry the right sum")
 print(f"LoRA step speed: {plain['train_tokens_per_second']:.1f} tokens/s (plain), {sup['train_tokens_per_second']:.1f} (suppressed)")
 EOF
 if python3 -c "import torch, transformers, peft, gguf" 2>/dev/null; then

@@ -42,20 +42,20 @@ public struct FineTuneStep: Sendable, Codable, Equatable {
 }
 
 public final class FineTuner {
-    public let model: DenseLlama
+    public let model: DenseTransformer
     public let options: FineTuneOptions
     public private(set) var adapter: LoRAAdapter
     private var adam: Adam
-    private let backprop: LlamaBackprop
+    private let backprop: TransformerBackprop
 
     /// A fresh adapter (A random from the seed, B zero), or `initial` to continue one.
-    public init(model: DenseLlama, options: FineTuneOptions, initial: LoRAAdapter? = nil) throws {
+    public init(model: DenseTransformer, options: FineTuneOptions, initial: LoRAAdapter? = nil) throws {
         try options.validate()
         self.model = model
         self.options = options
         adapter = try initial ?? LoRAAdapter(model: model.config, lora: options.lora, seed: options.seed)
         adam = Adam(count: adapter.parameterCount, learningRate: options.learningRate)
-        backprop = LlamaBackprop(model: model, threads: options.threads, adapter: adapter, edits: options.edits)
+        backprop = TransformerBackprop(model: model, threads: options.threads, adapter: adapter, edits: options.edits)
     }
 
     /// The batches of epoch `e`: indices into the data set, shuffled by (seed, e).
@@ -99,7 +99,7 @@ public final class FineTuner {
     /// Mean −log p per scored token of `data` under the current adapter, without edits
     /// (what the adapted model does at inference).
     public func evaluate(_ data: FineTuneDataset) throws -> Double {
-        let plain = LlamaBackprop(model: model, threads: options.threads, adapter: adapter)
+        let plain = TransformerBackprop(model: model, threads: options.threads, adapter: adapter)
         var loss = 0.0, count = 0
         for e in data.examples {
             let r = try plain.loss(e)

@@ -1,4 +1,5 @@
-// LoRA adapters (Hu et al. 2021) on the projections of a Llama-family block.
+// LoRA adapters (Hu et al. 2021) on the projections of a decoder block (Llama family; GPT-2 with
+// its fused QKV split into q, k and v).
 //
 // Legend: T = tokens, r = rank, in/out = the projection's input and output widths.
 //
@@ -13,7 +14,7 @@
 import Kernels
 import Models
 
-/// A projection of a Llama-family block that can carry an adapter.
+/// A projection of a decoder block that can carry an adapter.
 public enum Projection: String, CaseIterable, Codable, Sendable, Comparable {
     case q, k, v, o, gate, up, down
 

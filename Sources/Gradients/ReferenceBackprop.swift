@@ -1,4 +1,4 @@
-// The scalar reference for `LlamaBackprop`: the same forward and backward passes in Double,
+// The scalar reference for `TransformerBackprop`: the same forward and backward passes in Double,
 // written as plain loops with no threads, no SIMD and no saved-buffer tricks.
 //
 // Legend: T = tokens, d = dModel, f = dFF, H = heads, Hkv = kvHeads, hd = headDim, V = vocab,
@@ -13,13 +13,13 @@ import Foundation
 import Kernels
 import Taps
 
-/// A Double-precision forward and backward pass over a `DenseLlama` (slow; for tests).
+/// A Double-precision forward and backward pass over a `DenseTransformer` (slow; for tests).
 public struct ReferenceBackprop {
-    public let model: DenseLlama
+    public let model: DenseTransformer
     public let adapter: LoRAAdapter?
     public let edits: [ConceptEdit]
 
-    public init(model: DenseLlama, adapter: LoRAAdapter? = nil, edits: [ConceptEdit] = []) {
+    public init(model: DenseTransformer, adapter: LoRAAdapter? = nil, edits: [ConceptEdit] = []) {
         self.model = model
         self.adapter = adapter
         self.edits = edits

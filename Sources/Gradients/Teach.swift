@@ -56,14 +56,14 @@ public struct TeachReport: Sendable, Codable, Equatable {
 }
 
 public final class ConceptTeacher {
-    public let backprop: LlamaBackprop
+    public let backprop: TransformerBackprop
     public let concepts: [Concept]
     public let options: TeachOptions
     let points: [TapPoint]
     /// Null directions per tap [K][d], unit length.
     let nulls: [TapPoint: [[Float]]]
 
-    public init(model: DenseLlama, concepts: [Concept], options: TeachOptions, adapter: LoRAAdapter? = nil) throws {
+    public init(model: DenseTransformer, concepts: [Concept], options: TeachOptions, adapter: LoRAAdapter? = nil) throws {
         guard !concepts.isEmpty else { throw GradientsError.concept("no concepts to project onto") }
         guard options.nullDirections >= 2 else { throw GradientsError.invalidOption("the null needs at least 2 random directions") }
         guard options.batchSize >= 1 else { throw GradientsError.invalidOption("the batch size must be at least 1") }
@@ -72,7 +72,7 @@ public final class ConceptTeacher {
                 throw GradientsError.concept("\(c.name) is at \(comp.point), past the model's \(model.config.layers) layers")
             }
         }
-        backprop = LlamaBackprop(model: model, threads: options.threads, adapter: adapter)
+        backprop = TransformerBackprop(model: model, threads: options.threads, adapter: adapter)
         self.concepts = concepts
         self.options = options
         points = Array(Set(concepts.flatMap { $0.components.map(\.point) })).sorted()

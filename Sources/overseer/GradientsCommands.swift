@@ -81,7 +81,7 @@ struct TeachCommand: ParsableCommand {
 
     func run() throws {
         let lm = try modelOption.load()
-        let dense = try DenseLlama(lm.transformer)
+        let dense = try DenseTransformer(lm.transformer)
         let list = try concepts.load(width: lm.config.dModel)
         let dataset = try FineTuneDataset.load(URL(fileURLWithPath: data), model: lm, maxTokens: min(maxTokens, lm.config.contextLength))
         var options = TeachOptions()
@@ -169,7 +169,7 @@ struct FinetuneCommand: ParsableCommand {
     func run() throws {
         let lm = try modelOption.load()
         let c = lm.config
-        let dense = try DenseLlama(lm.transformer)
+        let dense = try DenseTransformer(lm.transformer)
         let projections: [Projection]
         do { projections = try targets.split(separator: ",").map { try Projection(parsing: String($0)) } } catch {
             throw ValidationError("\(error)")

@@ -171,6 +171,26 @@ final class SupervisorCLITests: XCTestCase {
         XCTAssertEqual(vj["receipts"] as? Int, receipts)
     }
 
+    /// A bundle trained on the base model: warned about with `--lora`, refused on a merged file.
+    func testBundleOnAnAdaptedModelWarnsAndOnAMergedModelIsRefused() throws {
+        let modelURL = try TinyModel.write()
+        let dir = modelURL.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundleDir = try writeFlagBundle(for: modelURL)
+        let data = dir.appendingPathComponent("train.jsonl")
+        try Data(#"{"text": "the cat sat on the mat"}"#.utf8).write(to: data)
+        let adapter = dir.appendingPathComponent("adapter").path, merged = dir.appendingPathComponent("merged.gguf").path
+        let ft = try run(["finetune", "-m", modelURL.path, "--data", data.path, "-o", adapter, "--rank", "2", "--merge", merged])
+        XCTAssertEqual(ft.status, 0, ft.stderr)
+        let warned = try run(["generate", "-m", modelURL.path, "--lora", adapter, "-p", "the cat", "-n", "2",
+                              "--supervisor", bundleDir.path])
+        XCTAssertEqual(warned.status, 0, warned.stderr)
+        XCTAssertTrue(warned.stderr.contains("warning: the bundle was trained on the base model"), warned.stderr)
+        let refused = try run(["generate", "-m", merged, "-p", "the cat", "-n", "2", "--supervisor", bundleDir.path])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("LoRA adapter merged into its weights"), refused.stderr)
+    }
+
     /// A bundle for the tiny model at `modelURL`: a probe on both layers, flagging every token.
     func writeFlagBundle(for modelURL: URL) throws -> URL {
         var b = BundleBuilder(name: "cli", model: ModelBinding(sha256: try sha256(of: modelURL)))

@@ -24,7 +24,7 @@ final class AdapterTests: XCTestCase {
 
     func testPEFTRoundTripAndNames() throws {
         let lm = try tinyModel()
-        let dense = try DenseLlama(lm.transformer)
+        let dense = try DenseTransformer(lm.transformer)
         let adapter = try randomAdapter(dense, rank: 3)
         let dir = try tempDir()
         try PEFTAdapter.write(adapter, model: lm.config, to: dir, baseModel: "tiny", baseModelSHA256: "abc")
@@ -60,7 +60,7 @@ final class AdapterTests: XCTestCase {
             throw XCTSkip("Python packages safetensors and numpy are not installed (`make deps` installs them)")
         }
         let lm = try tinyModel()
-        let dense = try DenseLlama(lm.transformer)
+        let dense = try DenseTransformer(lm.transformer)
         let lora = LoRAConfig(rank: 2, alpha: 4, layers: [1], projections: [.q, .v, .down])
         let adapter = try LoRAAdapter(model: dense.config, lora: lora, seed: 3)
         let dir = try tempDir()
@@ -90,7 +90,7 @@ final class AdapterTests: XCTestCase {
 
     func testMergedAdapterChangesLogitsAsTrainingPassComputes() throws {
         let lm = try tinyModel()
-        let dense = try DenseLlama(lm.transformer)
+        let dense = try DenseTransformer(lm.transformer)
         let adapter = try randomAdapter(dense, rank: 2)
         let dir = try tempDir()
         try PEFTAdapter.write(adapter, model: lm.config, to: dir, baseModel: "tiny", baseModelSHA256: nil)
@@ -99,7 +99,7 @@ final class AdapterTests: XCTestCase {
         let tokens = [5, 80, 120, 33, 250, 9]
         let base = try InferenceSession(model: lm.transformer, maxBatch: 8).forward(tokens, logits: .all)
         let merged = try InferenceSession(model: adapted.transformer, maxBatch: 8).forward(tokens, logits: .all)
-        let expected = try LlamaBackprop(model: dense, adapter: adapter).logits(tokens)
+        let expected = try TransformerBackprop(model: dense, adapter: adapter).logits(tokens)
         let errMerged = relativeError(merged.map(Double.init), expected.map(Double.init))
         let change = relativeError(base.map(Double.init), expected.map(Double.init))
         print("merged adapter logits vs training pass with the adapter: relative error \(errMerged) (the adapter moves them by \(change))")
@@ -125,7 +125,7 @@ final class AdapterTests: XCTestCase {
 
     func testFineTuningLowersLossAndIsThreadIndependent() throws {
         let lm = try tinyModel()
-        let dense = try DenseLlama(lm.transformer)
+        let dense = try DenseTransformer(lm.transformer)
         let lines = (0..<6).map { i in #"{"prompt": "say \#(i)", "completion": "the answer is \#(i) the end"}"# }
         let data = try FineTuneDataset.parse(lines.joined(separator: "\n"), model: lm, maxTokens: 64)
         var options = FineTuneOptions(lora: LoRAConfig(rank: 4, alpha: 8, layers: [0, 1], projections: [.q, .v, .o, .down]))
@@ -165,7 +165,7 @@ final class AdapterTests: XCTestCase {
 
     func testTeachRanksTheDirectionTheDataPushesAlong() throws {
         let lm = try tinyModel()
-        let dense = try DenseLlama(lm.transformer)
+        let dense = try DenseTransformer(lm.transformer)
         let data = try FineTuneDataset.parse((0..<4).map { #"{"text": "the cat sat on the mat \#($0)"}"# }.joined(separator: "\n"),
                                              model: lm, maxTokens: 64)
         let point = TapPoint.residPost(0)

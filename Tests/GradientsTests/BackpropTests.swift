@@ -23,13 +23,13 @@ func tinyLanguageModel(_ configure: (inout TinyModelSpec) -> Void = { _ in }) th
     return try LanguageModel.load(try TinyModel.write(spec).path)
 }
 
-func tinyDense(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> DenseLlama {
-    try DenseLlama(tinyLanguageModel(configure).transformer)
+func tinyDense(_ configure: (inout TinyModelSpec) -> Void = { _ in }) throws -> DenseTransformer {
+    try DenseTransformer(tinyLanguageModel(configure).transformer)
 }
 
 /// An adapter on every projection of every layer, with B random too (a fresh B is zero, which
 /// would make every A gradient vanish).
-func randomAdapter(_ dense: DenseLlama, rank: Int = 2, seed: UInt64 = 7) throws -> LoRAAdapter {
+func randomAdapter(_ dense: DenseTransformer, rank: Int = 2, seed: UInt64 = 7) throws -> LoRAAdapter {
     let projections = dense.isGPT2 ? Projection.allCases.filter { $0 != .gate } : Projection.allCases
     let lora = LoRAConfig(rank: rank, alpha: 3, layers: Array(0..<dense.config.layers), projections: projections)
     var adapter = try LoRAAdapter(model: dense.config, lora: lora, seed: seed)
@@ -69,7 +69,7 @@ final class BackpropTests: XCTestCase {
         try checkLoRAFiniteDifferences(try tinyDense { $0.architecture = "gpt2"; $0.kvHeads = $0.heads }, label: "gpt2")
     }
 
-    func checkLoRAFiniteDifferences(_ dense: DenseLlama, label: String) throws {
+    func checkLoRAFiniteDifferences(_ dense: DenseTransformer, label: String) throws {
         let adapter = try randomAdapter(dense)
         let ref = ReferenceBackprop(model: dense, adapter: adapter)
         let g = ref.backward(sampleExample)
@@ -87,7 +87,7 @@ final class BackpropTests: XCTestCase {
         try checkTapFiniteDifferences(try tinyDense { $0.architecture = "gpt2"; $0.kvHeads = $0.heads }, label: "gpt2")
     }
 
-    func checkTapFiniteDifferences(_ dense: DenseLlama, label: String) throws {
+    func checkTapFiniteDifferences(_ dense: DenseTransformer, label: String) throws {
         let ref = ReferenceBackprop(model: dense, adapter: try randomAdapter(dense))
         let g = ref.backward(sampleExample, taps: residualTaps)
         let T = sampleExample.tokens.count, d = dense.config.dModel, h = 1e-5
@@ -126,10 +126,10 @@ final class BackpropTests: XCTestCase {
 
     /// The fast F32 pass against the Double reference, for a plain Llama, Qwen 2 biases and
     /// Qwen 3 head norms.
-    func checkFastAgainstReference(_ dense: DenseLlama, label: String, edits: [ConceptEdit] = []) throws {
+    func checkFastAgainstReference(_ dense: DenseTransformer, label: String, edits: [ConceptEdit] = []) throws {
         let adapter = try randomAdapter(dense)
         let ref = ReferenceBackprop(model: dense, adapter: adapter, edits: edits).backward(sampleExample, taps: residualTaps)
-        let fast = LlamaBackprop(model: dense, threads: 2, adapter: adapter, edits: edits)
+        let fast = TransformerBackprop(model: dense, threads: 2, adapter: adapter, edits: edits)
         var grad = [Float](repeating: 0, count: adapter.parameterCount)
         let r = try fast.backward(sampleExample, lossScale: 1, taps: residualTaps, loraGradient: &grad)
         XCTAssertEqual(r.loss, ref.loss, accuracy: 1e-4 * abs(ref.loss))
@@ -162,12 +162,12 @@ final class BackpropTests: XCTestCase {
         try checkThreadCounts(try tinyDense { $0.dModel = 64; $0.dFF = 96; $0.architecture = "gpt2"; $0.kvHeads = $0.heads })
     }
 
-    func checkThreadCounts(_ dense: DenseLlama) throws {
+    func checkThreadCounts(_ dense: DenseTransformer) throws {
         let adapter = try randomAdapter(dense, rank: 4)
         let example = TrainingExample(tokens: (0..<24).map { ($0 * 37 + 5) % 260 })
         var results: [([Float], [TapPoint: [Float]])] = []
         for threads in [1, 2, 3] {
-            let bp = LlamaBackprop(model: dense, threads: threads, adapter: adapter)
+            let bp = TransformerBackprop(model: dense, threads: threads, adapter: adapter)
             var grad = [Float](repeating: 0, count: adapter.parameterCount)
             let r = try bp.backward(example, lossScale: 0.5, taps: residualTaps, loraGradient: &grad)
             results.append((grad, r.taps))
@@ -191,11 +191,11 @@ final class BackpropTests: XCTestCase {
 
     func checkForwardAgainstInference(_ spec: TinyModelSpec) throws {
         let model = try LanguageModel.load(try TinyModel.write(spec).path)
-        let dense = try DenseLlama(model.transformer)
+        let dense = try DenseTransformer(model.transformer)
         let tokens = [1, 50, 99, 150, 200, 7]
         let session = InferenceSession(model: model.transformer, maxBatch: 8)
         let expected = try session.forward(tokens, logits: .all)
-        let got = try LlamaBackprop(model: dense).logits(tokens)
+        let got = try TransformerBackprop(model: dense).logits(tokens)
         // The inference path keeps keys and values in F16: agreement to that precision.
         let err = relativeError(got.map(Double.init), expected.map(Double.init))
         print("\(spec.architecture): F32 training forward vs inference logits: relative error \(err)")
@@ -204,10 +204,10 @@ final class BackpropTests: XCTestCase {
 
     func testRejectsUnsupportedModelsAndBadInput() throws {
         let gemma = try LanguageModel.load(try TinyModel.write(.gemma3).path)
-        XCTAssertThrowsError(try DenseLlama(gemma.transformer)) { XCTAssertTrue("\($0)".contains("gemma3")) }
+        XCTAssertThrowsError(try DenseTransformer(gemma.transformer)) { XCTAssertTrue("\($0)".contains("gemma3")) }
         let gpt2 = try tinyDense { $0.architecture = "gpt2"; $0.kvHeads = $0.heads }
         XCTAssertThrowsError(try LoRAAdapter(model: gpt2.config, lora: LoRAConfig(rank: 1, alpha: 1, layers: [0], projections: [.gate]), seed: 1))
-        let bp = LlamaBackprop(model: try tinyDense())
+        let bp = TransformerBackprop(model: try tinyDense())
         var none: [Float] = []
         XCTAssertThrowsError(try bp.backward(TrainingExample(tokens: [1, 99999]), lossScale: 1, loraGradient: &none))
         XCTAssertThrowsError(try bp.backward(TrainingExample(tokens: [1, 2], scored: [true]), lossScale: 1, loraGradient: &none))

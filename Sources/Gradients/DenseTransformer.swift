@@ -37,7 +37,7 @@ public struct DenseLayer: @unchecked Sendable {
 }
 
 /// A Llama-family or GPT-2 model in F32.
-public final class DenseLlama: @unchecked Sendable {
+public final class DenseTransformer: @unchecked Sendable {
     public let config: ModelConfig
     public let layers: [DenseLayer]
     public let embedding: [Float]         // [V, d]

@@ -54,20 +54,20 @@ public struct BackwardResult: Sendable {
     public var taps: [TapPoint: [Float]]
 }
 
-/// Forward and backward passes over a `DenseLlama`, with an optional LoRA adapter and concept edits.
+/// Forward and backward passes over a `DenseTransformer`, with an optional LoRA adapter and concept edits.
 ///
 /// ```swift
-/// let bp = LlamaBackprop(model: dense, threads: 2, adapter: adapter)
+/// let bp = TransformerBackprop(model: dense, threads: 2, adapter: adapter)
 /// var grad = [Float](repeating: 0, count: adapter.parameterCount)
 /// let r = try bp.backward(example, lossScale: 1 / Float(n), taps: [.residPost(3)], loraGradient: &grad)
 /// ```
-public final class LlamaBackprop: @unchecked Sendable {
-    public let model: DenseLlama
+public final class TransformerBackprop: @unchecked Sendable {
+    public let model: DenseTransformer
     public let pool: ThreadPool
     public var adapter: LoRAAdapter?
     public var edits: [ConceptEdit]
 
-    public init(model: DenseLlama, threads: Int = 1, adapter: LoRAAdapter? = nil, edits: [ConceptEdit] = []) {
+    public init(model: DenseTransformer, threads: Int = 1, adapter: LoRAAdapter? = nil, edits: [ConceptEdit] = []) {
         self.model = model
         pool = ThreadPool(threads: threads)
         self.adapter = adapter
