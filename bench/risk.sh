@@ -5,7 +5,10 @@
 #   1. exact bounds for the event at horizon H (`--method exact`, a budget of forward passes);
 #   2. ground truth by brute force: `--method mc` with N_TRUTH samples (seed 1000000);
 #   3. coverage over SEEDS repeated seeds: the MC Clopper–Pearson interval (N_MC samples each) and
-#      the IS empirical Bernstein and normal intervals (N_IS samples each) against the ground truth;
+#      the IS empirical Bernstein and normal intervals (N_IS samples each) against the ground truth.
+#      The IS proposal: the model steered toward storms by a control vector trained here from
+#      bench/risk/storm_pairs.jsonl (`steer train`, mean_diff), scale STEER_SCALE on layers 10–20,
+#      plus PT when set; defensive share ALPHA;
 #   4. IS vs MC precision: the per-sample variance of each estimator, so the ratio of samples
 #      needed for the same relative standard error;
 #   5. batched MC (--batch 16) vs one sample at a time (--batch 1): samples/s and tokens/s, same run;
@@ -14,7 +17,8 @@
 #
 # Usage: bench/risk.sh [--out DIR]
 # Env:   OVERSEER_BIN, MODEL, THREADS (2), PROMPT, EVENT, H (3), N_TRUTH (20000), SEEDS (20),
-#        N_MC (1000), N_IS (100), PT (proposal temperature, 2), ALPHA (0.5), BUDGET (400),
+#        N_MC (1000), N_IS (300), PT (proposal temperature; default: the target's), STEER_SCALE (4),
+#        ALPHA (0.5), BUDGET (400),
 #        N_TP (400), N_SUP (8), SKIP (comma-separated step numbers to skip)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -32,8 +36,8 @@ ensure_model
 threads="${THREADS:-2}"
 prompt="${PROMPT:-Write one sentence about the sea.}"
 event="${EVENT:-text:storm}"
-H="${H:-3}"; N_TRUTH="${N_TRUTH:-20000}"; SEEDS="${SEEDS:-20}"; N_MC="${N_MC:-1000}"; N_IS="${N_IS:-100}"
-PT="${PT:-2}"; ALPHA="${ALPHA:-0.5}"; BUDGET="${BUDGET:-400}"; N_TP="${N_TP:-400}"; N_SUP="${N_SUP:-8}"
+H="${H:-3}"; N_TRUTH="${N_TRUTH:-20000}"; SEEDS="${SEEDS:-20}"; N_MC="${N_MC:-1000}"; N_IS="${N_IS:-300}"
+PT="${PT:-}"; STEER_SCALE="${STEER_SCALE:-4}"; ALPHA="${ALPHA:-0.5}"; BUDGET="${BUDGET:-400}"; N_TP="${N_TP:-400}"; N_SUP="${N_SUP:-8}"
 SKIP=",${SKIP:-},"
 mkdir -p "$out"
 echo "$prompt" > "$out/prompt.txt"
@@ -56,10 +60,14 @@ field "$out/truth.json" "'truth: %d/%d = %.6g, 95%% CP [%.6g, %.6g], %.1f s' % (
 truth=$(field "$out/truth.json" "d['monte_carlo']['event']['estimate']")
 
 if ! skip 3; then
-    log "3. coverage over $SEEDS seeds: mc with $N_MC samples, is with $N_IS samples (proposal temperature $PT, defensive $ALPHA)"
+    "$bin" steer train -m "$MODEL" --pairs "$REPO_ROOT/bench/risk/storm_pairs.jsonl" --method mean_diff \
+        -o "$out/storm.gguf" --threads "$threads" > /dev/null
+    proposal=(--control-vector-scaled "$out/storm.gguf" "$STEER_SCALE" --control-vector-layer-range 10 20 --defensive "$ALPHA")
+    [ -n "$PT" ] && proposal+=(--proposal-temperature "$PT")
+    log "3. coverage over $SEEDS seeds: mc with $N_MC samples, is with $N_IS samples (proposal: ${proposal[*]})"
     for s in $(seq 1 "$SEEDS"); do
         "$bin" risk "${common[@]}" --samples "$N_MC" --seed "$s" --batch 16 > "$out/mc.$s.json"
-        "$bin" risk "${common[@]}" --method is --samples "$N_IS" --seed "$s" --proposal-temperature "$PT" --defensive "$ALPHA" > "$out/is.$s.json"
+        "$bin" risk "${common[@]}" --method is --samples "$N_IS" --seed "$s" "${proposal[@]}" > "$out/is.$s.json"
     done
     python3 - "$out" "$SEEDS" "$truth" "$N_MC" "$N_IS" <<'PY'
 import json, sys

@@ -129,10 +129,15 @@ struct ScoreCommand: ParsableCommand {
             return try printJSON(SequenceOutput(tokens: rows, totalLogprob: s.total, perplexity: s.perplexity,
                                                 scoredTokens: max(0, s.tokens.count - 1)))
         }
+        Self.printRows(rows)
+        print(String(format: "total log-prob %.4f, perplexity %.4f over %d tokens", s.total, s.perplexity, max(0, s.tokens.count - 1)))
+    }
+
+    /// One line per token: id, log-probability, text.
+    static func printRows(_ rows: [TokenOutput]) {
         for r in rows {
             print(String(format: "%7d  %10@  %@", r.id, r.logprob.map { String(format: "%.4f", $0) } ?? "-", r.text.debugDescription))
         }
-        print(String(format: "total log-prob %.4f, perplexity %.4f over %d tokens", s.total, s.perplexity, max(0, s.tokens.count - 1)))
     }
 
     /// --chat or --tokens: scores the ids; with --chat only the reply's tokens count.
@@ -171,9 +176,7 @@ struct ScoreCommand: ParsableCommand {
             return try printJSON(SequenceOutput(tokens: rows, totalLogprob: total, perplexity: perplexity,
                                                 scoredTokens: scored.count, contextTokens: contextIDs))
         }
-        for r in rows {
-            print(String(format: "%7d  %10@  %@", r.id, r.logprob.map { String(format: "%.4f", $0) } ?? "-", r.text.debugDescription))
-        }
+        Self.printRows(rows)
         print(String(format: "total log-prob %.4f, perplexity %.4f over %d tokens%@", total, perplexity, scored.count,
                      contextIDs.map { " (after \($0.count) prompt tokens)" } ?? ""))
     }
