@@ -1,7 +1,7 @@
 // What a risk run reports: the estimates with the identities needed to reproduce them (model,
 // bundles, proposal, prompts, seed), and a digest over all of it.
 
-import Crypto
+import Formats
 import Foundation
 import Models
 import Steering
@@ -82,7 +82,7 @@ public struct RiskRecord: Codable, Sendable {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return SHA256.hash(data: try e.encode(copy)).map { String(format: "%02x", $0) }.joined()
+        return Digest.sha256(try e.encode(copy))
     }
 
     /// A few lines for people.
@@ -131,6 +131,6 @@ public struct ProposalRecord: Codable, Sendable, Equatable {
         self.steering = try steering.map { SteeringSpecDigest(sha256: try $0.sha256(), edits: $0.edits.count) }
         self.defensive = defensive
         let text = "temperature=\(temperature.bitPattern);defensive=\(defensive.bitPattern);steering=\(self.steering?.sha256 ?? "none")"
-        sha256 = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256 = Digest.sha256(Data(text.utf8))
     }
 }
