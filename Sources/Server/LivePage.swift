@@ -10,8 +10,9 @@
 // the same header and shows the stored receipts under the run.
 //
 // Shading: every piece of text is tinted by the highest rule score S computed for its
-// positions, relative to that rule's threshold: transparent at a full threshold-width (at least
-// 1) below it, solid red at or above it. Hovering a piece lists each rule's score.
+// positions, relative to that rule's threshold: transparent a quarter of the threshold's
+// magnitude (at least 1/4) below it, solid red at or above it. Hovering a piece lists each
+// rule's score.
 
 import Foundation
 import Hummingbird
@@ -96,14 +97,14 @@ enum LivePage {
       restart();
     });
 
-    // How red a piece is: 0 a threshold-width (at least 1) below the threshold, 1 at or above it.
+    // How red a piece is: 0 a quarter of |threshold| (at least 1/4) below the threshold, 1 at or above it.
     function shade(scores, rules) {
       let best = null;
       for (const row of scores || []) {
         for (const r of rules || []) {
           const s = row.rules ? row.rules[r.id] : null;
           if (s === null || s === undefined) continue;
-          const width = Math.max(Math.abs(r.threshold), 1);
+          const width = Math.max(Math.abs(r.threshold), 1) / 4;
           const level = Math.min(1, Math.max(0, 1 + (s - r.threshold) / width));
           if (best === null || level > best.level) best = { level, rule: r.id, score: s, threshold: r.threshold };
         }

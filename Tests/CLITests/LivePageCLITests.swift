@@ -26,18 +26,24 @@ final class LivePageCLITests: FleetTestCase {
         let model = try TinyModel.write()
         let dir = model.deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // Shading: the probe's score on every token (a flag rule nothing escapes).
-        let shade = try writeBundle("shade", model: model, threshold: -1e9, action: .flag)
-        // Halting: the same probe, with the threshold between the first tokens' scores and a later
-        // one's, so the run streams some text and then halts.
-        let prompt = "the cat sat on the mat"
-        let scores = try tokenScores(model: model, bundle: shade, prompt: prompt, tokens: 12)
-        XCTAssertEqual(scores.count, 12)
-        var threshold = (scores.min() ?? 0) - 1
-        let k = (3..<scores.count).first { scores[$0] > scores[..<$0].max()! }
-        if let k { threshold = (scores[..<k].max()! + scores[k]) / 2 }
-        let halt = try writeBundle("halt", model: model, threshold: Float(threshold), action: .halt)
-        let (pg, _, fleet) = try fleetDatabase(model: model, bundle: shade)
+        // The probe's score on every token of a few greedy continuations; the threshold goes between
+        // the first tokens' scores and a later one's, so the halting run streams some text first.
+        let probe = try writeBundle("probe", model: model, threshold: -1e9, action: .flag)
+        var prompt = "the cat sat on the mat", threshold: Double?
+        for candidate in ["the cat sat on the mat", "once upon a time", "a b c d e f", "hello world", "zebra"] {
+            let scores = try tokenScores(model: model, bundle: probe, prompt: candidate, tokens: 16)
+            XCTAssertEqual(scores.count, 16)
+            if let k = (3..<scores.count).first(where: { scores[$0] > scores[..<$0].max()! }) {
+                prompt = candidate
+                threshold = (scores[..<k].max()! + scores[k]) / 2
+                break
+            }
+        }
+        let t = threshold ?? -1e9  // no such continuation: the run halts at its first token
+        // Shading relative to the same threshold, and the halting rule.
+        let shade = try writeBundle("shade", model: model, threshold: Float(t), action: .flag)
+        let halt = try writeBundle("halt", model: model, threshold: Float(t), action: .halt)
+        let (pg, _, fleet) = try fleetDatabase(model: model, bundle: probe)
         defer { pg.stop() }
         let keys = dir.appendingPathComponent("keys")
         try "sk-alice-0123456789 alice\nsk-bob-0123456789 bob\n".write(to: keys, atomically: true, encoding: .utf8)
@@ -61,7 +67,7 @@ final class LivePageCLITests: FleetTestCase {
         let bob = LocalHTTP.complete(port: b.port, prompt: prompt, maxTokens: 4, bundle: "shade", key: "sk-bob-0123456789")
         XCTAssertEqual(bob.status, 200)
         let bobRun = try XCTUnwrap((bob.json?["overseer"] as? [String: Any])?["run_id"] as? String)
-        let alice = LocalHTTP.complete(port: b.port, prompt: prompt, maxTokens: 12, bundle: "halt", key: "sk-alice-0123456789")
+        let alice = LocalHTTP.complete(port: b.port, prompt: prompt, maxTokens: 16, bundle: "halt", key: "sk-alice-0123456789")
         XCTAssertEqual(alice.status, 200)
         let overseerJSON = try XCTUnwrap(alice.json?["overseer"] as? [String: Any])
         XCTAssertEqual(overseerJSON["halted"] as? Bool, true)
@@ -78,12 +84,12 @@ final class LivePageCLITests: FleetTestCase {
         XCTAssertEqual(data.first, "halt-rule")
         let shownScore = try XCTUnwrap(Double(data[1])), shownThreshold = try XCTUnwrap(Double(data[2]))
         XCTAssertGreaterThanOrEqual(shownScore, shownThreshold)
-        XCTAssertEqual(shownThreshold, threshold, accuracy: 1e-3 * max(1, abs(threshold)))
+        XCTAssertEqual(shownThreshold, t, accuracy: 1e-3 * max(1, abs(t)))
         XCTAssertEqual(try browser.evaluate("document.querySelector('#run-\(run) .state').textContent") as? String, "halted")
         // Text before the halt, each piece shaded by its score; nothing of bob's run.
         let pieces = try XCTUnwrap(browser.evaluate("document.querySelectorAll('#run-\(run) .tok[data-level]').length") as? Int)
         let released = try XCTUnwrap((alice.json?["usage"] as? [String: Any])?["completion_tokens"] as? Int)
-        if k != nil { XCTAssertGreaterThanOrEqual(released, 3) }
+        if threshold != nil { XCTAssertGreaterThanOrEqual(released, 3) }
         XCTAssertLessThanOrEqual(pieces, released)
         XCTAssertEqual(pieces > 0, released > 0)
         XCTAssertEqual(try browser.evaluate("document.getElementById('run-\(bobRun)') === null") as? Bool, true)
