@@ -12,7 +12,7 @@
 //             as a role granted it, so UPDATE and DELETE fail on privileges before any trigger.
 //
 // One chain, serialised in the database. Each append is one transaction:
-//   BEGIN; SELECT pg_advisory_xact_lock(K); SELECT head; INSERT rows…; pg_notify; COMMIT
+//   BEGIN; SELECT pg_advisory_xact_lock(K); SELECT head; INSERT rows + pg_notify (one statement); COMMIT
 // The advisory lock (held to commit or rollback, released by the server if the client dies)
 // makes writers queue instead of racing; it needs no privilege, unlike LOCK TABLE in a mode
 // that excludes other writers (which needs UPDATE or DELETE, the very rights the appender lacks).
@@ -137,10 +137,18 @@ final class SyncConnection: @unchecked Sendable {
         return c
     }
 
+    private var lastReconnect = Date.distantPast
+
     /// Sends a query without waiting for it (queries on one connection run in the order sent).
+    /// With the connection down it tries to reconnect at most every 5 s and drops the query
+    /// meanwhile, so a caller on a latency-sensitive path is never held by an unreachable database.
     func send(_ q: PostgresQuery) {
         lock.lock()
         defer { lock.unlock() }
+        if connection?.isClosed ?? true {
+            guard Date().timeIntervalSince(lastReconnect) >= 5 else { return }
+            lastReconnect = Date()
+        }
         guard let c = try? current() else { return }
         _ = c.query(q, logger: logger)
     }
@@ -328,15 +336,8 @@ public final class PostgresReceiptLog: ReceiptLog, @unchecked Sendable {
                     try c.run("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
                     let head = try Self.head(c, logger: logger)
                     let rows = try ReceiptChain.link(runID: runID, drafts, after: head, signer: signer, time: time ?? Date())
-                    for r in rows {
-                        try c.run("""
-                            INSERT INTO receipts (seq, run_id, kind, body, prev_hash, hash, signature)
-                            VALUES (\(r.seq), \(r.runID), \(r.kind), \(r.body), \(r.prevHash), \(r.hash), \(r.signature))
-                            """, logger: logger)
-                    }
                     let note = Notice(runID: runID, seqs: rows.map(\.seq), kinds: rows.map(\.kind))
-                    let payload = String(decoding: try JSONEncoder().encode(note), as: UTF8.self)
-                    try c.run("SELECT pg_notify(\(Self.channel), \(payload))", logger: logger)
+                    try c.run(try Self.insert(rows, notice: note), logger: logger)
                     try c.run("COMMIT", logger: logger)
                     return rows.map(\.seq)
                 } catch {
@@ -349,6 +350,34 @@ public final class PostgresReceiptLog: ReceiptLog, @unchecked Sendable {
         } catch {
             throw SupervisorError.receipts("cannot append to \(location): \(Self.describe(error))")
         }
+    }
+
+    /// One statement for an append's rows and its notification (one round trip):
+    ///   WITH added AS (INSERT INTO receipts … VALUES ($1, …, $7), ($8, …) RETURNING seq)
+    ///   SELECT pg_notify($c, $p) FROM (SELECT count(*) FROM added) n
+    /// The link trigger sees the rows inserted before each one by the same statement.
+    static func insert(_ rows: [ReceiptRow], notice: Notice) throws -> PostgresQuery {
+        var binds = PostgresBindings()
+        var tuples: [String] = []
+        for r in rows {
+            let first = binds.count + 1
+            try binds.append(r.seq)
+            try binds.append(r.runID)
+            try binds.append(r.kind)
+            try binds.append(r.body)
+            try binds.append(r.prevHash)
+            try binds.append(r.hash)
+            try binds.append(r.signature)
+            tuples.append("(" + (first..<first + 7).map { "$\($0)" }.joined(separator: ", ") + ")")
+        }
+        try binds.append(channel)
+        try binds.append(String(decoding: try JSONEncoder().encode(notice), as: UTF8.self))
+        let n = binds.count
+        return PostgresQuery(unsafeSQL: """
+            WITH added AS (INSERT INTO receipts (seq, run_id, kind, body, prev_hash, hash, signature)
+                           VALUES \(tuples.joined(separator: ", ")) RETURNING seq)
+            SELECT pg_notify($\(n - 1), $\(n)) FROM (SELECT count(*) FROM added) AS appended
+            """, binds: binds)
     }
 
     /// What an append announces on `channel`.
