@@ -34,7 +34,7 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 4 << 20
     /// On SIGTERM/SIGINT running requests may finish for this long; then they are cancelled.
     public var shutdownGraceSeconds: Double = 30
-    /// When set, every route but /health and /metrics needs `Authorization: Bearer KEY`.
+    /// When set, every route but /health, /metrics and the live page (/) needs `Authorization: Bearer KEY`.
     public var apiKeys: APIKeys?
 
     public init(modelID: String, host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 4 << 20,
