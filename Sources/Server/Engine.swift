@@ -40,7 +40,7 @@ public struct EngineConfiguration: @unchecked Sendable {
     /// Sync, or async with the largest lag a request may ask for.
     public var mode: SupervisionMode = .sync
     public var deadlineMilliseconds: Double = 1000
-    public var receipts: ReceiptStore?
+    public var receipts: (any ReceiptLog)?
     public var signer: ReceiptSigner?
     /// Continuous batching: one scheduler thread runs the decode steps of all active requests as
     /// one forward pass (`BatchedDecode`); each request's bits are those it gets alone. Only for
@@ -49,7 +49,7 @@ public struct EngineConfiguration: @unchecked Sendable {
 
     public init(parallel: Int = 1, queue: Int = 16, contextLength: Int = 2048, threads: Int = 1,
                 mode: SupervisionMode = .sync, deadlineMilliseconds: Double = 1000,
-                receipts: ReceiptStore? = nil, signer: ReceiptSigner? = nil, batching: Bool = false) {
+                receipts: (any ReceiptLog)? = nil, signer: ReceiptSigner? = nil, batching: Bool = false) {
         self.batching = batching
         self.parallel = parallel
         self.queue = queue
@@ -371,7 +371,8 @@ public final class Engine: @unchecked Sendable {
                     cursor.verdict += p.verdicts.count
                     cursor.position = max(cursor.position, p.evaluatedThrough + 1)
                     delta.verdicts = p.verdicts.map(VerdictJSON.init)
-                    if plan.streamScores { delta.scores = Self.scoreRows(p) }
+                    delta.judged = Self.scoreRows(p)
+                    if plan.streamScores { delta.scores = delta.judged }
                 }
                 if !delta.isEmpty { job.emit(.delta(delta)) }
             }

@@ -32,6 +32,9 @@ struct JobDelta: Sendable {
     var logprobs: [TokenLogprob] = []
     var scores: [ScoreRowJSON] = []
     var verdicts: [VerdictJSON] = []
+    /// Rule aggregates of the positions judged since the previous delta, whether or not the
+    /// request asked for them (`scores`): what the live page shades the text with.
+    var judged: [ScoreRowJSON] = []
     var isEmpty: Bool { text.isEmpty && logprobs.isEmpty && scores.isEmpty && verdicts.isEmpty }
 }
 

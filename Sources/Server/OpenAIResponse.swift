@@ -56,7 +56,7 @@ struct CompletionLogprobs: Encodable, Equatable {
 }
 
 /// A verdict as the API shows it.
-struct VerdictJSON: Encodable, Equatable {
+struct VerdictJSON: Codable, Equatable {
     var kind: String
     var action: String
     var rule: String?
@@ -91,7 +91,7 @@ struct VerdictJSON: Encodable, Equatable {
 }
 
 /// Rule aggregates at one judged position (null where a rule is out of scope).
-struct ScoreRowJSON: Encodable, Equatable {
+struct ScoreRowJSON: Codable, Equatable {
     var position: Int
     var rules: [String: Float?]
 }

@@ -7,6 +7,8 @@
 //   GET  /v1/runs/{id}          a run's receipts as stored (a key sees only the runs it created)
 //   GET  /v1/receipts/head      the log's newest sequence number and hash, for anchoring elsewhere
 //   GET  /metrics               Prometheus text
+//   GET  /                      the live page: runs in progress and recent ones (LivePage.swift)
+//   GET  /v1/live               the live page's feed: server-sent events (LiveRuns.swift)
 //
 // Streaming responses are server-sent events, `data: {chunk}` per released piece of text and
 // `data: [DONE]` at the end. In sync mode a piece reaches the wire only after S judged its
@@ -32,7 +34,7 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 4 << 20
     /// On SIGTERM/SIGINT running requests may finish for this long; then they are cancelled.
     public var shutdownGraceSeconds: Double = 30
-    /// When set, every route but /health and /metrics needs `Authorization: Bearer KEY`.
+    /// When set, every route but /health, /metrics and the live page (/) needs `Authorization: Bearer KEY`.
     public var apiKeys: APIKeys?
 
     public init(modelID: String, host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 4 << 20,
@@ -88,10 +90,14 @@ public final class OverseerServer: Sendable {
     let created = Int(Date().timeIntervalSince1970)
     let metrics = ServerMetrics()
     let owners = RunOwners()
+    /// What the live page shows; `live.connect(relay)` joins it to the fleet's.
+    public let live: LiveRuns
 
-    public init(engine: Engine, configuration: ServerConfiguration, logger: Logger = Logger(label: "overseer.serve")) {
+    public init(engine: Engine, configuration: ServerConfiguration, live: LiveRuns = LiveRuns(),
+                logger: Logger = Logger(label: "overseer.serve")) {
         self.engine = engine
         self.configuration = configuration
+        self.live = live
         self.logger = logger
     }
 
@@ -102,7 +108,9 @@ public final class OverseerServer: Sendable {
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: OpenAIErrorMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: AuthMiddleware(keys: configuration.apiKeys, open: ["/health", "/metrics"]))
+        router.add(middleware: AuthMiddleware(keys: configuration.apiKeys, open: ["/", "/health", "/metrics"]))
+        router.get("/") { _, _ in LivePage.response() }
+        router.get("/v1/live") { _, context in self.liveFeed(context) }
         router.get("/health") { _, _ in self.health() }
         router.get("/metrics") { _, _ in self.metricsText() }
         router.get("/v1/models") { _, _ in self.models() }
@@ -135,7 +143,7 @@ public final class OverseerServer: Sendable {
     /// The server as a service: its graceful shutdown (a signal, or the group's trigger) stops
     /// the engine accepting at once, drains it within the grace period, and ends the workers.
     public func service(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
-        ShutdownAwareService(app: application(onServerRunning: onServerRunning), engine: engine,
+        ShutdownAwareService(app: application(onServerRunning: onServerRunning), engine: engine, live: live,
                              grace: configuration.shutdownGraceSeconds)
     }
 
@@ -159,7 +167,7 @@ public final class OverseerServer: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    var store: ReceiptStore {
+    var store: any ReceiptLog {
         get throws {
             guard let store = engine.configuration.receipts else {
                 throw APIError(.notFound, "the server keeps no receipts (start it with --receipts FILE)", code: "no_receipts")
@@ -184,7 +192,7 @@ public final class OverseerServer: Sendable {
         let id = context.parameters.get("id") ?? ""
         let notFound = APIError(.notFound, "no run '\(id)'", param: "id", code: "run_not_found")
         // With keys, a run is visible only to the key that created it.
-        if configuration.apiKeys != nil, owners.owner(of: id) != context.apiKeyName { throw notFound }
+        if configuration.apiKeys != nil, (owners.owner(of: id) ?? live.owner(of: id)) != context.apiKeyName { throw notFound }
         let rows = try store.rows(runID: id)
         guard !rows.isEmpty else { throw notFound }
         struct Run: Encodable {
@@ -196,6 +204,19 @@ public final class OverseerServer: Sendable {
             ReceiptJSON(seq: $0.seq, runID: $0.runID, kind: $0.kind, body: $0.body, prevHash: $0.prevHash, hash: $0.hash,
                         signature: $0.signature)
         }))
+    }
+
+    /// The live page's feed: every event of the runs this caller may see, then new ones.
+    func liveFeed(_ context: ServerRequestContext) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let viewer: String?? = configuration.apiKeys == nil ? nil : .some(context.apiKeyName)
+        let frames = live.subscribe(viewer: viewer)
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            for await frame in frames { try await writer.write(ByteBuffer(string: frame)) }
+            try await writer.finish(nil)
+        })
     }
 
     func receiptsHead() throws -> Response {
@@ -254,7 +275,8 @@ public final class OverseerServer: Sendable {
     func respond(_ request: Request, plan: GenerationPlan, fields: SamplingFields, kind: Kind, owner: String?) async throws -> Response {
         let job = GenerationJob(plan: plan, tokenizer: engine.model.tokenizer)
         try engine.submit(job)
-        let observer = JobWatcher(metrics: metrics, owners: owners, owner: owner, logger: logger)
+        let observer = JobWatcher(metrics: metrics, owners: owners, owner: owner, logger: logger,
+                                  live: live, plan: plan, modelID: configuration.modelID)
         let created = Int(job.submittedAt.timeIntervalSince1970)
         let shape = ResponseShape(kind: kind, model: configuration.modelID, created: created,
                                   includeUsage: fields.streamOptions?.includeUsage ?? false,
@@ -371,22 +393,58 @@ final class JobWatcher: @unchecked Sendable {
     let owners: RunOwners
     let owner: String?
     let logger: Logger
+    let live: LiveRuns?
+    let plan: GenerationPlan?
+    let modelID: String
     let start = DispatchTime.now().uptimeNanoseconds
     private var last: UInt64?
     private var runID = ""
 
-    init(metrics: ServerMetrics, owners: RunOwners, owner: String?, logger: Logger) {
+    init(metrics: ServerMetrics, owners: RunOwners, owner: String?, logger: Logger,
+         live: LiveRuns? = nil, plan: GenerationPlan? = nil, modelID: String = "") {
         self.metrics = metrics
         self.owners = owners
         self.owner = owner
         self.logger = logger
+        self.live = live
+        self.plan = plan
+        self.modelID = modelID
+    }
+
+    /// The live page's event for `event` (nil for none).
+    func liveEvent(_ event: JobEvent) -> LiveEvent? {
+        guard let live, !runID.isEmpty else { return nil }
+        var e = LiveEvent(kind: .text, run: runID, server: live.serverID, owner: owner, time: Date().timeIntervalSince1970)
+        switch event {
+        case .started:
+            e.kind = .start
+            e.model = modelID
+            e.bundle = plan?.supervision?.bundle.name
+            e.rules = plan?.supervision?.bundle.policy.rules.map { .init(id: $0.id, threshold: $0.threshold, action: $0.action.rawValue) }
+        case .delta(let d):
+            e.text = d.text
+            e.scores = d.judged.isEmpty ? nil : d.judged
+            e.verdicts = d.verdicts.isEmpty ? nil : d.verdicts
+        case .finished(let o):
+            e.kind = .end
+            e.finishReason = o.overseer.finishReason ?? o.finishReason
+            e.halted = o.overseer.halted
+            e.verdicts = o.overseer.verdicts?.filter { $0.action == "halt" }
+            e.receipts = o.overseer.receipts.map { $0 + (o.overseer.summaryReceipt.map { [$0] } ?? []) }
+        case .failed(let err):
+            e.kind = .end
+            e.finishReason = "error"
+            e.error = err.message
+        }
+        return e
     }
 
     func saw(_ event: JobEvent) {
         let now = DispatchTime.now().uptimeNanoseconds
+        if case .started(let id) = event { runID = id }
+        if let e = liveEvent(event) { live?.record(e) }
         switch event {
         case .started(let id):
-            runID = id
             owners.record(id, owner: owner)
         case .delta(let d) where !d.text.isEmpty:
             if let last {
@@ -528,15 +586,19 @@ struct ResponseShape: Sendable {
 struct ShutdownAwareService<App: ApplicationProtocol>: Service {
     let app: App
     let engine: Engine
+    let live: LiveRuns
     let grace: Double
 
     func run() async throws {
         let engine = self.engine
+        let live = self.live
         let grace = self.grace
         try await withGracefulShutdownHandler {
             try await app.run()
         } onGracefulShutdown: {
             engine.beginShutdown()
+            // The live page's streams never end by themselves.
+            live.closeAll()
             // Running requests get the grace period; then they are cancelled, which ends their
             // streams, so the HTTP server's own graceful shutdown can complete.
             Thread.detachNewThread {

@@ -36,7 +36,7 @@ public struct ReceiptCheckpoint: Sendable, Codable, Equatable {
     }
 
     /// Signs the log's current head.
-    public static func make(store: ReceiptStore, signer: ReceiptSigner, time: Date = Date()) throws -> ReceiptCheckpoint {
+    public static func make(store: any ReceiptLog, signer: ReceiptSigner, time: Date = Date()) throws -> ReceiptCheckpoint {
         let (seq, head) = try store.head()
         let stamp = ISO8601DateFormatter().string(from: time)
         let signature = try signer.sign(message: message(seq: seq, head: head, time: stamp))

@@ -29,6 +29,16 @@ public struct ReceiptRow: Sendable, Equatable, Codable {
     public var prevHash: String
     public var hash: String
     public var signature: String?
+
+    public init(seq: Int64, runID: String, kind: String, body: String, prevHash: String, hash: String, signature: String?) {
+        self.seq = seq
+        self.runID = runID
+        self.kind = kind
+        self.body = body
+        self.prevHash = prevHash
+        self.hash = hash
+        self.signature = signature
+    }
 }
 
 /// The hashed part of a receipt. Keys are sorted when encoded, so the body is canonical for a
@@ -148,18 +158,19 @@ public struct ReceiptDraft {
 /// let seqs = try store.append(runID: id, [ReceiptDraft(kind: "flag", payload: verdict)])
 /// let log = try ReceiptStore(readOnly: "receipts.sqlite")   // what verify uses
 /// ```
-public final class ReceiptStore: @unchecked Sendable {
+public final class ReceiptStore: ReceiptLog, @unchecked Sendable {
     public static let genesis = String(repeating: "0", count: 64)
     /// How long an append waits for another writer's transaction before giving up.
     public static let defaultBusyTimeout: TimeInterval = 60
 
     public let path: String
+    public var location: String { path }
     /// Opened read-only: nothing in the file can change (no WAL switch, no table created).
     public let isReadOnly: Bool
     let queue: DatabaseQueue
 
     /// The columns a receipt log's table has, in order.
-    static let columns = ["seq", "run_id", "kind", "body", "prev_hash", "hash", "signature"]
+    public static let columns = ["seq", "run_id", "kind", "body", "prev_hash", "hash", "signature"]
 
     /// Opens or creates the database for appending (WAL, synchronous=FULL, append-only
     /// triggers, a busy timeout so concurrent writers wait for each other).
@@ -274,26 +285,18 @@ public final class ReceiptStore: @unchecked Sendable {
     @discardableResult
     public func append(runID: String, _ drafts: [ReceiptDraft], signer: ReceiptSigner? = nil, time: Date? = nil) throws -> [Int64] {
         guard !isReadOnly else { throw SupervisorError.receipts("\(path) is open read-only") }
-        let formatter = ISO8601DateFormatter()
         do {
             return try queue.writeWithoutTransaction { db in
                 var out: [Int64] = []
                 try db.inTransaction(.immediate) {
-                    out = []
                     let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1")
-                    var seq: Int64 = last?["seq"] ?? 0
-                    var prev: String = last?["hash"] ?? Self.genesis
-                    let stamp = formatter.string(from: time ?? Date())
-                    for d in drafts {
-                        seq += 1
-                        let body = try d.encode(seq, runID, stamp, signer?.publicKeyHex)
-                        let h = Self.hash(prev: prev, body: body)
-                        let signature = try signer?.sign(hash: h)
+                    let rows = try ReceiptChain.link(runID: runID, drafts, after: (last?["seq"] ?? 0, last?["hash"] ?? Self.genesis),
+                                                     signer: signer, time: time ?? Date())
+                    for r in rows {
                         try db.execute(sql: "INSERT INTO receipts (seq, run_id, kind, body, prev_hash, hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                       arguments: [seq, runID, d.kind, String(decoding: body, as: UTF8.self), prev, h, signature])
-                        out.append(seq)
-                        prev = h
+                                       arguments: [r.seq, r.runID, r.kind, r.body, r.prevHash, r.hash, r.signature])
                     }
+                    out = rows.map(\.seq)
                     return .commit
                 }
                 return out
@@ -305,7 +308,7 @@ public final class ReceiptStore: @unchecked Sendable {
 
     /// All rows in sequence order (optionally one run's). A NULL or mistyped column (a log not
     /// written by this program) is an error naming the row, never a crash.
-    public func rows(runID: String? = nil) throws -> [ReceiptRow] {
+    public func rows(runID: String?) throws -> [ReceiptRow] {
         let raw: [Row]
         do {
             raw = try queue.read { db in

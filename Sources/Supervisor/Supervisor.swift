@@ -17,7 +17,7 @@ public struct SupervisorOptions: @unchecked Sendable {
     /// Dimensions listed in each receipt.
     public var topContributions = 8
     /// Where receipts go; nil keeps verdicts in memory only.
-    public var receipts: ReceiptStore?
+    public var receipts: (any ReceiptLog)?
     public var signer: ReceiptSigner?
     /// The only editor a supervised session may run with: its spec goes into every run's
     /// summary receipt, and replay rebuilds it. Nil: the session must have no editor at all
@@ -25,7 +25,7 @@ public struct SupervisorOptions: @unchecked Sendable {
     public var steering: SteeringPlan?
 
     public init(mode: SupervisionMode = .sync, deadlineMilliseconds: Double = 1000, topContributions: Int = 8,
-                receipts: ReceiptStore? = nil, signer: ReceiptSigner? = nil, steering: SteeringPlan? = nil) {
+                receipts: (any ReceiptLog)? = nil, signer: ReceiptSigner? = nil, steering: SteeringPlan? = nil) {
         self.mode = mode
         self.deadlineMilliseconds = deadlineMilliseconds
         self.topContributions = topContributions

@@ -119,13 +119,8 @@ public enum Verifier {
         var order: [String] = []
         let pinned = pinned?.lowercased()
         for (i, row) in rows.enumerated() {
-            let expectedSeq = Int64(i + 1)
-            guard row.seq == expectedSeq else { return fail("receipt #\(expectedSeq) is missing (found #\(row.seq) in its place)") }
-            guard row.prevHash == prev else { return fail("receipt #\(row.seq): prev_hash does not match receipt #\(row.seq - 1)'s hash") }
+            if let problem = ReceiptChain.linkProblem(row, expectedSeq: Int64(i + 1), prev: prev) { return fail(problem) }
             let body = Data(row.body.utf8)
-            guard ReceiptStore.hash(prev: row.prevHash, body: body) == row.hash else {
-                return fail("receipt #\(row.seq): its hash does not match its contents (edited)")
-            }
             guard let header = try? JSONDecoder().decode(EnvelopeHeader.self, from: body), header.version == 1 else {
                 return fail("receipt #\(row.seq): body is not a receipt envelope of version 1")
             }
@@ -192,14 +187,14 @@ public enum Verifier {
     /// Checks the chain, then replays `runID` (or every run). `model` and `bundle` override the
     /// recorded paths (their hashes must still match); `registry` builds the bundles' detectors
     /// (pass one that knows every kind the runs used, e.g. SAE features).
-    public static func verify(store: ReceiptStore, runID: String? = nil, model: String? = nil, bundle: String? = nil,
+    public static func verify(store: any ReceiptLog, runID: String? = nil, model: String? = nil, bundle: String? = nil,
                               replay: Bool = true, threads: Int? = nil,
                               registry: DetectorRegistry = .standard) throws -> VerificationReport {
         try verify(store: store, options: VerificationOptions(runID: runID, model: model, bundle: bundle, replay: replay,
                                                               threads: threads), registry: registry)
     }
 
-    public static func verify(store: ReceiptStore, options o: VerificationOptions,
+    public static func verify(store: any ReceiptLog, options o: VerificationOptions,
                               registry: DetectorRegistry = .standard) throws -> VerificationReport {
         let rows = try store.rows()
         var report = VerificationReport(ok: true, receipts: rows.count, head: rows.last?.hash ?? ReceiptStore.genesis, runs: [])

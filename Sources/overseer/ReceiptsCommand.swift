@@ -7,13 +7,13 @@ struct ReceiptsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipts", abstract: "Print receipts from a receipt log, as stored (body, previous hash, hash, signature).")
 
-    @Argument(help: "The receipts database.") var database: String
+    @Argument(help: "The receipt log: a SQLite file or postgres://USER@HOST:PORT/DATABASE.") var database: String
     @Option(name: .customLong("run"), help: "Only this run.") var runID: String?
     @Option(help: "Only the receipt with this sequence number.") var seq: Int64?
     @Option(help: "Only receipts of this kind (start, halt, flag, log, fail_closed, summary).") var kind: String?
 
     func run() throws {
-        let rows = try ReceiptStore(readOnly: database).rows(runID: runID)
+        let rows = try ReceiptLogs.forReading(database).rows(runID: runID)
             .filter { r in (seq == nil || r.seq == seq) && (kind == nil || r.kind == kind) }
         struct Printed: Encodable {
             var seq: Int64, run: String, kind: String, prevHash: String, hash: String, signature: String?

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Models
+import ReceiptsPostgres
 import Server
 import Supervisor
 
@@ -53,13 +54,24 @@ struct ServeCommand: AsyncParsableCommand {
         let config = ServerConfiguration(modelID: modelID, host: host, port: port, maxBodyBytes: maxBodyBytes,
                                          shutdownGraceSeconds: shutdownGrace, apiKeys: keys)
         let server = OverseerServer(engine: engine, configuration: config)
+        // With the log in PostgreSQL, the live page shows every server's runs (LISTEN/NOTIFY).
+        var channel: PostgresChannel?
+        if let url = supervision.receipts, PostgresURL.matches(url) {
+            let c = try PostgresChannel(url: url, name: "overseer_live")
+            try server.live.connect(c)
+            channel = c
+        }
+        defer { channel?.close() }
         let host = self.host
         let names = bundles.map(\.name)
         try await server.run { port in
-            log("overseer serve: listening on http://\(host):\(port) — model \(modelID), "
+            log("overseer serve: listening on http://\(host):\(port) (live page at /) — model \(modelID), "
                 + (names.isEmpty ? "no supervisor" : "supervisor \(names.joined(separator: ", "))")
                 + ", \(engineConfig.parallel) session(s)" + (engine.configuration.batching ? ", batched" : "") + (keys == nil ? "" : ", API keys required"))
         }
         log("overseer serve: stopped")
     }
 }
+
+/// The PostgreSQL channel carries the live page's events between the servers of a fleet.
+extension PostgresChannel: LiveRelay {}

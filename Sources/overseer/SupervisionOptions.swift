@@ -16,7 +16,8 @@ struct SupervisionOptions: ParsableArguments {
     var mode: String = "sync"
     @Option(help: "Async mode: tokens S may fall behind before generation waits (the halt lands within this many tokens).")
     var lag: Int = 2
-    @Option(help: "SQLite file for receipts (created if missing).") var receipts: String?
+    @Option(help: "Receipt log: a SQLite file (created if missing) or postgres://USER@HOST:PORT/DATABASE (docs/fleet.md).")
+    var receipts: String?
     @Option(name: .customLong("deadline-ms"), help: "Per-token deadline for S in milliseconds; missing it halts generation.")
     var deadlineMs: Double = 1000
     @Option(name: .customLong("sign-key"), help: "Ed25519 private key file (32 bytes, raw or hex) to sign receipts.")
@@ -42,8 +43,8 @@ struct SupervisionOptions: ParsableArguments {
     var supervisionMode: SupervisionMode { mode == "async" ? .async(lag: lag) : .sync }
 
     /// The receipt store (--receipts) and signer (--sign-key), when given.
-    func receiptStore() throws -> (ReceiptStore?, ReceiptSigner?) {
-        (try receipts.map { try ReceiptStore(path: $0) }, try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) })
+    func receiptStore() throws -> ((any ReceiptLog)?, ReceiptSigner?) {
+        (try receipts.map { try ReceiptLogs.forAppending($0) }, try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) })
     }
 
     /// Every --supervisor bundle, loaded; with --expect-sha256, each must have that SHA-256.

@@ -15,7 +15,7 @@ struct VerifyCommand: ParsableCommand {
         with `overseer checkpoint` and pass the file with --checkpoint.
         """)
 
-    @Argument(help: "The receipts database.") var database: String
+    @Argument(help: "The receipt log: a SQLite file or postgres://USER@HOST:PORT/DATABASE.") var database: String
     @Option(name: .customLong("run"), help: "Verify one run only.") var runID: String?
     @Option(name: [.customShort("m"), .long], help: "Model file to use instead of the recorded path (its SHA-256 must match).")
     var model: String?
@@ -38,7 +38,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ReceiptStore(readOnly: database)
+        let store = try ReceiptLogs.forReading(database)
         let options = VerificationOptions(runID: runID, model: model, bundle: bundle, replay: !chainOnly, threads: threads,
                                           signer: try signer.map { try ReceiptSigner.publicKey(hexOrFile: $0) },
                                           bundleSHA256: bundleSHA256,
@@ -68,12 +68,12 @@ struct CheckpointCommand: ParsableCommand {
         abstract: "Sign a receipt log's current head (seq, hash, time), so that later deletions are caught by verify --checkpoint.",
         discussion: "The chain is checked first; a broken log is not signed. Keep the file away from the log.")
 
-    @Argument(help: "The receipts database.") var database: String
+    @Argument(help: "The receipt log: a SQLite file or postgres://USER@HOST:PORT/DATABASE.") var database: String
     @Option(name: .customLong("sign-key"), help: "Ed25519 private key file (32 bytes, raw or hex).") var signKey: String
     @Option(name: [.customShort("o"), .long], help: "Where to write the checkpoint (default: standard output).") var output: String?
 
     func run() throws {
-        let store = try ReceiptStore(readOnly: database)
+        let store = try ReceiptLogs.forReading(database)
         let signer = try ReceiptSigner(keyFile: URL(fileURLWithPath: signKey))
         if let problem = Verifier.checkChain(try store.rows()) {
             throw ValidationError("the log's chain is broken, not signing it: \(problem)")
