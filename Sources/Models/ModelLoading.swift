@@ -95,7 +95,9 @@ extension LanguageModel {
             removeExtraWhitespaces: try file.boolIfPresent("tokenizer.ggml.remove_extra_whitespaces"),
             precompiledCharsmap: charsmap,
             lowercase: try file.boolIfPresent("tokenizer.ggml.normalizer.lowercase"),
-            stripAccents: try file.boolIfPresent("tokenizer.ggml.normalizer.strip_accents"))
+            stripAccents: try file.boolIfPresent("tokenizer.ggml.normalizer.strip_accents"),
+            sep: try int("tokenizer.ggml.seperator_token_id"),
+            addEOS: try file.boolIfPresent("tokenizer.ggml.add_eos_token"))
     }
 
     /// The tokenizer and chat template of a Hugging Face folder: tokenizer.json, with special

@@ -15,6 +15,8 @@
 //   removeExtraWhitespaces tokenizer.ggml.remove_extra_whitespaces (unigram)
 //   precompiledCharsmap    tokenizer.ggml.precompiled_charsmap (unigram)
 //   lowercase, stripAccents tokenizer.ggml.normalizer.{lowercase,strip_accents} (WordPiece)
+//   sep            tokenizer.ggml.seperator_token_id (sic; WordPiece appends it after BOS-framed text)
+//   addEOS         tokenizer.ggml.add_eos_token (unigram appends EOS after BOS-framed text)
 // Defaults for missing flags follow llama.cpp: SentencePiece models add BOS and a prefix space;
 // byte-level models add no BOS except the Llama 3 family, which also skips merging for pieces that
 // are whole vocabulary entries ("ignore merges"); WordPiece models add BOS (BERT's [CLS]) and
@@ -54,7 +56,8 @@ public enum TokenizerKind: String, Sendable, CaseIterable {
                             bos: Int? = nil, eos: Int? = nil, unk: Int? = nil, pad: Int? = nil, eot: Int? = nil,
                             addBOS: Bool? = nil, addSpacePrefix: Bool? = nil,
                             removeExtraWhitespaces: Bool? = nil, precompiledCharsmap: [UInt8]? = nil,
-                            lowercase: Bool? = nil, stripAccents: Bool? = nil) throws -> any Tokenizer {
+                            lowercase: Bool? = nil, stripAccents: Bool? = nil,
+                            sep: Int? = nil, addEOS: Bool? = nil) throws -> any Tokenizer {
         let special = SpecialTokens(bos: bos, eos: eos, unk: unk, pad: pad, eot: eot)
         switch try TokenizerKind(ggufModel: model) {
         case .byteLevelBPE:
@@ -73,13 +76,14 @@ public enum TokenizerKind: String, Sendable, CaseIterable {
         case .wordPiece:
             return try WordPieceTokenizer(tokens: tokens, tokenTypes: tokenTypes, specialTokens: special,
                                           addBOS: addBOS ?? true, lowercase: lowercase ?? true,
-                                          stripAccents: stripAccents)
+                                          stripAccents: stripAccents, separator: sep)
         case .unigram:
             guard let scores else { throw TokenizerError.missingField("tokenizer.ggml.scores") }
             return try UnigramTokenizer(tokens: tokens, scores: scores, tokenTypes: tokenTypes,
                                         specialTokens: special, addBOS: addBOS ?? false,
                                         addSpacePrefix: addSpacePrefix ?? false,
                                         removeExtraWhitespaces: removeExtraWhitespaces ?? false,
+                                        addEOS: addEOS ?? false,
                                         precompiledCharsmap: precompiledCharsmap)
         }
     }

@@ -33,6 +33,9 @@ public final class UnigramTokenizer: Tokenizer {
     public let addBOS: Bool
     public let addSpacePrefix: Bool
     public let removeExtraWhitespaces: Bool
+    /// Whether EOS ends the text when BOS is added (`tokenizer.ggml.add_eos_token`; T5 and
+    /// XLM-RoBERTa frame their input with it).
+    public let addEOS: Bool
 
     /// [vocab]
     private let scores: [Float]
@@ -53,7 +56,7 @@ public final class UnigramTokenizer: Tokenizer {
     ///   character map.
     public init(tokens: [String], scores: [Float], tokenTypes: [Int32]? = nil,
                 specialTokens: SpecialTokens = SpecialTokens(), addBOS: Bool = false,
-                addSpacePrefix: Bool = true, removeExtraWhitespaces: Bool = false,
+                addSpacePrefix: Bool = true, removeExtraWhitespaces: Bool = false, addEOS: Bool = false,
                 precompiledCharsmap: [UInt8]? = nil) throws {
         guard scores.count == tokens.count else {
             throw TokenizerError.countMismatch(what: "scores", expected: tokens.count, got: scores.count)
@@ -74,6 +77,7 @@ public final class UnigramTokenizer: Tokenizer {
         self.addBOS = addBOS
         self.addSpacePrefix = addSpacePrefix
         self.removeExtraWhitespaces = removeExtraWhitespaces
+        self.addEOS = addEOS
         self.unknownID = unk
 
         var candidates: [ArraySlice<UInt8>: Int] = [:]
@@ -103,10 +107,13 @@ public final class UnigramTokenizer: Tokenizer {
     public func tokenType(_ id: Int) -> TokenType? { vocabulary.tokenType(id) }
     public func id(forToken token: String) -> Int? { vocabulary.idForToken[token] }
 
+    /// See `Tokenizer.encode`; with `addBOS` and `addEOS`, the result also ends with EOS.
     public func encode(_ text: String, parseSpecialTokens: Bool, addBOS: Bool) -> [Int] {
-        vocabulary.encode(text, parseSpecialTokens: parseSpecialTokens, addBOS: addBOS) { bytes, range, _, out in
+        var ids = vocabulary.encode(text, parseSpecialTokens: parseSpecialTokens, addBOS: addBOS) { bytes, range, _, out in
             encodeNormalized(normalize(Array(bytes[range])), into: &out)
         }
+        if addBOS && addEOS, let eos = vocabulary.special.eos { ids.append(eos) }
+        return ids
     }
 
     public func pieceBytes(_ id: Int, renderControlTokens: Bool) -> [UInt8] {

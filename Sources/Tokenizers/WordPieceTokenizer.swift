@@ -31,6 +31,8 @@ public final class WordPieceTokenizer: Tokenizer {
     public let addBOS: Bool
     public let lowercase: Bool
     public let stripAccents: Bool
+    /// BERT's [SEP]: ends the text when BOS ([CLS]) is added, as llama.cpp frames BERT input.
+    public let separator: Int?
 
     /// UTF-8 of each token -> id (the first of duplicate strings wins)
     private let pieces: [ArraySlice<UInt8>: Int]
@@ -42,8 +44,13 @@ public final class WordPieceTokenizer: Tokenizer {
     ///   - tokenTypes: [vocab] GGUF token types; nil means all normal.
     ///   - lowercase: lowercase the text before matching (BERT uncased models).
     ///   - stripAccents: drop accents; nil means the same as `lowercase`.
+    ///   - separator: the [SEP] id, appended after the text whenever BOS is added.
     public init(tokens: [String], tokenTypes: [Int32]? = nil, specialTokens: SpecialTokens = SpecialTokens(),
-                addBOS: Bool = true, lowercase: Bool = true, stripAccents: Bool? = nil) throws {
+                addBOS: Bool = true, lowercase: Bool = true, stripAccents: Bool? = nil, separator: Int? = nil) throws {
+        if let separator, !(0..<tokens.count).contains(separator) {
+            throw TokenizerError.specialTokenOutOfRange(name: "sep", id: separator, vocabularySize: tokens.count)
+        }
+        self.separator = separator
         let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: tokenTypes, special: specialTokens) { text, type in
             switch type {
             case .control, .unknown, .unused, .userDefined:
@@ -77,11 +84,14 @@ public final class WordPieceTokenizer: Tokenizer {
     public func tokenType(_ id: Int) -> TokenType? { vocabulary.tokenType(id) }
     public func id(forToken token: String) -> Int? { vocabulary.idForToken[token] }
 
+    /// See `Tokenizer.encode`; with `addBOS`, the result also ends with [SEP] (when known).
     public func encode(_ text: String, parseSpecialTokens: Bool, addBOS: Bool) -> [Int] {
-        vocabulary.encode(text, parseSpecialTokens: parseSpecialTokens, addBOS: addBOS) { bytes, range, _, out in
+        var ids = vocabulary.encode(text, parseSpecialTokens: parseSpecialTokens, addBOS: addBOS) { bytes, range, _, out in
             let segment = String(decoding: bytes[range], as: UTF8.self)
             for word in words(segment) { encodeWord(word, into: &out) }
         }
+        if addBOS, let separator { ids.append(separator) }
+        return ids
     }
 
     public func pieceBytes(_ id: Int, renderControlTokens: Bool) -> [UInt8] {

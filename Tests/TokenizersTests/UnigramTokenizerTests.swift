@@ -47,6 +47,10 @@ final class UnigramTokenizerTests: XCTestCase {
         XCTAssertTrue(made is UnigramTokenizer)
         XCTAssertFalse(made.addBOS)
         XCTAssertEqual(made.encode("hello world"), [4, 12, 13])
+        let framed = try TokenizerKind.make(model: "t5", tokens: Self.tokens, scores: Self.scores, tokenTypes: Self.types,
+                                            bos: 1, eos: 2, unk: 0, addBOS: true, addSpacePrefix: true, addEOS: true)
+        XCTAssertEqual(framed.encode("hello", parseSpecialTokens: false, addBOS: true), [1, 4, 2])
+        XCTAssertEqual(framed.encode("hello"), [4])
         XCTAssertThrowsError(try TokenizerKind.make(model: "t5", tokens: Self.tokens, unk: 0))
         XCTAssertThrowsError(try UnigramTokenizer(tokens: Self.tokens, scores: Self.scores)) { error in
             XCTAssertEqual(error as? TokenizerError, .missingField("tokenizer.ggml.unknown_token_id"))

@@ -62,5 +62,10 @@ final class WordPieceTokenizerTests: XCTestCase {
         XCTAssertTrue(made is WordPieceTokenizer)
         XCTAssertTrue(made.addBOS)
         XCTAssertEqual(made.encode("Hello, playing!"), [4, 8, 16, 9])
+        // With a [SEP] id, BOS-framed text ends with it, as llama.cpp frames BERT input.
+        let framed = try TokenizerKind.make(model: "bert", tokens: Self.tokens, tokenTypes: Self.types, bos: 2, unk: 1, sep: 3)
+        XCTAssertEqual(framed.encode("hello", parseSpecialTokens: false, addBOS: true), [2, 4, 3])
+        XCTAssertEqual(framed.encode("hello"), [4])
+        XCTAssertThrowsError(try WordPieceTokenizer(tokens: Self.tokens, separator: 99))
     }
 }
