@@ -67,4 +67,25 @@ final class StagedPreTokenizerTests: XCTestCase {
             XCTAssertFalse(kind.split(text).contains(""), "\(kind)")
         }
     }
+
+    /// Random mixtures of the classes the splits care about: every split gives back the text in
+    /// non-empty pieces.
+    func testRandomTextConcatenatesWithoutEmptyPieces() {
+        let pool: [String] = ["a", "Z", "é", "\u{301}", "\u{93F}", "ж", "ש", "中", "한", "ｱ", "Ａ", "０", "7", "½", "٣",
+                              " ", "  ", "\t", "\n", "\r", "\u{3000}", "\u{85}", "\u{A0}", "'", "s", "!", "`", "$", "。",
+                              "“", "😀", "\u{200B}", "\u{E000}", "\u{378}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<400 {
+            let text = (0..<next(24)).map { _ in pool[next(pool.count)] }.joined()
+            for kind in PreTokenizer.allCases {
+                let pieces = kind.split(text)
+                XCTAssertEqual(pieces.joined(), text, "\(kind) \(text.debugDescription)")
+                XCTAssertFalse(pieces.contains(""), "\(kind) \(text.debugDescription)")
+            }
+        }
+    }
 }
