@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], exclude: ["Fixtures"],
                     swiftSettings: language),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"], swiftSettings: language),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "TestSupport"], exclude: ["Fixtures"],
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "Models", "TestSupport"], exclude: ["Fixtures"],
                     swiftSettings: language),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"], exclude: ["Fixtures"], swiftSettings: language),
         .testTarget(name: "TapsTests", dependencies: ["Taps"], swiftSettings: language),

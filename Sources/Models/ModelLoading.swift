@@ -71,6 +71,13 @@ extension LanguageModel {
             ? nil : try file.intArray("tokenizer.ggml.token_type").map { Int32(truncatingIfNeeded: $0) }
         let scores: [Float]? = file.metadata["tokenizer.ggml.scores"] == nil
             ? nil : try file.floatArray("tokenizer.ggml.scores")
+        let charsmapKey = "tokenizer.ggml.precompiled_charsmap"
+        let charsmap: [UInt8]? = file.metadata[charsmapKey] == nil ? nil : try file.intArray(charsmapKey).map {
+            guard let byte = UInt8(exactly: $0) else { throw ModelError.invalidMetadata(charsmapKey, "value \($0) is not a byte") }
+            return byte
+        }
+        // BERT files name their [CLS] token, which llama.cpp uses as BOS.
+        let bos = try int("tokenizer.ggml.bos_token_id") ?? (model == "bert" ? try int("tokenizer.ggml.cls_token_id") : nil)
         return try TokenizerKind.make(
             model: model,
             pre: file.metadata["tokenizer.ggml.pre"]?.stringValue,
@@ -78,13 +85,19 @@ extension LanguageModel {
             merges: try strings("tokenizer.ggml.merges"),
             scores: scores,
             tokenTypes: types,
-            bos: try int("tokenizer.ggml.bos_token_id"),
+            bos: bos,
             eos: try int("tokenizer.ggml.eos_token_id"),
             unk: try int("tokenizer.ggml.unknown_token_id"),
             pad: try int("tokenizer.ggml.padding_token_id"),
             eot: try int("tokenizer.ggml.eot_token_id"),
             addBOS: try file.boolIfPresent("tokenizer.ggml.add_bos_token"),
-            addSpacePrefix: try file.boolIfPresent("tokenizer.ggml.add_space_prefix"))
+            addSpacePrefix: try file.boolIfPresent("tokenizer.ggml.add_space_prefix"),
+            removeExtraWhitespaces: try file.boolIfPresent("tokenizer.ggml.remove_extra_whitespaces"),
+            precompiledCharsmap: charsmap,
+            lowercase: try file.boolIfPresent("tokenizer.ggml.normalizer.lowercase"),
+            stripAccents: try file.boolIfPresent("tokenizer.ggml.normalizer.strip_accents"),
+            sep: try int("tokenizer.ggml.seperator_token_id"),
+            addEOS: try file.boolIfPresent("tokenizer.ggml.add_eos_token"))
     }
 
     /// The tokenizer and chat template of a Hugging Face folder: tokenizer.json, with special

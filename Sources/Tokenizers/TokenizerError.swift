@@ -27,6 +27,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupportedNormalizer(String)
     /// A value needed to build the tokenizer was missing (for example scores for a SentencePiece model).
     case missingField(String)
+    /// A unigram model's precompiled character map (`tokenizer.ggml.precompiled_charsmap`) was malformed.
+    case invalidCharsMap(String)
 
     public var description: String {
         switch self {
@@ -50,6 +52,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "unsupported tokenizer.json normalizer: \(detail)"
         case let .missingField(name):
             return "missing tokenizer field: \(name)"
+        case let .invalidCharsMap(detail):
+            return "invalid precompiled character map: \(detail)"
         }
     }
 }

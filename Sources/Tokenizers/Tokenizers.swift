@@ -5,7 +5,10 @@
 //                                 vocabulary and special-token splitting
 //   BPETokenizer.swift            byte-level BPE (GGUF model "gpt2")
 //   SentencePieceTokenizer.swift  SentencePiece BPE with scores and byte fallback (GGUF model "llama")
-//   PreTokenizer.swift            the gpt2 / llama3 / qwen2 / smollm splits as hand-written scanners
+//   WordPieceTokenizer.swift      BERT's WordPiece with its normalisation (GGUF model "bert")
+//   UnigramTokenizer.swift        SentencePiece unigram with a precompiled character map (GGUF model "t5")
+//   PreTokenizer.swift            the gpt2 / llama3 / qwen2 / qwen35 / smollm / legacy / falcon /
+//                                 deepseek-llm / deepseek-coder splits as hand-written scanners
 //   ByteLevel.swift               GPT-2's byte <-> printable character mapping
 //   StreamingDecoder.swift        token-at-a-time decoding that never splits a UTF-8 character
 //   TokenizerJSON.swift           Hugging Face tokenizer.json -> BPETokenizer

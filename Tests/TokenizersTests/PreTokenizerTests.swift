@@ -7,8 +7,12 @@ import XCTest
 final class PreTokenizerTests: XCTestCase {
     func testMatchesReferenceSplitsForEveryFamily() throws {
         let object = try Fixtures.json("pretokenizer-expected.json") as! [String: [[String: Any]]]
-        XCTAssertEqual(Set(object.keys), Set(PreTokenizer.allCases.map(\.rawValue)))
-        for kind in PreTokenizer.allCases {
+        // The families whose expression Hugging Face runs as written; the staged llama.cpp splits
+        // (legacy, falcon, deepseek-*) and qwen35 are checked in StagedPreTokenizerTests and
+        // LlamaCppVocabTests.
+        let referenced: [PreTokenizer] = [.gpt2, .llama3, .qwen2, .smollm, .legacy]
+        XCTAssertEqual(Set(object.keys), Set(referenced.map(\.rawValue)))
+        for kind in referenced {
             let cases = try XCTUnwrap(object[kind.rawValue])
             XCTAssertGreaterThan(cases.count, 100)
             var failures = 0
