@@ -276,3 +276,66 @@ func fileSHA256(_ url: URL) throws -> String {
     p.waitUntilExit()
     return String(String(decoding: data, as: UTF8.self).prefix(64))
 }
+
+/// A supervised generation killed with SIGKILL while its text is streaming: what it released is
+/// covered by the run's write-ahead start receipt, and `verify` reports the run as unfinished,
+/// not as tampering.
+extension SupervisorCLITests {
+    func testKilledMidGenerationLeavesAnUnfinishedRunThatVerifies() throws {
+        var spec = TinyModelSpec()
+        spec.contextLength = 4096
+        let modelURL = try TinyModel.write(spec)
+        let dir = modelURL.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundleDir = try writeFlagBundle(for: modelURL)
+        let db = dir.appendingPathComponent("r.sqlite").path
+
+        // The child writes its text to a pipe of one page that nobody reads, so it blocks in the
+        // middle of the generation: a deterministic place to kill it, whatever the machine's speed.
+        let binary = try XCTUnwrap(Self.binary, "overseer binary not found")
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["generate", "-m", modelURL.path, "-p", "the cat", "-n", "4000", "--threads", "1",
+                       "--supervisor", bundleDir.path, "--receipts", db]
+        let out = Pipe(), err = Pipe()
+        _ = fcntl(out.fileHandleForWriting.fileDescriptor, 1031 /* F_SETPIPE_SZ */, 4096)
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+
+        // Wait until the pipe has filled and stays full: the child is blocked writing.
+        var pending: Int32 = 0, last: Int32 = -1, steady = 0
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, p.isRunning {
+            _ = ioctl(out.fileHandleForReading.fileDescriptor, UInt(FIONREAD), &pending)
+            steady = pending > 0 && pending == last ? steady + 1 : 0
+            last = pending
+            if steady >= 10 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertTrue(p.isRunning, "the generation ended before it filled the pipe: "
+                      + String(decoding: err.fileHandleForReading.availableData, as: UTF8.self))
+        XCTAssertGreaterThan(pending, 1000, "text released before the kill")
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(p.terminationStatus, SIGKILL)
+
+        let verify = try OverseerBinary.run(["verify", db, "--json"])
+        XCTAssertEqual(verify.status, 0, verify.stdout + verify.stderr)
+        let vj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(vj["ok"] as? Bool, true)
+        let runs = try XCTUnwrap(vj["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.count, 1)
+        XCTAssertEqual(runs.first?["unfinished"] as? Bool, true)
+
+        // The log stays usable: a later run lands after the unfinished one and everything verifies.
+        let next = try OverseerBinary.run(["generate", "-m", modelURL.path, "-p", "a dog", "-n", "3", "--threads", "1",
+                                           "--supervisor", bundleDir.path, "--receipts", db, "--json"])
+        XCTAssertEqual(next.status, 0, next.stderr)
+        let again = try OverseerBinary.run(["verify", db, "--json"])
+        XCTAssertEqual(again.status, 0, again.stdout + again.stderr)
+        let aj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((aj["runs"] as? [[String: Any]])?.map { $0["unfinished"] as? Bool }, [true, false])
+    }
+}
