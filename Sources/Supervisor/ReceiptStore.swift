@@ -340,10 +340,20 @@ public final class ReceiptStore: ReceiptLog, @unchecked Sendable {
         }
     }
 
-    /// The newest receipt's seq and hash (0 and the genesis hash for an empty log).
+    /// The newest receipt's seq and hash (0 and the genesis hash for an empty log): one read of
+    /// the newest row by its primary key, not of the whole log.
     public func head() throws -> (seq: Int64, hash: String) {
-        let row = try rows().last
-        return (row?.seq ?? 0, row?.hash ?? Self.genesis)
+        let row: Row?
+        do {
+            row = try queue.read { db in try Row.fetchOne(db, sql: "SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1") }
+        } catch {
+            throw SupervisorError.receipts("cannot read \(path): \(error)")
+        }
+        guard let row else { return (0, Self.genesis) }
+        guard let seq = Int64.fromDatabaseValue(row["seq"]), let hash = String.fromDatabaseValue(row["hash"]) else {
+            throw SupervisorError.receipts("the newest receipt row of \(path) has a NULL or mistyped seq or hash")
+        }
+        return (seq, hash)
     }
 
     /// Runs raw SQL (tests use it to play the attacker).

@@ -55,6 +55,7 @@ final class ReceiptRouteTests: XCTestCase {
                 let rows = try f.receipts.rows()
                 XCTAssertEqual(head["hash"] as? String, rows.last?.hash)
                 XCTAssertEqual(head["seq"] as? Int, rows.count)
+                XCTAssertEqual(head["receipts"] as? Int, rows.count)
             }
             try await client.execute(uri: "/metrics", method: .get) { r in
                 XCTAssertEqual(r.status, .ok)

@@ -171,6 +171,28 @@ final class ReceiptTests: ReceiptTestCase {
 
     /// A log whose receipts table allows NULLs (not written by this program) crashed the row
     /// reader; found by the receipts fuzzing harness (Fuzz/corpus/receipts/nulls.sqlite).
+    /// `head()` reads the newest row only: the genesis hash on an empty log, then the last row's
+    /// seq and hash; a NULL hash there is a typed error, not a crash.
+    func testHeadIsTheNewestRow() throws {
+        let empty = try ReceiptStore(path: dbPath + ".empty")
+        XCTAssertEqual(try empty.head().seq, 0)
+        XCTAssertEqual(try empty.head().hash, ReceiptStore.genesis)
+        let store = try writeRuns()
+        let rows = try store.rows()
+        XCTAssertEqual(try store.head().seq, rows.last?.seq)
+        XCTAssertEqual(try store.head().hash, rows.last?.hash)
+        try store.execute("""
+            DROP TRIGGER receipts_no_update; DROP TRIGGER receipts_no_delete; DROP TABLE receipts;
+            CREATE TABLE receipts (seq INTEGER PRIMARY KEY, run_id TEXT, kind TEXT, body TEXT, prev_hash TEXT,
+                                   hash TEXT, signature TEXT);
+            INSERT INTO receipts VALUES (1, 'r', 'summary', '{}', 'x', NULL, NULL);
+            """)
+        XCTAssertThrowsError(try store.head()) { error in
+            guard case SupervisorError.receipts(let m) = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(m.contains("NULL or mistyped"), m)
+        }
+    }
+
     func testNullOrMissingColumnIsATypedError() throws {
         let store = try ReceiptStore(path: dbPath)
         try store.execute("""
