@@ -45,17 +45,24 @@ public enum EventClause: Equatable, Sendable, Codable, CustomStringConvertible {
             self = .regex(body)
         case "text": self = .text(body)
         case "tokens":
-            var ids: [Int] = []
-            for part in body.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let id = Int(part.trimmingCharacters(in: .whitespaces)), id >= 0 else {
-                    throw RiskError.invalidEvent("tokens: takes comma-separated token ids ≥ 0, not '\(body)'")
-                }
-                ids.append(id)
+            guard let ids = Self.tokenIDs(body) else {
+                throw RiskError.invalidEvent("tokens: takes comma-separated token ids ≥ 0, not '\(body)'")
             }
             self = .tokens(ids)
         case "rule": self = .rule(body)
         default: throw RiskError.invalidEvent("unknown clause kind '\(kind)' (regex, text, tokens or rule)")
         }
+    }
+
+    /// Comma-separated token ids ≥ 0 (spaces around each allowed), or nil when any item is not
+    /// one, including an empty item or an empty list.
+    public static func tokenIDs(_ text: String) -> [Int]? {
+        var ids: [Int] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let id = Int(part.trimmingCharacters(in: .whitespaces)), id >= 0 else { return nil }
+            ids.append(id)
+        }
+        return ids
     }
 
     public var description: String {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import Risk
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -186,12 +187,7 @@ struct ScoreCommand: ParsableCommand {
 struct TokenIDs: ExpressibleByArgument {
     let ids: [Int]
     init?(argument: String) {
-        var ids: [Int] = []
-        for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let id = Int(part.trimmingCharacters(in: .whitespaces)), id >= 0 else { return nil }
-            ids.append(id)
-        }
-        guard !ids.isEmpty else { return nil }
+        guard let ids = EventClause.tokenIDs(argument) else { return nil }
         self.ids = ids
     }
 }
