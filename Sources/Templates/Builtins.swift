@@ -179,11 +179,12 @@ enum Builtins {
     /// markupsafe's `Markup` methods: the ones that build a new string escape their string
     /// arguments and return Markup; `split` and its kin return lists of Markup; the rest (`find`,
     /// `startswith`...) are `str`'s.
+    private static let escapingArguments: Set<String> = ["capitalize", "title", "lower", "upper", "replace", "lstrip",
+                                                         "rstrip", "strip", "join", "format"]
+    private static let splitting: Set<String> = ["split", "rsplit", "splitlines"]
+
     private static func markupMethod(_ s: String, _ name: String) -> Value? {
         guard let plain = stringMethod(s, name), case .function(let method) = plain else { return nil }
-        let escapingArguments: Set<String> = ["capitalize", "title", "lower", "upper", "replace", "lstrip", "rstrip",
-                                              "strip", "join", "format"]
-        let splitting: Set<String> = ["split", "rsplit", "splitlines"]
         guard escapingArguments.contains(name) || splitting.contains(name) else { return plain }
         return bound(name) { args, interp in
             var args = args

@@ -24,8 +24,15 @@ extension Builtins {
 
     static func filter(_ name: String, _ input: Value, _ args: Arguments, _ interp: Interpreter) throws -> Value {
         let isDefault = name == "default" || name == "d"
-        let args = isDefault ? args : Arguments(positional: args.positional.map(\.unmarked),
-                                                keyword: args.keyword.map { ($0.0, $0.1.unmarked) })
+        func isMarkup(_ v: Value) -> Bool {
+            if case .markup = v { return true }
+            return false
+        }
+        // Markup arguments act as plain strings (except `default`'s, which it returns as given);
+        // the arguments are copied only when one is Markup.
+        let hasMarkup = args.positional.contains(where: isMarkup) || args.keyword.contains { isMarkup($0.1) }
+        let args = isDefault || !hasMarkup ? args : Arguments(positional: args.positional.map(\.unmarked),
+                                                              keyword: args.keyword.map { ($0.0, $0.1.unmarked) })
         guard case .markup(let text) = input else {
             switch name {
             case "safe": return .markup(input.pythonString)
