@@ -92,7 +92,7 @@ let package = Package(
                 dependencies: ["Kernels", "Formats", "Taps", "Models", "Detectors", "Steering", "Supervisor"],
                 swiftSettings: language),
         .target(name: "Server",
-                dependencies: ["Kernels", "Tokenizers", "Models", "Detectors", "Supervisor", "Taps",
+                dependencies: ["Kernels", "Tokenizers", "Models", "Detectors", "Supervisor", "Taps", "Steering", "SAE",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "Metrics", package: "swift-metrics"),

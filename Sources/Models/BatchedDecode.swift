@@ -11,7 +11,8 @@
 //   - attention is not batched: row b's query, key and value are copied into session b's own
 //     buffers and its single-token attention runs against session b's cache only, with the code
 //     path `step` uses;
-//   - taps: each row is delivered to its own sequence's sink, in the same order as `step`.
+//   - taps: each row goes to its own sequence's editor (steering, in place) and then its sink, at
+//     the same points and in the same order as `step` — the emit calls mirror the Llama pass.
 // The tests hold batched steps to lone steps, logits and tapped vectors to the bit.
 //
 // Legend: B = sequences in the step, d = dModel, f = dFF, H = heads, Hkv = kvHeads, hd = headDim,
@@ -32,8 +33,8 @@ public enum BatchedDecode {
     /// Runs `tokens[b]` at the next position of `sessions[b]`, all in one forward pass, and
     /// returns each session's logits [V] as a view into that session's buffer (valid until its
     /// next forward pass) — what `sessions[b].step(tokens[b], sink: sinks[b])` returns, to the bit.
-    /// The sessions must be distinct, share one model, have no tap editor, and number at most the
-    /// first session's `maxBatch`.
+    /// The sessions must be distinct, share one model and number at most the first session's
+    /// `maxBatch`; each may have its own tap editor, which sees and rewrites its own row only.
     public static func step(_ sessions: [InferenceSession], tokens: [Int], sinks: [TapSink?]) throws -> [UnsafeBufferPointer<Float>] {
         let B = sessions.count
         guard B > 0, tokens.count == B, sinks.count == B else {
@@ -47,7 +48,6 @@ public enum BatchedDecode {
         guard Set(sessions.map(ObjectIdentifier.init)).count == B else { throw ModelError.invalidOption("a session appears twice in one step") }
         for (s, t) in zip(sessions, tokens) {
             guard s.model === model else { throw ModelError.invalidOption("batched sessions must share one model") }
-            guard s.editor == nil else { throw ModelError.invalidOption("batched decode does not run tap editors") }
             guard s.remaining >= 1 else { throw ModelError.contextExceeded(limit: s.cache.capacity, requested: s.cache.length + 1) }
             guard t >= 0, t < c.vocab else { throw ModelError.invalidToken(t) }
         }

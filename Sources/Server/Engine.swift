@@ -11,6 +11,7 @@
 import Detectors
 import Foundation
 import Models
+import Steering
 import Supervisor
 import Tokenizers
 
@@ -67,6 +68,8 @@ public final class Engine: @unchecked Sendable {
     public let model: LanguageModel
     public let modelSHA256: String
     public let bundles: [LoadedBundle]
+    /// The steering sources requests may name (the loaded bundles' folders included).
+    public let steering: SteeringCatalog
     public let configuration: EngineConfiguration
 
     private let condition = NSCondition()
@@ -80,7 +83,7 @@ public final class Engine: @unchecked Sendable {
 
     /// Checks every bundle against the model (hash and taps) and starts the workers.
     public init(model: LanguageModel, modelSHA256: String? = nil, bundles: [LoadedBundle],
-                configuration: EngineConfiguration) throws {
+                steering: SteeringCatalog = SteeringCatalog(), configuration: EngineConfiguration) throws {
         guard configuration.parallel >= 1, configuration.parallel <= 256 else { throw APIError(.internalServerError, "--parallel must be in 1...256") }
         guard configuration.queue >= 0 else { throw APIError(.internalServerError, "--queue must be ≥ 0") }
         let sha = try modelSHA256 ?? ModelFingerprint.sha256(of: model.url)
@@ -92,9 +95,13 @@ public final class Engine: @unchecked Sendable {
                                options: SupervisorOptions(mode: configuration.mode,
                                                           deadlineMilliseconds: configuration.deadlineMilliseconds))
         }
+        var catalog = steering
+        for b in bundles { if let path = b.policy.bundlePath { catalog.bundles[b.name] = path } }
+        try catalog.validate(model: model.config)
         self.model = model
         self.modelSHA256 = sha
         self.bundles = bundles
+        self.steering = catalog
         var config = configuration
         config.contextLength = min(max(1, configuration.contextLength), model.config.contextLength)
         if config.batching && !BatchedDecode.supports(model.transformer) { config.batching = false }
@@ -346,10 +353,14 @@ public final class Engine: @unchecked Sendable {
             job.emit(.failed(job.cancelledByServer ? .shuttingDown : APIError(.requestTimeout, "the client went away before generation started")))
             return nil
         }
+        // The request's steering plan is the session's editor for this run (none: the session
+        // may have been steered by the previous job), and the supervised run records it.
+        let steering = plan.steering?.plan
+        session.editor = steering
         var supervisedRun: SupervisedRun?
         if let choice = plan.supervision {
             let options = SupervisorOptions(mode: choice.mode, deadlineMilliseconds: configuration.deadlineMilliseconds,
-                                            receipts: configuration.receipts, signer: configuration.signer)
+                                            receipts: configuration.receipts, signer: configuration.signer, steering: steering)
             do {
                 let s = try Supervisor(policy: choice.bundle.policy, model: model, modelSHA256: modelSHA256, options: options)
                 supervisedRun = s.attach(promptTokens: plan.promptTokens, options: plan.options, session: session)
@@ -402,6 +413,10 @@ public final class Engine: @unchecked Sendable {
         let plan = a.job.plan
         let result = a.stepper.result
         var overseer = OverseerJSON(runID: a.runID, finishReason: result.finishReason.rawValue)
+        if let spec = plan.steering?.plan.spec {
+            overseer.steering = spec
+            overseer.steeringSHA256 = try? spec.sha256()
+        }
         if let run = a.supervised, let choice = plan.supervision {
             let report: SupervisionReport
             switch finishReceipts(run, result) {

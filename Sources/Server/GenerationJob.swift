@@ -24,6 +24,8 @@ struct GenerationPlan: Sendable {
     var logprobs: Int?
     /// Stream each rule's aggregate for every judged position.
     var streamScores: Bool
+    /// The request's steering plan, when it asked for edits.
+    var steering: SteeringAttachment? = nil
 }
 
 /// Text released since the previous delta, with what S reported meanwhile.

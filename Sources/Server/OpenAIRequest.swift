@@ -7,6 +7,7 @@
 // naming the field.
 
 import Foundation
+import Steering
 
 /// Per-request supervision settings: the `overseer` extension object.
 public struct OverseerRequestOptions: Decodable, Sendable, Equatable {
@@ -16,6 +17,8 @@ public struct OverseerRequestOptions: Decodable, Sendable, Equatable {
     public var lag: Int?
     /// Stream each rule's aggregate score for every judged position.
     public var scores: Bool?
+    /// Steering edits for this request (sources by the names the server offers).
+    public var steer: [EditRequest]?
 }
 
 struct StreamOptions: Decodable, Equatable {

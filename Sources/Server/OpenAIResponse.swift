@@ -5,6 +5,7 @@
 // too, so strict clients see the shape they expect.
 
 import Foundation
+import Steering
 import Supervisor
 
 struct Usage: Encodable, Equatable {
@@ -114,9 +115,13 @@ struct OverseerJSON: Encodable, Equatable {
     var receipts: [Int64]?
     var summaryReceipt: Int64?
     var scores: [ScoreRowJSON]?
+    /// The request's steering plan as recorded (sources and vectors with their SHA-256), and
+    /// the SHA-256 of its canonical JSON.
+    var steering: SteeringSpec?
+    var steeringSHA256: String?
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", bundle, mode, lag, halted, finishReason = "finish_reason", verdicts, receipts
-        case summaryReceipt = "summary_receipt", scores
+        case summaryReceipt = "summary_receipt", scores, steering, steeringSHA256 = "steering_sha256"
     }
 }
 

@@ -232,7 +232,8 @@ public final class OverseerServer: Sendable {
     }
 
     var limits: PlanningLimits {
-        PlanningLimits(contextLength: engine.configuration.contextLength, bundles: engine.bundles, mode: engine.configuration.mode)
+        PlanningLimits(contextLength: engine.configuration.contextLength, bundles: engine.bundles, mode: engine.configuration.mode,
+                       steering: engine.steering)
     }
 
     func chatCompletions(_ request: Request, _ context: ServerRequestContext) async throws -> Response {

@@ -10,6 +10,7 @@ struct PlanningLimits {
     var contextLength: Int
     var bundles: [LoadedBundle]
     var mode: SupervisionMode
+    var steering: SteeringCatalog
 }
 
 enum RequestPlanning {
@@ -69,10 +70,16 @@ enum RequestPlanning {
         guard stops.count <= 16 else { throw APIError.badRequest("at most 16 stop strings (got \(stops.count))", param: "stop") }
         guard !stops.contains(where: \.isEmpty) else { throw APIError.badRequest("stop strings must not be empty", param: "stop") }
 
+        let choice = try supervision(f.overseer, limits: limits)
+        var steering: SteeringAttachment?
+        if let edits = f.overseer?.steer, !edits.isEmpty {
+            steering = SteeringAttachment(plan: try limits.steering.plan(edits, supervisorBundle: choice?.bundle.policy.bundlePath,
+                                                                         model: model.config))
+        }
         return GenerationPlan(promptTokens: prompt,
                               options: GenerationOptions(maxTokens: maxTokens, sampling: sampling, stopStrings: stops),
-                              supervision: try supervision(f.overseer, limits: limits),
-                              logprobs: logprobs, streamScores: f.overseer?.scores ?? false)
+                              supervision: choice, logprobs: logprobs, streamScores: f.overseer?.scores ?? false,
+                              steering: steering)
     }
 
     /// The bundle (by name, default the first loaded) and mode; the request may lower the async lag.

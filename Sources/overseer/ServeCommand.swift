@@ -25,7 +25,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 beyond).") var maxBodyBytes = 4 << 20
     @Option(name: .customLong("shutdown-grace"), help: "Seconds running requests may finish after SIGTERM/SIGINT before they are cancelled.")
     var shutdownGrace: Double = 30
+    @Option(name: .customLong("control-vector"),
+            help: ArgumentHelp("Offer a control vector (llama.cpp GGUF) to requests' overseer.steer under NAME (repeatable).", valueName: "NAME=FILE"))
+    var controlVectors: [String] = []
+    @Option(name: .customLong("sae"),
+            help: ArgumentHelp("Offer an SAE (SAELens folder) to requests' overseer.steer under NAME (repeatable).", valueName: "NAME=DIR"))
+    var saes: [String] = []
     @OptionGroup var threads: ThreadsOption
+
+    /// `NAME=PATH` items of one flag, by name; names unique and non-empty.
+    static func named(_ items: [String], flag: String) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for item in items {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex, item.index(after: eq) != item.endIndex else {
+                throw ValidationError("\(flag) '\(item)': expected NAME=PATH")
+            }
+            let name = String(item[..<eq])
+            guard out[name] == nil else { throw ValidationError("\(flag): the name '\(name)' is given twice") }
+            out[name] = String(item[item.index(after: eq)...])
+        }
+        return out
+    }
 
     func validate() throws {
         try supervision.check(allowSeveral: true)
@@ -35,6 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let context, context < 2 { throw ValidationError("--context must be ≥ 2") }
         guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be ≥ 1024") }
         guard shutdownGrace >= 0, shutdownGrace.isFinite else { throw ValidationError("--shutdown-grace must be ≥ 0") }
+        _ = try Self.named(controlVectors, flag: "--control-vector")
+        _ = try Self.named(saes, flag: "--sae")
     }
 
     func run() async throws {
@@ -47,7 +69,9 @@ struct ServeCommand: AsyncParsableCommand {
                                                threads: threads.threads, mode: supervision.supervisionMode,
                                                deadlineMilliseconds: supervision.deadlineMs, receipts: store, signer: signer,
                                                batching: batch)
-        let engine = try Engine(model: lm, bundles: bundles, configuration: engineConfig)
+        let catalog = SteeringCatalog(controlVectors: try Self.named(controlVectors, flag: "--control-vector"),
+                                      saes: try Self.named(saes, flag: "--sae"), registry: bundleRegistry)
+        let engine = try Engine(model: lm, bundles: bundles, steering: catalog, configuration: engineConfig)
         let modelID = FileManager.default.fileExists(atPath: modelOption.model)
             ? URL(fileURLWithPath: modelOption.model).lastPathComponent : modelOption.model
         let keys = try apiKeyFile.map { try APIKeys(file: URL(fileURLWithPath: $0)) }

@@ -20,13 +20,10 @@ import Taps
 
 /// One `--steer` item, parsed.
 enum SteerItem {
-    /// Parses `KIND,key=value,...` into an edit; one-line errors.
+    /// Parses `KIND,key=value,...` into an edit (the rules are `EditRequest`'s); one-line errors.
     static func parse(_ text: String) throws -> EditSpec {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         func bad(_ m: String) -> ValidationError { ValidationError("--steer '\(text)': \(m)") }
-        guard let kind = EditSpec.Kind(rawValue: parts[0]) else {
-            throw bad("starts with add, ablate or clamp")
-        }
         var fields: [String: String] = [:]
         for p in parts.dropFirst() {
             guard let eq = p.firstIndex(of: "="), eq != p.startIndex else { throw bad("'\(p)' is not key=value") }
@@ -42,51 +39,26 @@ enum SteerItem {
             guard let v = Float(s), v.isFinite else { throw bad("\(key) '\(s)' is not a finite number") }
             return v
         }
-        let sources = ["vector", "bundle", "sae"].filter { fields[$0] != nil }
-        guard sources.count == 1 else { throw bad("give exactly one source: vector=FILE, bundle=DIR,detector=ID or sae=DIR,latent=I") }
-        let source: VectorSource
-        switch sources[0] {
-        case "vector":
-            var start: Int?, end: Int?
-            if let l = fields["layers"] {
-                let ab = l.split(separator: "-").map { Int($0) }
-                guard ab.count == 2, let a = ab[0], let b = ab[1], a >= 0, a <= b else { throw bad("layers must be A-B") }
-                (start, end) = (a, b)
-            }
-            source = .controlVector(files: [ControlVectorFile(path: fields["vector"]!)], layerStart: start, layerEnd: end)
-        case "bundle":
-            guard let d = fields["detector"] else { throw bad("bundle=DIR needs detector=ID") }
-            source = .bundle(path: fields["bundle"]!, sha256: nil, detector: d)
-        default:
-            guard let s = fields["latent"], let i = Int(s), i >= 0 else { throw bad("sae=DIR needs latent=I (I ≥ 0)") }
-            source = .sae(path: fields["sae"]!, sha256: nil, latent: i)
+        var layers: [Int]?
+        if let l = fields["layers"] {
+            let ab = l.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            guard ab.count == 2, let a = ab[0], let b = ab[1] else { throw bad("layers must be A-B") }
+            layers = [a, b]
         }
-        if fields["layers"] != nil, sources[0] != "vector" { throw bad("layers=A-B is for vector=FILE; use taps=") }
-        if fields["detector"] != nil, sources[0] != "bundle" { throw bad("detector= needs bundle=") }
-        if fields["latent"] != nil, sources[0] != "sae" { throw bad("latent= needs sae=") }
-        let scale: Float
-        switch kind {
-        case .add:
-            guard fields["value"] == nil else { throw bad("value= is for clamp; add takes scale=") }
-            scale = try float("scale") ?? 1
-        case .ablate:
-            guard fields["value"] == nil, fields["scale"] == nil else { throw bad("ablate takes no scale or value") }
-            scale = 1
-        case .clamp:
-            guard sources[0] == "sae" else { throw bad("clamp needs sae=DIR,latent=I") }
-            guard fields["scale"] == nil, let v = try float("value") else { throw bad("clamp needs value=V") }
-            scale = v
+        var latent: Int?
+        if let s = fields["latent"] {
+            guard let i = Int(s) else { throw bad("latent '\(s)' is not an integer") }
+            latent = i
         }
-        var condition: ConditionSpec?
-        if let rule = fields["when"] {
-            var b = fields["when-bundle"]
-            if b == nil, case .bundle(let path, _, _) = source { b = path }
-            // Left empty here; SteeringOptions fills in the supervisor's bundle.
-            condition = ConditionSpec(bundle: b ?? "", rule: rule)
-        } else if fields["when-bundle"] != nil {
-            throw bad("when-bundle= needs when=RULE")
+        let request = EditRequest(kind: parts[0], vector: fields["vector"], layers: layers, bundle: fields["bundle"],
+                                  detector: fields["detector"], sae: fields["sae"], latent: latent,
+                                  scale: try float("scale"), value: try float("value"), taps: fields["taps"],
+                                  when: fields["when"], whenBundle: fields["when-bundle"])
+        do {
+            return try request.edit { _, path in path }
+        } catch SteeringError.invalidEdit(let m) {
+            throw bad(m)
         }
-        return EditSpec(kind: kind, source: source, scale: scale, taps: fields["taps"], condition: condition)
     }
 }
 
@@ -102,7 +74,7 @@ struct SteeringOptions: ParsableArguments {
     @Option(name: .customLong("steer"), help: ArgumentHelp(
         "A steering edit: add|ablate|clamp,SOURCE[,scale=S|value=V][,taps=T][,when=RULE[,when-bundle=DIR]] with SOURCE "
         + "vector=FILE.gguf[,layers=A-B] | bundle=DIR,detector=ID | sae=DIR,latent=I (repeatable; see docs/steering.md).",
-        valueName: "ITEM"), transform: SteerItem.parse)
+        valueName: "ITEM"), transform: { try SteerItem.parse($0) })
     var steer: [EditSpec] = []
 
     /// llama.cpp's flags that take two values. ArgumentParser options take one, and a value

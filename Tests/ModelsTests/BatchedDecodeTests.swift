@@ -17,14 +17,29 @@ final class BatchedDecodeTests: XCTestCase {
         }
     }
 
-    func run(spec: TinyModelSpec, threads: Int) throws {
+    /// A stateless steering edit, different per sequence: x[i] += shift · (position + i mod 3)
+    /// at two taps. Counts its calls, to show the batched step ran it.
+    final class Shifter: TapEditor {
+        let points: Set<TapPoint> = [.residPost(0), .mlpPost(1)]
+        let shift: Float
+        var calls = 0
+        init(_ shift: Float) { self.shift = shift }
+        func edit(_ point: TapPoint, position: Int, values: UnsafeMutableBufferPointer<Float>) {
+            calls += 1
+            for i in values.indices { values[i] += shift * Float(position + i % 3) }
+        }
+    }
+
+    func run(spec: TinyModelSpec, threads: Int, editors: Bool = false) throws {
         let model = try Transformer.load(gguf: GGUFFile(bytes: TinyModel.gguf(spec)))
         let prompts = [[5, 72, 101, 108, 108, 111], [260, 33, 119], [3, 256, 104, 105, 106, 107, 108, 109, 110]]
         let points: Set<TapPoint> = [.residPost(0), .residPost(1), .mlpPost(1), .attnOut(0), .embed]
-        func sessions() throws -> ([InferenceSession], [[Int]]) {
+        func sessions(editing: Bool = editors) throws -> ([InferenceSession], [[Int]]) {
             var firsts: [[Int]] = []
-            let ss = try prompts.map { p -> InferenceSession in
+            let ss = try prompts.enumerated().map { b, p -> InferenceSession in
                 let s = InferenceSession(model: model, contextLength: 64, maxBatch: 8, threads: threads)
+                // Sequence 1 stays unedited beside two edited ones.
+                if editing, b != 1 { s.editor = Shifter(b == 0 ? 0.05 : -0.03) }
                 firsts.append([Sampler.argmax(try s.forwardLast(p))])
                 return s
             }
@@ -63,6 +78,15 @@ final class BatchedDecodeTests: XCTestCase {
                 XCTAssertTrue(x.2 == y.2, "tap \(x.0) at \(x.1) of sequence \(b) differs")
             }
         }
+        if editors {
+            // The edits changed the logits (the test is not vacuous) and ran in both modes alike.
+            let (plain, _) = try sessions(editing: false)
+            XCTAssertNotEqual(try plain[0].step(firstAlone[0][0]).map(\.bitPattern), aloneLogits[0][0])
+            for b in [0, 2] {
+                XCTAssertEqual((together[b].editor as! Shifter).calls, (alone[b].editor as! Shifter).calls)
+                XCTAssertGreaterThan((together[b].editor as! Shifter).calls, 0)
+            }
+        }
         // A sequence beside others and then alone continues identically: its cache holds the same bits.
         let next = try together[1].step(tokens[1])
         let nextAlone = try alone[1].step(tokens[1])
@@ -80,6 +104,15 @@ final class BatchedDecodeTests: XCTestCase {
         qwen.qkvBias = true
         qwen.qkNorm = true
         try run(spec: qwen, threads: 2)
+    }
+
+    /// Steering edits (tap editors) in a batched step: each sequence's editor rewrites its own
+    /// row only, and every sequence — edited or not — gets the bits it gets alone.
+    func testBatchedStepWithEditorsEqualsLoneSteps() throws {
+        var quantized = TinyModelSpec()
+        quantized.weightType = .q4_1
+        try run(spec: quantized, threads: 2, editors: true)
+        try run(spec: TinyModelSpec(), threads: 1, editors: true)
     }
 
     func testRefusals() throws {

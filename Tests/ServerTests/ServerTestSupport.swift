@@ -63,8 +63,8 @@ final class ServerFixture {
     }
 
     func engine(bundles: [LoadedBundle], parallel: Int = 1, queue: Int = 4, receipts: Bool = true,
-                mode: SupervisionMode = .sync, batching: Bool = false) throws -> Engine {
-        try Engine(model: model, modelSHA256: sha, bundles: bundles,
+                mode: SupervisionMode = .sync, batching: Bool = false, steering: SteeringCatalog = SteeringCatalog()) throws -> Engine {
+        try Engine(model: model, modelSHA256: sha, bundles: bundles, steering: steering,
                    configuration: EngineConfiguration(parallel: parallel, queue: queue, contextLength: 512, threads: 1,
                                                       mode: mode, receipts: receipts ? self.receipts : nil, batching: batching))
     }
