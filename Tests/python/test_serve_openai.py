@@ -67,6 +67,34 @@ def write_bundle(folder: Path, name: str, model_sha: str, bias: float) -> Path:
     return folder
 
 
+def gguf_string(text: str) -> bytes:
+    raw = text.encode()
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def write_control_vector(path: Path, layers: range, seed: int, norm: float) -> Path:
+    """A llama.cpp control-vector GGUF (v3): `direction.N` F32 [D] for each N in `layers`, each a
+    seeded pseudo-random direction of the given norm."""
+    import random
+    rng = random.Random(seed)
+    kvs = [("general.architecture", 8, gguf_string("controlvector")),
+           ("controlvector.model_hint", 8, gguf_string("llama")),
+           ("controlvector.layer_count", 4, struct.pack("<I", len(layers)))]
+    infos, data = b"", b""
+    for n in layers:
+        v = [rng.gauss(0, 1) for _ in range(D_MODEL)]
+        scale = norm / sum(x * x for x in v) ** 0.5
+        infos += gguf_string(f"direction.{n}") + struct.pack("<IQIQ", 1, D_MODEL, 0, len(data))
+        data += struct.pack(f"<{D_MODEL}f", *(x * scale for x in v))
+    out = b"GGUF" + struct.pack("<IQQ", 3, len(layers), len(kvs))
+    for key, kind, value in kvs:
+        out += gguf_string(key) + struct.pack("<I", kind) + value
+    out += infos
+    out += b"\0" * (-len(out) % 32)
+    path.write_bytes(out + data)
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -84,11 +112,12 @@ def server(tmp_path_factory):
     sha = hashlib.sha256(model.read_bytes()).hexdigest()
     quiet = write_bundle(tmp / "quiet.bundle", "quiet", sha, bias=-30.0)
     always = write_bundle(tmp / "always.bundle", "always", sha, bias=30.0)
+    vector = write_control_vector(tmp / "push.gguf", range(1, 30), seed=7, norm=6.0)
     receipts = tmp / "receipts.sqlite"
     port = free_port()
     log = open(tmp / "server.log", "w")
     proc = subprocess.Popen([str(BINARY), "serve", "-m", str(model), "--supervisor", str(quiet), "--supervisor", str(always),
-                             "--receipts", str(receipts), "--port", str(port), "--parallel", "3", "--batch", "--threads", "1",
+                             "--control-vector", f"push={vector}", "--receipts", str(receipts), "--port", str(port), "--parallel", "3", "--batch", "--threads", "1",
                              "--context", "1024"], stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
@@ -212,6 +241,24 @@ def test_batched_request_equals_lone_request(server):
         beside = together[0].result()
         assert all(f.result()[0] for f in together[1:])
     assert beside == alone
+
+
+def test_steered_request(server):
+    # overseer.steer names a control vector the server offers; the edit changes the greedy answer,
+    # the response reports the plan with its hashes, and the run's receipts record it (verified below).
+    client = server["client"]
+    plain = client.chat.completions.create(model="smollm2", messages=MESSAGES, max_tokens=16, temperature=0)
+    steer = [{"kind": "add", "vector": "push", "scale": 1.0, "layers": [4, 20]}]
+    r = client.chat.completions.create(model="smollm2", messages=MESSAGES, max_tokens=16, temperature=0,
+                                       extra_body={"overseer": {"steer": steer}})
+    assert r.choices[0].message.content != plain.choices[0].message.content
+    steering = r.model_extra["overseer"]["steering"]
+    assert len(steering["edits"]) == 1 and len(steering["edits"][0]["vectors"]) == 17
+    assert len(r.model_extra["overseer"]["steering_sha256"]) == 64
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model="smollm2", messages=MESSAGES, max_tokens=4,
+                                       extra_body={"overseer": {"steer": [{"kind": "add", "vector": "/tmp/x.gguf"}]}})
+    assert e.value.body["param"] == "overseer.steer[0]" and "offered: push" in e.value.message
 
 
 def test_receipts_verify_while_serving(server):
