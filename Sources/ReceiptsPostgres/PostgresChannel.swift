@@ -19,6 +19,8 @@ import Supervisor
 /// channel.publish(#"{"hello": 1}"#)
 /// ```
 public final class PostgresChannel: @unchecked Sendable {
+    // @unchecked: the listener connection and `closed` are guarded by `lock`; sends go through a
+    // `SyncConnection`.
     public let name: String
     let url: PostgresURL
     let group: MultiThreadedEventLoopGroup

@@ -104,6 +104,7 @@ public struct PostgresURL: Sendable, Equatable {
 /// call holds a lock for its whole exchange (a transaction included), and a connection that
 /// broke is replaced at the next call.
 final class SyncConnection: @unchecked Sendable {
+    // @unchecked: the connection is replaced and used only while `lock` is held.
     let url: PostgresURL
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
@@ -178,6 +179,7 @@ extension PostgresConnection {
 /// let report = try Verifier.verify(store: log)
 /// ```
 public final class PostgresReceiptLog: ReceiptLog, @unchecked Sendable {
+    // @unchecked: constants plus a `SyncConnection`, which serialises every exchange.
     /// Channel notified (at commit) with `{"run_id", "seqs", "kinds"}` for every append.
     public static let channel = "overseer_receipts"
     /// The role that may read and append, and nothing else.

@@ -17,6 +17,7 @@ import Tokenizers
 
 /// A bundle the server loaded, by name.
 public struct LoadedBundle: @unchecked Sendable {
+    // @unchecked: a name and a `Policy`, whose detectors are read-only after loading.
     public var name: String
     public var policy: Policy
     public init(name: String, policy: Policy) {
@@ -30,6 +31,8 @@ public struct LoadedBundle: @unchecked Sendable {
 
 /// How the engine runs generations.
 public struct EngineConfiguration: @unchecked Sendable {
+    // @unchecked: values, plus the receipt log and signer, which are safe to share (the log
+    // serialises its appends; the signer is immutable).
     /// Concurrent generations (one session each).
     public var parallel = 1
     /// Requests that may wait for a free session; more are refused with 429.
@@ -65,6 +68,8 @@ public struct EngineConfiguration: @unchecked Sendable {
 
 /// Runs generations on worker threads.
 public final class Engine: @unchecked Sendable {
+    // @unchecked: the queue, running jobs and flags are guarded by `condition`; receipt appends
+    // by `receiptLock`; sessions are owned by the worker (or batch) thread that created them.
     public let model: LanguageModel
     public let modelSHA256: String
     public let bundles: [LoadedBundle]

@@ -11,6 +11,7 @@ import Tokenizers
 
 /// The bundle and mode one request is supervised with.
 struct SupervisionChoice: @unchecked Sendable {
+    // @unchecked: a loaded bundle (read-only detectors) and a mode value.
     var bundle: LoadedBundle
     var mode: SupervisionMode
 }
@@ -60,6 +61,8 @@ enum JobEvent: Sendable {
 /// One request in the engine. The worker thread writes events; the HTTP side reads them and
 /// cancels the job when its client goes away (or the server stops).
 final class GenerationJob: GenerationObserver, @unchecked Sendable {
+    // @unchecked: the cancellation flags are guarded by `lock`; pending log-probabilities belong
+    // to the generation thread alone; events go through the AsyncStream continuation (thread-safe).
     let plan: GenerationPlan
     let events: AsyncStream<JobEvent>
     private let continuation: AsyncStream<JobEvent>.Continuation

@@ -60,6 +60,7 @@ public protocol LiveRelay: Sendable {
 
 /// The live state of the server's (and, with a relay, the fleet's) runs.
 public final class LiveRuns: @unchecked Sendable {
+    // @unchecked: its mutable state (runs, subscribers) is guarded by `lock`; the rest is constant.
     /// Events larger than this are not relayed (PostgreSQL's NOTIFY takes < 8000 bytes).
     public static let maxPayload = 7900
     /// Finished runs kept for a page that opens later.

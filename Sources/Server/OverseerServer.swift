@@ -61,6 +61,7 @@ public struct ServerRequestContext: RequestContext {
 /// Which API key created which run (in memory: after a restart, runs from before are listed
 /// only when the server runs without keys).
 final class RunOwners: @unchecked Sendable {
+    // @unchecked: its one table is guarded by `lock`.
     private let lock = NSLock()
     private var owners: [String: String] = [:]
     func record(_ runID: String, owner: String?) {
@@ -392,6 +393,8 @@ public final class OverseerServer: Sendable {
 /// Records a job's progress in the metrics, its run's owner, and one log line when it ends (with
 /// the key's name, never the key).
 final class JobWatcher: @unchecked Sendable {
+    // @unchecked: its properties are constants or thread-safe (metrics, owners, live runs); the
+    // per-job state it keeps (`last`, `runID`) is touched only by the task that consumes the job's events.
     let metrics: ServerMetrics
     let owners: RunOwners
     let owner: String?

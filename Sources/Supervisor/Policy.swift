@@ -29,6 +29,8 @@ public enum SupervisorError: Error, Equatable, CustomStringConvertible {
 
 /// Detectors and rules with the identities receipts record.
 public struct Policy: @unchecked Sendable {
+    // @unchecked: detectors are existentials whose concrete types hold only constant weights
+    // after loading; scoring reads them and never writes.
     public let detectors: [any Detector]
     public let rules: [RuleSpec]
     /// SHA-256 of the bundle (see SupervisorBundle), or a caller's label for a hand-built policy.

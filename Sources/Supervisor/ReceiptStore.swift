@@ -70,6 +70,7 @@ struct EnvelopeHeader: Codable {
 /// The key file holds the 32-byte private key, raw or as 64 hex digits
 /// (`head -c 32 /dev/urandom > receipts.key`).
 public struct ReceiptSigner: @unchecked Sendable {
+    // @unchecked: holds only an immutable Ed25519 private key; signing does not mutate it.
     let key: Curve25519.Signing.PrivateKey
     public var publicKeyHex: String { Digest.hex(key.publicKey.rawRepresentation) }
 
@@ -132,11 +133,11 @@ public struct ReceiptSigner: @unchecked Sendable {
 }
 
 /// A receipt waiting to be appended: its kind and payload.
-public struct ReceiptDraft {
+public struct ReceiptDraft: Sendable {
     public var kind: String
-    let encode: (Int64, String, String, String?) throws -> Data  // seq, runID, time, signer → body
+    let encode: @Sendable (Int64, String, String, String?) throws -> Data  // seq, runID, time, signer → body
 
-    public init<P: Codable>(kind: String, payload: P) {
+    public init<P: Codable & Sendable>(kind: String, payload: P) {
         self.kind = kind
         encode = { seq, run, time, signer in
             let encoder = JSONEncoder()
@@ -159,6 +160,8 @@ public struct ReceiptDraft {
 /// let log = try ReceiptStore(readOnly: "receipts.sqlite")   // what verify uses
 /// ```
 public final class ReceiptStore: ReceiptLog, @unchecked Sendable {
+    // @unchecked: its only mutable resource is GRDB's `DatabaseQueue`, which serialises every
+    // access itself; the other properties are constants.
     public static let genesis = String(repeating: "0", count: 64)
     /// How long an append waits for another writer's transaction before giving up.
     public static let defaultBusyTimeout: TimeInterval = 60

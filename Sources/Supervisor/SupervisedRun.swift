@@ -54,6 +54,8 @@ public struct SupervisionProgress: Sendable {
 }
 
 public final class SupervisedRun: TapSink, TokenGate, @unchecked Sendable {
+    // @unchecked: the generation thread and (async mode) S's thread share it; what both touch
+    // is guarded by `lock`, the rest is owned by one of the two (see the comments on each part).
     public let points: Set<TapPoint>
     public let runID = UUID().uuidString.lowercased()
     public let supervisor: Supervisor

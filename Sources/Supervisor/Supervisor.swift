@@ -10,6 +10,8 @@ import Taps
 
 /// Settings for S.
 public struct SupervisorOptions: @unchecked Sendable {
+    // @unchecked: it carries the steering plan (a class with per-sequence state) and the receipt
+    // log by reference; one run's options are handed to the one thread that runs it.
     public var mode: SupervisionMode = .sync
     /// Per-token deadline. Sync: S's time for a token may not exceed it. Async: the gate waits at
     /// most this long for S to come within `lag` tokens. Missing it halts (fail closed).
@@ -48,6 +50,8 @@ public struct SupervisorOptions: @unchecked Sendable {
 /// let report = try run.finish(result)
 /// ```
 public final class Supervisor: @unchecked Sendable {
+    // @unchecked: every stored property is a constant set in init (the model's weights are
+    // read-only); each `attach` builds a fresh run with its own mutable state.
     public let policy: Policy
     public let model: LanguageModel
     public let modelSHA256: String

@@ -294,7 +294,7 @@ struct Benchmark {
         var name: String?
         var sink: TapSink?
         var gate: TokenGate?
-        static let none = Attachment(name: nil, sink: nil, gate: nil)
+        static var none: Attachment { Attachment(name: nil, sink: nil, gate: nil) }
     }
 
     let session: InferenceSession

@@ -56,6 +56,7 @@ struct ReceiptsBenchCommand: ParsableCommand {
         let logs = try (0..<writers).map { _ in try ReceiptLogs.forAppending(location) }
         let before = try logs[0].head().seq
         final class Failures: @unchecked Sendable {
+            // @unchecked: `first` is written only while `lock` is held.
             let lock = NSLock()
             var first: String?
         }
