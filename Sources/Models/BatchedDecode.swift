@@ -55,12 +55,11 @@ public enum BatchedDecode {
         let positions = sessions.map { $0.cache.length }
 
         let W = model.weights
-        let d = c.dModel, f = c.dFF, hd = c.headDim
+        let d = c.dModel, hd = c.headDim
         let qWidth = c.heads * hd, kvWidth = c.kvHeads * hd
         // The lead session's scratch holds the batch's rows.
         let x = lead.x.pointer, h = lead.h.pointer, q = lead.q.pointer, k = lead.k.pointer   // [B, d], [B, d], [B, H*hd], [B, Hkv*hd]
-        let v = lead.v.pointer, attn = lead.attn.pointer, proj = lead.proj.pointer          // [B, Hkv*hd], [B, H*hd], [B, d]
-        let gate = lead.gate.pointer, up = lead.up.pointer                                   // [B, f] ×2
+        let v = lead.v.pointer, attn = lead.attn.pointer                                     // [B, Hkv*hd], [B, H*hd]
         let half = c.ropeDims / 2
         let ropeCos = lead.ropeCos.pointer, ropeSin = lead.ropeSin.pointer                   // [B, ropeDims/2]
         W.ropeFreqFactors.withOptionalPointer { factors in
@@ -71,79 +70,37 @@ public enum BatchedDecode {
         }
         let scale = 1 / Float(hd).squareRoot()
 
-        /// Delivers row b of `buffer` [B, width] to sequence b's sink.
-        func emit(_ point: TapPoint, _ buffer: UnsafeMutablePointer<Float>, width: Int) {
+        /// Delivers row b of `buffer` [B, width] to sequence b's editor and sink.
+        func emit(_ point: TapPoint, _ buffer: UnsafeMutablePointer<Float>, _ width: Int) {
             for b in 0..<B {
                 sessions[b].emit(sinks[b], point, buffer + b * width, width: width, tokens: 1, start: positions[b])
             }
         }
 
         tokens.withUnsafeBufferPointer { lead.embed($0) }                    // x [B, d]
-        emit(.embed, x, width: d)
+        emit(.embed, x, d)
 
         for l in 0..<c.layers {
-            let L = W.layers[l]
-            emit(.residPre(l), x, width: d)
-
-            // Attention: projections batched, attention per sequence.
-            for b in 0..<B { rmsNorm(x + b * d, weight: L.attnNorm, eps: c.normEps, into: h + b * d, n: d) }
-            lead.normedInput.set(h, tokens: B)
-            matmul(MatMulTask(L.wq!, lead.normedInput.rows(for: L.wq!), into: q),   // [B, H*hd]
-                   MatMulTask(L.wk!, lead.normedInput.rows(for: L.wk!), into: k),   // [B, Hkv*hd]
-                   MatMulTask(L.wv!, lead.normedInput.rows(for: L.wv!), into: v),   // [B, Hkv*hd]
-                   pool: lead.pool)
-            if let bias = L.bq { addBias(q, bias, tokens: B) }
-            if let bias = L.bk { addBias(k, bias, tokens: B) }
-            if let bias = L.bv { addBias(v, bias, tokens: B) }
-            for b in 0..<B {
-                for head in 0..<c.heads {
-                    let qh = q + b * qWidth + head * hd
-                    if let g = L.qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
-                    applyRope(qh, cos: ropeCos + b * half, sin: ropeSin + b * half, half: half, style: c.ropeStyle)
+            // The block the lone pass runs, on B rows; attention per sequence.
+            lead.llamaBlock(l, rows: B, emit: emit, attend: { l in
+                for b in 0..<B {
+                    let s = sessions[b]
+                    if b > 0 {
+                        // Row b into session b's own row 0, where its single-token attention reads.
+                        s.q.pointer.update(from: q + b * qWidth, count: qWidth)
+                        s.k.pointer.update(from: k + b * kvWidth, count: kvWidth)
+                        s.v.pointer.update(from: v + b * kvWidth, count: kvWidth)
+                    }
+                    s.storeKV(layer: l, tokens: 1, start: positions[b])
+                    s.attention(layer: l, tokens: 1, start: positions[b], scale: scale)     // s.attn [1, H*hd]
+                    if b > 0 { (attn + b * qWidth).update(from: s.attn.pointer, count: qWidth) }
                 }
-                for head in 0..<c.kvHeads {
-                    let kh = k + b * kvWidth + head * hd
-                    if let g = L.kNorm { rmsNorm(kh, weight: g, eps: c.normEps, into: kh, n: hd) }
-                    applyRope(kh, cos: ropeCos + b * half, sin: ropeSin + b * half, half: half, style: c.ropeStyle)
-                }
-            }
-            for b in 0..<B {
-                let s = sessions[b]
-                if b > 0 {
-                    // Row b into session b's own row 0, where its single-token attention reads.
-                    s.q.pointer.update(from: q + b * qWidth, count: qWidth)
-                    s.k.pointer.update(from: k + b * kvWidth, count: kvWidth)
-                    s.v.pointer.update(from: v + b * kvWidth, count: kvWidth)
-                }
-                s.storeKV(layer: l, tokens: 1, start: positions[b])
-                s.attention(layer: l, tokens: 1, start: positions[b], scale: scale)     // s.attn [1, H*hd]
-                if b > 0 { (attn + b * qWidth).update(from: s.attn.pointer, count: qWidth) }
-            }
-            lead.attnInput.set(attn, tokens: B)
-            matmul(L.wo, lead.attnInput.rows(for: L.wo), into: proj, pool: lead.pool)  // [B, d]
-            emit(.attnOut(l), proj, width: d)
-            add(proj, into: x, count: B * d)
-            emit(.residMid(l), x, width: d)
-
-            // MLP
-            for b in 0..<B { rmsNorm(x + b * d, weight: L.ffnNorm, eps: c.normEps, into: h + b * d, n: d) }
-            lead.normedInput.set(h, tokens: B)
-            matmul(MatMulTask(L.wGate!, lead.normedInput.rows(for: L.wGate!), into: gate),  // [B, f]
-                   MatMulTask(L.wUp, lead.normedInput.rows(for: L.wUp), into: up),          // [B, f]
-                   pool: lead.pool)
-            emit(.mlpPre(l), gate, width: f)
-            for i in 0..<(B * f) { up[i] = fsilu(gate[i]) * up[i] }
-            emit(.mlpPost(l), up, width: f)
-            lead.mlpInput.set(up, tokens: B)
-            matmul(L.wDown, lead.mlpInput.rows(for: L.wDown), into: proj, pool: lead.pool)   // [B, d]
-            emit(.mlpOut(l), proj, width: d)
-            add(proj, into: x, count: B * d)
-            emit(.residPost(l), x, width: d)
+            })
         }
         for b in 0..<B { sessions[b].cache.length = positions[b] + 1 }
 
         for b in 0..<B { rmsNorm(x + b * d, weight: W.finalNorm, eps: c.normEps, into: h + b * d, n: d) }
-        emit(.finalNormalized, h, width: d)
+        emit(.finalNormalized, h, d)
         _ = lead.unembed(tokens: B, selection: .all)                          // lead.logits [B, V]
         let V = c.vocab
         return (0..<B).map { b in

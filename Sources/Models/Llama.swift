@@ -21,11 +21,8 @@ extension InferenceSession {
         let c = model.config
         let W = model.weights
         let T = tokens.count, start = cache.length
-        let d = c.dModel, f = c.dFF, hd = c.headDim
-        let qWidth = c.heads * hd, kvWidth = c.kvHeads * hd
-        let x = self.x.pointer, h = self.h.pointer, q = self.q.pointer, k = self.k.pointer
-        let v = self.v.pointer, attn = self.attn.pointer, proj = self.proj.pointer
-        let gate = self.gate.pointer, up = self.up.pointer
+        let d = c.dModel, hd = c.headDim
+        let x = self.x.pointer, h = self.h.pointer
         let half = c.ropeDims / 2
         let ropeCos = self.ropeCos.pointer, ropeSin = self.ropeSin.pointer   // [T, ropeDims/2]
         W.ropeFreqFactors.withOptionalPointer { factors in
@@ -40,53 +37,12 @@ extension InferenceSession {
         emit(sink, .embed, x, width: d, tokens: T, start: start)
 
         for l in 0..<layersToRun {   // every block, or up to the last tapped one
-            let L = W.layers[l]
-            emit(sink, .residPre(l), x, width: d, tokens: T, start: start)
-
-            // Attention
-            for t in 0..<T { rmsNorm(x + t * d, weight: L.attnNorm, eps: c.normEps, into: h + t * d, n: d) }
-            normedInput.set(h, tokens: T)
-            matmul(MatMulTask(L.wq!, normedInput.rows(for: L.wq!), into: q),   // [T, H*hd]
-                   MatMulTask(L.wk!, normedInput.rows(for: L.wk!), into: k),   // [T, Hkv*hd]
-                   MatMulTask(L.wv!, normedInput.rows(for: L.wv!), into: v),   // [T, Hkv*hd]
-                   pool: pool)
-            if let b = L.bq { addBias(q, b, tokens: T) }
-            if let b = L.bk { addBias(k, b, tokens: T) }
-            if let b = L.bv { addBias(v, b, tokens: T) }
-            for t in 0..<T {
-                for head in 0..<c.heads {
-                    let qh = q + t * qWidth + head * hd
-                    if let g = L.qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
-                    applyRope(qh, cos: ropeCos + t * half, sin: ropeSin + t * half, half: half, style: c.ropeStyle)
-                }
-                for head in 0..<c.kvHeads {
-                    let kh = k + t * kvWidth + head * hd
-                    if let g = L.kNorm { rmsNorm(kh, weight: g, eps: c.normEps, into: kh, n: hd) }
-                    applyRope(kh, cos: ropeCos + t * half, sin: ropeSin + t * half, half: half, style: c.ropeStyle)
-                }
-            }
-            storeKV(layer: l, tokens: T, start: start)
-            attention(layer: l, tokens: T, start: start, scale: scale)        // attn [T, H*hd]
-            attnInput.set(attn, tokens: T)
-            matmul(L.wo, attnInput.rows(for: L.wo), into: proj, pool: pool)  // [T, d]
-            emit(sink, .attnOut(l), proj, width: d, tokens: T, start: start)
-            add(proj, into: x, count: T * d)
-            emit(sink, .residMid(l), x, width: d, tokens: T, start: start)
-
-            // MLP
-            for t in 0..<T { rmsNorm(x + t * d, weight: L.ffnNorm, eps: c.normEps, into: h + t * d, n: d) }
-            normedInput.set(h, tokens: T)
-            matmul(MatMulTask(L.wGate!, normedInput.rows(for: L.wGate!), into: gate),  // [T, f]
-                   MatMulTask(L.wUp, normedInput.rows(for: L.wUp), into: up),          // [T, f]
-                   pool: pool)
-            emit(sink, .mlpPre(l), gate, width: f, tokens: T, start: start)
-            for i in 0..<(T * f) { up[i] = fsilu(gate[i]) * up[i] }
-            emit(sink, .mlpPost(l), up, width: f, tokens: T, start: start)
-            mlpInput.set(up, tokens: T)
-            matmul(L.wDown, mlpInput.rows(for: L.wDown), into: proj, pool: pool)     // [T, d]
-            emit(sink, .mlpOut(l), proj, width: d, tokens: T, start: start)
-            add(proj, into: x, count: T * d)
-            emit(sink, .residPost(l), x, width: d, tokens: T, start: start)
+            llamaBlock(l, rows: T, emit: { point, buffer, width in
+                emit(sink, point, buffer, width: width, tokens: T, start: start)
+            }, attend: { l in
+                storeKV(layer: l, tokens: T, start: start)
+                attention(layer: l, tokens: T, start: start, scale: scale)        // attn [T, H*hd]
+            })
         }
         cache.length = start + T
         if layersToRun < c.layers { return 0 }   // an activations-only run: nothing above is read
@@ -94,6 +50,73 @@ extension InferenceSession {
         for t in 0..<T { rmsNorm(x + t * d, weight: W.finalNorm, eps: c.normEps, into: h + t * d, n: d) }
         emit(sink, .finalNormalized, h, width: d, tokens: T, start: start)
         return unembed(tokens: T, selection: selection)
+    }
+}
+
+extension InferenceSession {
+    /// One Llama block over the T rows of this session's scratch x [T, d]: the rows may be T
+    /// tokens of one sequence (a forward pass) or one token of each of T sequences (a batched
+    /// decode step); `ropeCos`/`ropeSin` hold each row's own angles. Everything here is per row
+    /// or a matrix product whose output row depends only on its input row; what is not —
+    /// attention, which reads a cache — is `attend(l)`: q, k, v [T, …] → attn [T, H*hd], storing
+    /// the new keys and values. `emit(point, buffer, width)` hands rows [T, width] to the taps
+    /// (editor first, then sink), in place.
+    @inline(__always)
+    func llamaBlock(_ l: Int, rows T: Int, emit: (TapPoint, UnsafeMutablePointer<Float>, Int) -> Void, attend: (Int) -> Void) {
+        let c = model.config
+        let L = model.weights.layers[l]
+        let d = c.dModel, f = c.dFF, hd = c.headDim
+        let qWidth = c.heads * hd, kvWidth = c.kvHeads * hd
+        let x = self.x.pointer, h = self.h.pointer, q = self.q.pointer, k = self.k.pointer
+        let v = self.v.pointer, attn = self.attn.pointer, proj = self.proj.pointer
+        let gate = self.gate.pointer, up = self.up.pointer
+        let half = c.ropeDims / 2
+        let ropeCos = self.ropeCos.pointer, ropeSin = self.ropeSin.pointer   // [T, ropeDims/2]
+        emit(.residPre(l), x, d)
+
+        // Attention
+        for t in 0..<T { rmsNorm(x + t * d, weight: L.attnNorm, eps: c.normEps, into: h + t * d, n: d) }
+        normedInput.set(h, tokens: T)
+        matmul(MatMulTask(L.wq!, normedInput.rows(for: L.wq!), into: q),   // [T, H*hd]
+               MatMulTask(L.wk!, normedInput.rows(for: L.wk!), into: k),   // [T, Hkv*hd]
+               MatMulTask(L.wv!, normedInput.rows(for: L.wv!), into: v),   // [T, Hkv*hd]
+               pool: pool)
+        if let b = L.bq { addBias(q, b, tokens: T) }
+        if let b = L.bk { addBias(k, b, tokens: T) }
+        if let b = L.bv { addBias(v, b, tokens: T) }
+        for t in 0..<T {
+            for head in 0..<c.heads {
+                let qh = q + t * qWidth + head * hd
+                if let g = L.qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
+                applyRope(qh, cos: ropeCos + t * half, sin: ropeSin + t * half, half: half, style: c.ropeStyle)
+            }
+            for head in 0..<c.kvHeads {
+                let kh = k + t * kvWidth + head * hd
+                if let g = L.kNorm { rmsNorm(kh, weight: g, eps: c.normEps, into: kh, n: hd) }
+                applyRope(kh, cos: ropeCos + t * half, sin: ropeSin + t * half, half: half, style: c.ropeStyle)
+            }
+        }
+        attend(l)                                                            // attn [T, H*hd]
+        attnInput.set(attn, tokens: T)
+        matmul(L.wo, attnInput.rows(for: L.wo), into: proj, pool: pool)      // [T, d]
+        emit(.attnOut(l), proj, d)
+        add(proj, into: x, count: T * d)
+        emit(.residMid(l), x, d)
+
+        // MLP
+        for t in 0..<T { rmsNorm(x + t * d, weight: L.ffnNorm, eps: c.normEps, into: h + t * d, n: d) }
+        normedInput.set(h, tokens: T)
+        matmul(MatMulTask(L.wGate!, normedInput.rows(for: L.wGate!), into: gate),  // [T, f]
+               MatMulTask(L.wUp, normedInput.rows(for: L.wUp), into: up),          // [T, f]
+               pool: pool)
+        emit(.mlpPre(l), gate, f)
+        for i in 0..<(T * f) { up[i] = fsilu(gate[i]) * up[i] }
+        emit(.mlpPost(l), up, f)
+        mlpInput.set(up, tokens: T)
+        matmul(L.wDown, mlpInput.rows(for: L.wDown), into: proj, pool: pool)     // [T, d]
+        emit(.mlpOut(l), proj, d)
+        add(proj, into: x, count: T * d)
+        emit(.residPost(l), x, d)
     }
 }
 
