@@ -29,8 +29,13 @@ func computeFlags() -> [SwiftSetting] {
 }
 
 // Compute modules are optimised in every configuration: unoptimised SIMD code is hundreds of
-// times slower, which would make even the debug test suite unusable on a real model.
-let compute = computeFlags() + [.unsafeFlags(["-O"], .when(configuration: .debug)),
+// times slower, which would make even the debug test suite unusable on a real model. Bounds
+// checks stay on in them (plain -O): they also parse what users hand over (model configs, bundle
+// manifests, SAE files, data sets). Only Kernels, whose inputs are sized by the validated
+// loaders above it, drops them in release (-Ounchecked; the speed difference is in
+// docs/performance.md).
+let compute = computeFlags() + [.unsafeFlags(["-O"])]
+let kernels = computeFlags() + [.unsafeFlags(["-O"], .when(configuration: .debug)),
                                 .unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 let language: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 // Modules that compile cleanly in Swift 6 mode (complete strict concurrency checking).
@@ -62,7 +67,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CKernels", cSettings: cKernels),
-        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: swift6 + compute),
+        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: swift6 + kernels),
         .target(name: "Formats", dependencies: ["Kernels", .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: swift6),
         .target(name: "Tokenizers", swiftSettings: swift6),
