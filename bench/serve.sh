@@ -21,7 +21,8 @@
 # must verify and hold every run whose response completed before the kill.
 #
 # Usage: bench/serve.sh [--clients LIST] [--requests R] [--max-tokens T] [--kill-after S] [--out DIR]
-# Env: OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), SUPERVISOR.
+# Env: OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), SUPERVISOR,
+#      OVERSEER_ARGS (more `overseer serve` options, e.g. "--prompt-chunk 0").
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 refuse_in_ci
@@ -78,7 +79,7 @@ start_overseer() {  # C RECEIPTS-LOG (empty: none)
     if [ -n "${SUPERVISOR:-}" ]; then sup=(--supervisor "$SUPERVISOR"); fi
     if [ -n "$2" ]; then rec=(--receipts "$2"); fi
     "$bin" serve -m "$MODEL" --host 127.0.0.1 --port "$port_overseer" --threads "$threads" --parallel "$1" \
-        --queue $(($1 * 4)) --batch --context 2048 "${sup[@]}" "${rec[@]}" >> "$out/overseer.c$1.log" 2>&1 &
+        --queue $(($1 * 4)) --batch --context 2048 "${sup[@]}" "${rec[@]}" ${OVERSEER_ARGS:-} >> "$out/overseer.c$1.log" 2>&1 &
     server_pid=$!
     wait_ready "http://127.0.0.1:$port_overseer/health"
 }
@@ -147,7 +148,10 @@ fi
 python3 - "$out" "$clients" "${SUPERVISOR:-}" "$largest" "$killed" <<'PY'
 import json, os, sys
 out, clients, supervisor, largest, killed = sys.argv[1], sys.argv[2].split(","), sys.argv[3], sys.argv[4], sys.argv[5]
-print(f"overseer: supervisor {supervisor or 'none'}")
+import time
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {cpu}, {os.cpu_count()} logical CPUs")
+print(f"overseer: supervisor {supervisor or 'none'}; options: {os.environ.get('OVERSEER_ARGS') or 'default'}")
 print(f"{'clients':>7} {'server':>9} {'tok/s':>8} {'TTFT p50':>9} {'TTFT p99':>9} {'ITL p50':>8} {'ITL p99':>8}  errors  load avg")
 summary = []
 for c in clients:
