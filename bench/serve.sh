@@ -17,8 +17,9 @@
 # the script checks that every completed request's run is in the log (start and summary
 # receipts; `fleet_load.py check`, "lost" must be 0) and replays the log with `overseer verify`.
 # Then, unless --kill-after 0: the load at the largest C again on a fresh log, the server killed
-# with SIGKILL after S seconds, restarted on the same log and sent two more requests; the log
-# must verify and hold every run whose response completed before the kill.
+# with SIGKILL after S seconds (default: half the wall time that load took before), restarted on
+# the same log and sent two more requests; the log must verify and hold every run whose response
+# completed before the kill.
 #
 # Usage: bench/serve.sh [--clients LIST] [--requests R] [--max-tokens T] [--kill-after S] [--out DIR]
 # Env: OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), SUPERVISOR,
@@ -30,7 +31,7 @@ refuse_in_ci
 clients="1,4,8"
 requests=4
 max_tokens=64
-kill_after=5
+kill_after=auto
 out="${OUT:-/tmp/overseer-serve-bench}"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -128,6 +129,9 @@ done
 largest="$(tr ',' '\n' <<< "$clients" | sort -n | tail -1)"
 killed=""
 if [ -n "${SUPERVISOR:-}" ] && [ "$kill_after" != 0 ]; then
+    if [ "$kill_after" = auto ]; then
+        kill_after="$(python3 -c 'import json, sys; print(round(json.load(open(sys.argv[1]))["seconds"] / 2, 1))' "$out/overseer.c$largest.json")"
+    fi
     log "kill -9 of overseer serve after $kill_after s of the $largest-client load, then a restart"
     killed="$(new_log "$out/receipts.kill.sqlite")"
     : > "$out/overseer.c$largest.log"
