@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
         --max-tokens) max_tokens="$2"; shift 2 ;;
         --kill-after) kill_after="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) die "unknown option $1" ;;
     esac
 done
