@@ -3,8 +3,11 @@
 
 Prints one JSON object: completion tokens per second over the wall time (tokens from each stream's
 final `usage` chunk), time to first content chunk (TTFT) and inter-chunk latency (ITL) percentiles
-in milliseconds, and the number of failed requests. Loopback only; bounded by C × R requests.
+in milliseconds, the number of failed requests, the machine's load average before and after, and
+per request its HTTP status (0: the connection failed) and Overseer's run id, in the form
+`fleet_load.py check` reads. Loopback only; bounded by C × R requests.
 """
+import os
 import argparse
 import http.client
 import json
@@ -21,7 +24,7 @@ def percentile(values, q):
 
 
 def one_request(url, prompt, max_tokens):
-    """Returns (completion_tokens, ttft_s, [itl_s...]); raises on a failed request."""
+    """Returns (completion_tokens, ttft_s, [itl_s...], run_id); raises on a failed request."""
     u = urllib.parse.urlsplit(url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
     body = json.dumps({"model": "default", "messages": [{"role": "user", "content": prompt}],
@@ -31,8 +34,8 @@ def one_request(url, prompt, max_tokens):
     conn.request("POST", u.path, body=body, headers={"Content-Type": "application/json"})
     resp = conn.getresponse()
     if resp.status != 200:
-        raise RuntimeError(f"HTTP {resp.status}: {resp.read()[:200]!r}")
-    first, last, gaps, tokens = None, None, [], None
+        raise Failed(resp.status, f"HTTP {resp.status}: {resp.read()[:200]!r}")
+    first, last, gaps, tokens, run_id = None, None, [], None, None
     for raw in resp:
         line = raw.decode("utf-8", "replace").strip()
         if not line.startswith("data:"):
@@ -41,6 +44,7 @@ def one_request(url, prompt, max_tokens):
         if data == "[DONE]":
             break
         chunk = json.loads(data)
+        run_id = (chunk.get("overseer") or {}).get("run_id", run_id)
         if chunk.get("usage"):
             tokens = chunk["usage"]["completion_tokens"]
         for choice in chunk.get("choices", []):
@@ -53,8 +57,16 @@ def one_request(url, prompt, max_tokens):
                 last = now
     conn.close()
     if tokens is None:
-        raise RuntimeError("stream ended without a usage chunk")
-    return tokens, first if first is not None else float("nan"), gaps
+        raise Failed(0, "stream ended without a usage chunk")
+    return tokens, first if first is not None else float("nan"), gaps, run_id
+
+
+class Failed(Exception):
+    """A request that did not complete; `status` is its HTTP status, 0 when the connection failed."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
 
 
 def main():
@@ -69,23 +81,26 @@ def main():
     prompts = [p.strip() for p in open(args.prompts) if p.strip()]
 
     lock = threading.Lock()
-    ttfts, itls, tokens, errors = [], [], [0], []
+    ttfts, itls, tokens, errors, results = [], [], [0], [], []
 
     def client(i):
         for r in range(args.requests):
             prompt = prompts[(i * args.requests + r) % len(prompts)]
             try:
-                n, ttft, gaps = one_request(args.url, prompt, args.max_tokens)
+                n, ttft, gaps, run_id = one_request(args.url, prompt, args.max_tokens)
             except Exception as e:  # noqa: BLE001 - counted and reported
                 with lock:
                     errors.append(str(e))
+                    results.append({"status": getattr(e, "status", 0), "error": str(e)[:200]})
                 continue
             with lock:
+                results.append({"status": 200, "run_id": run_id, "completion_tokens": n})
                 tokens[0] += n
                 ttfts.append(ttft)
                 itls.extend(gaps)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -98,6 +113,7 @@ def main():
         "ttft_p50_ms": 1000 * percentile(ttfts, 0.5), "ttft_p99_ms": 1000 * percentile(ttfts, 0.99),
         "itl_p50_ms": 1000 * percentile(itls, 0.5), "itl_p99_ms": 1000 * percentile(itls, 0.99),
         "errors": len(errors), "first_error": errors[0] if errors else None,
+        "load_before": load_before, "load_after": os.getloadavg()[0], "results": results,
     }, indent=1))
 
 

@@ -124,6 +124,7 @@ extension LanguageModel {
         try withoutActuallyEscaping(onText) { onText in
             let g = try GenerationStepper(model: self, promptTokens: prompt, options: options, session: session,
                                           sink: sink, gate: gate, observer: observer, onText: onText)
+            _ = try g.runPrompt()
             while let token = g.nextToken() {
                 g.accept(try session.step(token, sink: sink))
             }
@@ -134,10 +135,13 @@ extension LanguageModel {
 
 /// The generation loop of `LanguageModel.generate`, one token at a time, so that a scheduler can
 /// run the forward passes of several generations together (`BatchedDecode`) between
-/// `nextToken()` and `accept(_:)`. Driving it with `session.step` is exactly `generate`.
+/// `nextToken()` and `accept(_:)`, and can run a new generation's prompt in chunks between
+/// the decode steps of the others (`runPrompt(maxTokens:)`). Driving it with `runPrompt()` and
+/// `session.step` is exactly `generate`.
 ///
 /// ```swift
 /// let g = try GenerationStepper(model: lm, promptTokens: ids, options: opts, session: session)
+/// _ = try g.runPrompt()
 /// while let token = g.nextToken() { g.accept(try session.step(token)) }
 /// let result = g.result
 /// ```
@@ -161,10 +165,16 @@ public final class GenerationStepper {
     public private(set) var finishReason: FinishReason?
     /// The token `nextToken` handed out, waiting for its logits.
     private var pending: Int?
-    /// The logits [V] the next token is drawn from: a view into the session's buffer.
-    private var logits: UnsafeBufferPointer<Float>
+    /// The logits [V] the next token is drawn from: a view into the session's buffer (empty
+    /// until the whole prompt has run).
+    private var logits = UnsafeBufferPointer<Float>(start: nil, count: 0)
+    /// Prompt tokens already run through the model.
+    public private(set) var promptRun = 0
 
-    /// Checks the settings, runs the prompt and lets the gate judge it.
+    /// Whether the whole prompt has run (and the gate judged it): only then may `nextToken` be called.
+    public var promptDone: Bool { promptRun == promptTokens.count }
+
+    /// Checks the settings and rewinds the session; `runPrompt` then runs the prompt.
     public init(model: LanguageModel, promptTokens prompt: [Int], options: GenerationOptions, session: InferenceSession,
                 sink: TapSink? = nil, gate: TokenGate? = nil, observer: GenerationObserver? = nil,
                 onText: @escaping (String) -> Void = { _ in }) throws {
@@ -186,8 +196,29 @@ public final class GenerationStepper {
         decoder = StreamingDecoder(tokenizer: model.tokenizer)
         stops = StopMatcher(stops: options.stopStrings)
         history = prompt
-        logits = try session.forwardLast(prompt, sink: sink)
-        if !admitted(nil, nil) { finishReason = .halted }
+    }
+
+    /// Runs the next at most `maxTokens` prompt tokens (all by default) and returns whether the
+    /// whole prompt has now run; after its last token the gate judges the prompt.
+    ///
+    /// The chunks change no bit: every chunk continues at the cache's position exactly as the
+    /// session's own batches of `maxBatch` tokens do (a matrix product's output row depends only
+    /// on its input row, attention of each token reads the cache up to its own position), and
+    /// the sink receives every position once, in order. Every chunk computes all blocks and its
+    /// last token's logits (a chunk asking for none could stop at the sink's highest tap and
+    /// leave the cache incomplete); only the last chunk's logits are used.
+    public func runPrompt(maxTokens: Int = .max) throws -> Bool {
+        guard !promptDone else { return true }
+        guard maxTokens >= 1 else { throw ModelError.invalidOption("a prompt chunk needs at least one token") }
+        let end = promptRun + min(maxTokens, promptTokens.count - promptRun)
+        let chunk = Array(promptTokens[promptRun..<end])
+        let last = try session.forwardLast(chunk, sink: sink)
+        promptRun = end
+        if promptDone {
+            logits = last
+            if !admitted(nil, nil) { finishReason = .halted }
+        }
+        return promptDone
     }
 
     private func admitted(_ token: Int?, _ index: Int?) -> Bool {
@@ -201,6 +232,7 @@ public final class GenerationStepper {
     /// The next token to run through the model, or nil once generation has ended.
     public func nextToken() -> Int? {
         guard finishReason == nil else { return nil }
+        precondition(promptDone, "GenerationStepper.nextToken before runPrompt finished the prompt")
         guard generated.count < options.maxTokens else { end(.length); return nil }
         if observer?.shouldCancel == true { end(.cancelled); return nil }
         let token = sampler.sample(logits, history: history)

@@ -50,11 +50,17 @@ public struct EngineConfiguration: @unchecked Sendable {
     /// one forward pass (`BatchedDecode`); each request's bits are those it gets alone. Only for
     /// models `BatchedDecode` supports; others run one thread per session.
     public var batching = false
+    /// With batching, the most prompt tokens a new request runs between two decode steps of the
+    /// running ones (chunked prefill): a long prompt delays the others' next token by one chunk's
+    /// forward pass per step, not by the whole prompt. 0: every admitted prompt runs whole before
+    /// the next step. The chunks change no bit.
+    public var promptChunk = 32
 
     public init(parallel: Int = 1, queue: Int = 16, contextLength: Int = 2048, threads: Int = 1,
                 mode: SupervisionMode = .sync, deadlineMilliseconds: Double = 1000,
-                receipts: (any ReceiptLog)? = nil, signer: ReceiptSigner? = nil, batching: Bool = false) {
+                receipts: (any ReceiptLog)? = nil, signer: ReceiptSigner? = nil, promptChunk: Int = 32, batching: Bool = false) {
         self.batching = batching
+        self.promptChunk = promptChunk
         self.parallel = parallel
         self.queue = queue
         self.contextLength = contextLength
@@ -248,14 +254,19 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Continuous batching: up to `parallel` jobs at once, each in its own session; every
-    /// iteration admits waiting jobs into free sessions (running their prompts), draws one token
-    /// for every active job, and runs all those tokens in one `BatchedDecode.step`.
+    /// iteration admits waiting jobs into free sessions, runs one chunk of at most `promptChunk`
+    /// tokens of the oldest admitted prompt (chunked prefill: the running jobs wait one chunk, not
+    /// a whole prompt; with `promptChunk` 0 every admitted prompt runs whole), draws one token for
+    /// every active job, and runs all those tokens in one `BatchedDecode.step`. A job joins the
+    /// decode steps once its whole prompt has run.
     private func batchLoop() {
         var free = (0..<configuration.parallel).map { _ in
             InferenceSession(model: model.transformer, contextLength: configuration.contextLength,
                              maxBatch: max(64, configuration.parallel), threads: configuration.threads)
         }
         var active: [ActiveRun] = []
+        var prefilling: [ActiveRun] = []
+        let chunk = configuration.promptChunk > 0 ? configuration.promptChunk : Int.max
         func release(_ job: GenerationJob, _ session: InferenceSession) {
             free.append(session)
             condition.lock()
@@ -265,8 +276,8 @@ public final class Engine: @unchecked Sendable {
         }
         while true {
             condition.lock()
-            while waiting.isEmpty && active.isEmpty && !stopping { condition.wait() }
-            if waiting.isEmpty && active.isEmpty {
+            while waiting.isEmpty && active.isEmpty && prefilling.isEmpty && !stopping { condition.wait() }
+            if waiting.isEmpty && active.isEmpty && prefilling.isEmpty {
                 liveWorkers -= 1
                 condition.broadcast()
                 condition.unlock()
@@ -280,7 +291,17 @@ public final class Engine: @unchecked Sendable {
             }
             condition.unlock()
             for (job, session) in starting {
-                if let a = begin(job, session: session) { active.append(a) } else { release(job, session) }
+                if let a = begin(job, session: session) { prefilling.append(a) } else { release(job, session) }
+            }
+            for a in chunk == Int.max ? prefilling : Array(prefilling.prefix(1)) {
+                do {
+                    guard try a.stepper.runPrompt(maxTokens: chunk) else { continue }
+                    active.append(a)
+                } catch {
+                    fail(a, error)
+                    release(a.job, a.session)
+                }
+                prefilling.removeAll { $0 === a }
             }
             var stepping: [ActiveRun] = []
             var tokens: [Int] = []
@@ -340,6 +361,7 @@ public final class Engine: @unchecked Sendable {
     private func run(_ job: GenerationJob, session: InferenceSession) {
         guard let a = begin(job, session: session) else { return }
         do {
+            _ = try a.stepper.runPrompt()
             while let token = a.stepper.nextToken() {
                 a.stepper.accept(try session.step(token, sink: a.stepper.sink))
             }
@@ -350,8 +372,8 @@ public final class Engine: @unchecked Sendable {
         complete(a)
     }
 
-    /// Attaches S, runs the prompt and emits `.started`; nil (after emitting `.failed`) when the
-    /// job was cancelled while queued or cannot start.
+    /// Attaches S and emits `.started`; nil (after emitting `.failed`) when the job was
+    /// cancelled while queued or cannot start. The caller runs the prompt (`runPrompt`).
     func begin(_ job: GenerationJob, session: InferenceSession) -> ActiveRun? {
         let plan = job.plan
         if job.shouldCancel {

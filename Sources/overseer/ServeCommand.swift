@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests that may wait for a session; beyond that, 429.") var queue = 16
     @Flag(help: "Continuous batching: run the decode steps of all active requests as one forward pass (Llama-family models; each request's bits are unchanged).")
     var batch = false
+    @Option(name: .customLong("prompt-chunk"),
+            help: "With --batch, the most prompt tokens a new request runs between two decode steps of the others (0: whole prompts).")
+    var promptChunk = 32
     @Option(help: "Context window of each session (default: the model's, at most 4096).") var context: Int?
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted (413 beyond).") var maxBodyBytes = 4 << 20
     @Option(name: .customLong("shutdown-grace"), help: "Seconds running requests may finish after SIGTERM/SIGINT before they are cancelled.")
@@ -50,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         try supervision.check(allowSeveral: true)
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard promptChunk >= 0 else { throw ValidationError("--prompt-chunk must be ≥ 0") }
         guard (1...256).contains(parallel) else { throw ValidationError("--parallel must be in 1...256") }
         guard (0...100_000).contains(queue) else { throw ValidationError("--queue must be in 0...100000") }
         if let context, context < 2 { throw ValidationError("--context must be ≥ 2") }
@@ -67,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         let engineConfig = EngineConfiguration(parallel: parallel, queue: queue,
                                                contextLength: context ?? min(lm.config.contextLength, 4096),
                                                threads: threads.threads, mode: supervision.supervisionMode,
-                                               deadlineMilliseconds: supervision.deadlineMs, receipts: store, signer: signer,
+                                               deadlineMilliseconds: supervision.deadlineMs, receipts: store, signer: signer, promptChunk: promptChunk,
                                                batching: batch)
         let catalog = SteeringCatalog(controlVectors: try Self.named(controlVectors, flag: "--control-vector"),
                                       saes: try Self.named(saes, flag: "--sae"), registry: bundleRegistry)

@@ -67,4 +67,42 @@ final class BatchingTests: XCTestCase {
         XCTAssertTrue(report.ok, report.firstMismatch ?? "")
         XCTAssertEqual(report.runs.count, 6)
     }
+
+    /// Chunked prefill: a request whose prompt runs in 3-token chunks between the decode steps of
+    /// a running request gets the bits it gets alone — prompt scores included (the rule's scope
+    /// is the whole prompt) — and so does the running one; both replay alone.
+    func testPromptInChunksBesideARunningRequest() async throws {
+        let f = try ServerFixture()
+        // Slowed detectors (same scores) keep the first request decoding while the second arrives.
+        let watch = f.slowed(try f.bundle(name: "watch", threshold: 2, scope: .prompt), milliseconds: 3)
+        let store = f.receipts
+        let longPrompt = "a longer prompt than the first one, so that it runs in many chunks while the first request decodes"
+        // Its ~35 chunks take ~35 of the first request's 80 decode steps: the two then decode together.
+        XCTAssertGreaterThan(try f.chatPrompt(longPrompt).count, 60)
+
+        let lone = try f.engine(bundles: [watch], parallel: 1)
+        let (first, second) = try await f.server(lone).application().test(.router) { client in
+            (try await Self.ask(client, "the subject", seed: 5, maxTokens: 80, receipts: store),
+             try await Self.ask(client, longPrompt, seed: 3, maxTokens: 12, receipts: store))
+        }
+        lone.shutdown(grace: 0)
+        XCTAssertEqual(first.logprobs.count, 80, "the first request runs its 80 tokens")
+
+        let batched = try Engine(model: f.model, modelSHA256: f.sha, bundles: [watch],
+                                 configuration: EngineConfiguration(parallel: 2, queue: 4, contextLength: 512, threads: 1,
+                                                                    receipts: store, promptChunk: 3, batching: true))
+        defer { batched.shutdown(grace: 0) }
+        try await f.server(batched).application().test(.router) { client in
+            async let a = Self.ask(client, "the subject", seed: 5, maxTokens: 80, receipts: store)
+            try await Task.sleep(for: .milliseconds(60))
+            async let b = Self.ask(client, longPrompt, seed: 3, maxTokens: 12, receipts: store)
+            let (running, chunked) = try await (a, b)
+            XCTAssertEqual(running, first, "the running request: same tokens, log-probabilities and score bits")
+            XCTAssertEqual(chunked, second, "the chunked prompt: same tokens, log-probabilities and score bits")
+            XCTAssertEqual(batched.largestBatch, 2, "the second request joined the first's decode steps")
+        }
+        let report = try Verifier.verify(store: store)
+        XCTAssertTrue(report.ok, report.firstMismatch ?? "")
+        XCTAssertEqual(report.runs.count, 4)
+    }
 }

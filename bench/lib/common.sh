@@ -1,4 +1,4 @@
-# Shared helpers for bench/compare.sh and bench/perplexity.sh. Sourced, not executed.
+# Shared helpers for the bench/ scripts. Sourced, not executed.
 #
 # llama.cpp is NEVER vendored into this repository and NEVER built in CI. These helpers fetch
 # the llama-cpp-python sdist from PyPI (it carries llama.cpp's full source under
@@ -59,11 +59,13 @@ ensure_llama_cpp() {
         python3 -m pip install cmake ninja >&2
         hash -r
     fi
-    if [ ! -f "$build/build.ninja" ]; then
-        log "configuring llama.cpp (Release, CPU only, GGML_NATIVE=ON, no CURL)"
+    # (Re)configure when there is no build yet or it does not know a target (a build configured
+    # before the server was needed has no llama-server).
+    if [ ! -f "$build/build.ninja" ] || ! ninja -C "$build" -t query "${missing[@]}" >/dev/null 2>&1; then
+        log "configuring llama.cpp (Release, CPU only, GGML_NATIVE=ON, no CURL, with the server)"
         cmake -S "$src/vendor/llama.cpp" -B "$build" -G Ninja \
             -DCMAKE_BUILD_TYPE=Release -DGGML_NATIVE=ON -DLLAMA_CURL=OFF \
-            -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF >&2
+            -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=ON >&2
     fi
     log "building ${missing[*]} with ninja -j$BENCH_JOBS (first time only; several minutes)"
     ninja -C "$build" -j"$BENCH_JOBS" "${missing[@]}" >&2
