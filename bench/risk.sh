@@ -3,7 +3,7 @@
 # prints comes from runs whose JSON is in OUT (a run already there with the same command is
 # reused, so a stopped validation resumes and a larger one extends a smaller one).
 #
-#   1. exact bounds for the event at horizon H (`--method exact`, a budget of forward passes);
+#   1. exact bounds for the event at horizon H (`--method exact`, each budget of forward passes in BUDGETS);
 #   2. ground truth by brute force: TRUTH_PARTS runs of `--method mc` with N_TRUTH samples each
 #      (seeds 1000000, 1000001, ...: independent samples), pooled, with its Clopper–Pearson interval;
 #   3. coverage over SEEDS repeated seeds (1..SEEDS): the MC Clopper–Pearson interval (N_MC samples
@@ -23,7 +23,7 @@
 # Usage: bench/risk.sh [--out DIR]
 # Env:   OVERSEER_BIN, MODEL, THREADS (2), PROMPT, EVENT, H (3), N_TRUTH (6000), TRUTH_PARTS (4),
 #        SEEDS (20), N_MC (1000), IS_COUNTS ("50 200"), BOOST (6), ALPHA (0.5), STEER_SCALE, PT,
-#        BUDGET (400), N_TP (400), N_SUP (8), SKIP (comma-separated step numbers to skip)
+#        BUDGETS ("400 2000"), N_TP (400), N_SUP (8), SKIP (comma-separated step numbers to skip)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 refuse_in_ci
@@ -42,7 +42,7 @@ prompt="${PROMPT:-Write one sentence about the sea.}"
 event="${EVENT:-text:storm}"
 H="${H:-3}"; N_TRUTH="${N_TRUTH:-6000}"; TRUTH_PARTS="${TRUTH_PARTS:-4}"; SEEDS="${SEEDS:-20}"; N_MC="${N_MC:-1000}"
 IS_COUNTS="${IS_COUNTS:-50 200}"; BOOST="${BOOST:-6}"; ALPHA="${ALPHA:-0.5}"; STEER_SCALE="${STEER_SCALE:-}"; PT="${PT:-}"
-BUDGET="${BUDGET:-400}"; N_TP="${N_TP:-400}"; N_SUP="${N_SUP:-8}"
+BUDGETS="${BUDGETS:-400 2000}"; N_TP="${N_TP:-400}"; N_SUP="${N_SUP:-8}"
 SKIP=",${SKIP:-},"
 mkdir -p "$out"
 echo "$prompt" > "$out/prompt.txt"
@@ -64,9 +64,11 @@ field() { python3 -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 log "event '$event' within $H tokens after: $prompt (chat), model $MODEL, $threads threads"
 
 if ! skip 1; then
-    log "1. exact bounds, budget $BUDGET forward passes"
-    t0=$(now); "$bin" risk "${common[@]}" --method exact --budget "$BUDGET" > "$out/exact.json"; t1=$(now)
-    field "$out/exact.json" "'exact: [%.6g, %.6g], %d forward passes, %s, %.1f s' % (d['exact']['lower'], d['exact']['upper'], d['exact']['expansions'], 'complete' if d['exact']['complete'] else 'budget spent', $t1-$t0)"
+    for b in $BUDGETS; do
+        log "1. exact bounds, budget $b forward passes"
+        t0=$(now); cached "exact.$b" "${common[@]}" --method exact --budget "$b"; t1=$(now)
+        field "$out/exact.$b.json" "'exact: [%.6g, %.6g], %d forward passes, %s (%.1f s in this invocation)' % (d['exact']['lower'], d['exact']['upper'], d['exact']['expansions'], 'complete' if d['exact']['complete'] else 'budget spent', $t1-$t0)"
+    done
 fi
 
 log "2. ground truth: $TRUTH_PARTS × $N_TRUTH plain samples"
@@ -113,21 +115,29 @@ if ! skip 3; then
 fi
 
 if ! skip 5; then
-    log "5. throughput: $N_TP samples, batched (16) vs one at a time"
+    log "5. throughput: $N_TP samples, batched (16) vs one at a time, mc and boosted is"
     for b in 1 16; do
         t0=$(now); "$bin" risk "${common[@]}" --event "tokens:999999" --samples "$N_TP" --batch "$b" --seed 5 > "$out/tp.$b.json"; t1=$(now)
         echo "$t0 $t1" > "$out/tp.$b.time"
+        t0=$(now); "$bin" risk "${common[@]}" --method is --proposal-boost "$BOOST" --defensive "$ALPHA" --samples "$N_TP" --batch "$b" \
+            --seed 5 > "$out/tp-is.$b.json"; t1=$(now)
+        echo "$t0 $t1" > "$out/tp-is.$b.time"
     done
+    cmp -s "$out/tp-is.1.json" "$out/tp-is.16.json" && log "is: --batch 1 and --batch 16 give the same bytes" \
+        || log "is: --batch 1 and --batch 16 DIFFER"
     python3 - "$out" "$N_TP" <<'PY'
 import json, sys
 out, n = sys.argv[1], int(sys.argv[2])
-r = {}
-for b in (1, 16):
-    t0, t1 = map(float, open(f"{out}/tp.{b}.time").read().split())
-    tok = json.load(open(f"{out}/tp.{b}.json"))["monte_carlo"]["generated_tokens"]
-    r[b] = (n / (t1 - t0), tok / (t1 - t0), t1 - t0)
-    print(f"batch {b:2d}: {r[b][0]:.1f} samples/s, {r[b][1]:.1f} tokens/s ({r[b][2]:.1f} s, {tok} tokens, includes model load and prefill)")
-print(f"batched / one at a time: {r[16][0] / r[1][0]:.2f}x samples/s")
+for method, prefix in (("mc", "tp"), ("is", "tp-is")):
+    r = {}
+    for b in (1, 16):
+        t0, t1 = map(float, open(f"{out}/{prefix}.{b}.time").read().split())
+        d = json.load(open(f"{out}/{prefix}.{b}.json"))
+        tok = d["monte_carlo"]["generated_tokens"] if method == "mc" else None
+        r[b] = n / (t1 - t0)
+        extra = f", {tok / (t1 - t0):.1f} tokens/s ({tok} tokens)" if tok is not None else ""
+        print(f"{method} batch {b:2d}: {r[b]:.1f} samples/s{extra}, {t1 - t0:.1f} s including model load and prefill")
+    print(f"{method} batched / one at a time: {r[16] / r[1]:.2f}x samples/s")
 PY
 fi
 
