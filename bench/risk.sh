@@ -6,8 +6,8 @@
 #   1. exact bounds for the event at horizon H (`--method exact`, each budget of forward passes in BUDGETS);
 #   2. ground truth by brute force: TRUTH_PARTS runs of `--method mc` with N_TRUTH samples each
 #      (seeds 1000000, 1000001, ...: independent samples), pooled, with its Clopper–Pearson interval;
-#   3. coverage over SEEDS repeated seeds (1..SEEDS): the MC Clopper–Pearson interval (N_MC samples
-#      each) and, for each count in IS_COUNTS, the IS empirical Bernstein and normal intervals,
+#   3. coverage over repeated seeds: the MC Clopper–Pearson interval (seeds 1..SEEDS, N_MC samples
+#      each) and, for each count in IS_COUNTS (seeds 1..IS_SEEDS), the IS empirical Bernstein and normal intervals,
 #      against the ground truth (and against the ends of the truth's own interval). The IS
 #      proposal: the event's own tokens boosted by BOOST logits (`--proposal-boost`), defensive
 #      share ALPHA; plus, when STEER_SCALE is set, a control vector trained here from
@@ -22,7 +22,7 @@
 #
 # Usage: bench/risk.sh [--out DIR]
 # Env:   OVERSEER_BIN, MODEL, THREADS (2), PROMPT, EVENT, H (3), N_TRUTH (6000), TRUTH_PARTS (4),
-#        SEEDS (20), N_MC (1000), IS_COUNTS ("50 200"), BOOST (6), ALPHA (0.5), STEER_SCALE, PT,
+#        SEEDS (20), N_MC (1000), IS_COUNTS ("50 200"), IS_SEEDS ("60,40": seeds per IS count), BOOST (6), ALPHA (0.5), STEER_SCALE, PT,
 #        BUDGETS ("400 2000"), N_TP (400), N_SUP (8), SKIP (comma-separated step numbers to skip)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -41,7 +41,7 @@ threads="${THREADS:-2}"
 prompt="${PROMPT:-Write one sentence about the sea.}"
 event="${EVENT:-text:storm}"
 H="${H:-3}"; N_TRUTH="${N_TRUTH:-6000}"; TRUTH_PARTS="${TRUTH_PARTS:-4}"; SEEDS="${SEEDS:-20}"; N_MC="${N_MC:-1000}"
-IS_COUNTS="${IS_COUNTS:-50 200}"; BOOST="${BOOST:-6}"; ALPHA="${ALPHA:-0.5}"; STEER_SCALE="${STEER_SCALE:-}"; PT="${PT:-}"
+IS_COUNTS="${IS_COUNTS:-50 200}"; IS_SEEDS="${IS_SEEDS:-60,40}"; BOOST="${BOOST:-6}"; ALPHA="${ALPHA:-0.5}"; STEER_SCALE="${STEER_SCALE:-}"; PT="${PT:-}"
 BUDGETS="${BUDGETS:-400 2000}"; N_TP="${N_TP:-400}"; N_SUP="${N_SUP:-8}"
 SKIP=",${SKIP:-},"
 mkdir -p "$out"
@@ -100,18 +100,25 @@ if ! skip 3; then
         proposal+=(--control-vector-scaled "$out/storm.gguf" "$STEER_SCALE" --control-vector-layer-range 10 20)
     fi
     [ -n "$PT" ] && proposal+=(--proposal-temperature "$PT")
-    log "3. coverage over $SEEDS seeds: mc with $N_MC samples, is with $IS_COUNTS samples (proposal: ${proposal[*]})"
+    log "3. coverage: mc with $N_MC samples ($SEEDS seeds), is with $IS_COUNTS samples ($IS_SEEDS seeds) (proposal: ${proposal[*]})"
     t_mc=0; t_is=0
     for s in $(seq 1 "$SEEDS"); do
         t0=$(now); cached "mc.$N_MC.$s" "${common[@]}" --samples "$N_MC" --seed "$s" --batch 16; t1=$(now)
         t_mc=$(python3 -c "print($t_mc + $t1 - $t0)")
-        for n in $IS_COUNTS; do
+    done
+    read -r -a is_counts <<< "$IS_COUNTS"
+    IFS=, read -r -a is_seeds <<< "$IS_SEEDS"
+    for i in "${!is_counts[@]}"; do
+        n="${is_counts[$i]}"; k="${is_seeds[$i]:-${is_seeds[0]}}"
+        for s in $(seq 1 "$k"); do
             t0=$(now); cached "is.$n.$s" "${common[@]}" --method is --samples "$n" --seed "$s" "${proposal[@]}"; t1=$(now)
             t_is=$(python3 -c "print($t_is + $t1 - $t0)")
         done
     done
     log "wall time this invocation (0 for reused runs): mc $(printf %.0f "$t_mc") s, is $(printf %.0f "$t_is") s"
-    python3 "$REPO_ROOT/bench/risk/coverage.py" "$out" "$SEEDS" "$N_MC" "$truth" "$truth_lo" "$truth_hi" $IS_COUNTS
+    # The tightest certain lower bound on the truth from step 1, when it ran.
+    exact_lower=$(python3 -c "import glob, json; print(max([json.load(open(f))['exact']['lower'] for f in glob.glob('$out/exact.*.json')], default=0))")
+    IS_SEEDS="$IS_SEEDS" EXACT_LOWER="$exact_lower" python3 "$REPO_ROOT/bench/risk/coverage.py" "$out" "$SEEDS" "$N_MC" "$truth" "$truth_lo" "$truth_hi" $IS_COUNTS
 fi
 
 if ! skip 5; then

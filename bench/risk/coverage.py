@@ -1,9 +1,12 @@
 """Coverage and relative precision of `overseer risk` runs against a ground truth (bench/risk.sh).
 
   coverage.py OUT SEEDS N_MC TRUTH TRUTH_LO TRUTH_HI IS_COUNT...
-      reads OUT/mc.N_MC.S.json and OUT/is.N.S.json for S in 1..SEEDS and prints, per method and
+      reads OUT/mc.N_MC.S.json for S in 1..SEEDS and OUT/is.N.S.json for S in 1..IS_SEEDS (an
+      environment variable: one number, or one per IS_COUNT, comma-separated; default SEEDS:
+      importance runs are cheap, so there can be more of them) and prints, per method and
       sample count: coverage of the truth (and of the ends of the truth's own interval) by the
-      95 % intervals, with the coverage's own Clopper–Pearson interval; the mean estimate; the
+      95 % intervals, with the coverage's own Clopper–Pearson interval (and, with EXACT_LOWER set,
+      at that certain lower bound on the truth from `--method exact`); the mean estimate; the
       relative standard deviation of the estimates over the seeds; the mean relative standard
       error; the per-sample relative variance n·(sd/truth)² and the ratio MC / IS of it (how many
       times fewer samples IS needs for the same relative precision).
@@ -12,6 +15,7 @@
 """
 import json
 import math
+import os
 import sys
 
 
@@ -56,13 +60,17 @@ def main():
     out, seeds, n_mc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     p, p_lo, p_hi = map(float, sys.argv[4:7])
     is_counts = [int(x) for x in sys.argv[7:]]
+    given = [int(x) for x in (os.environ.get("IS_SEEDS") or str(seeds)).split(",")]
+    exact_lower = float(os.environ.get("EXACT_LOWER") or 0)
+    is_seeds = dict(zip(is_counts, given if len(given) == len(is_counts) else given[:1] * len(is_counts)))
     runs = [("mc", n_mc, "interval", [json.load(open(f"{out}/mc.{n_mc}.{s}.json"))["monte_carlo"]["event"]
                                       for s in range(1, seeds + 1)])]
     for n in is_counts:
-        xs = [json.load(open(f"{out}/is.{n}.{s}.json"))["importance"] for s in range(1, seeds + 1)]
+        xs = [json.load(open(f"{out}/is.{n}.{s}.json"))["importance"] for s in range(1, is_seeds[n] + 1)]
         runs.append(("is", n, "interval", xs))
         runs.append(("is-normal", n, "normal_interval", xs))
-    print(f"ground truth {p:.6g} (95% CP [{p_lo:.6g}, {p_hi:.6g}]); {seeds} seeds")
+    print(f"ground truth {p:.6g} (95% CP [{p_lo:.6g}, {p_hi:.6g}]); seeds: mc {seeds}, "
+          + ", ".join(f"is n={n} {k}" for n, k in is_seeds.items()))
     relvar = {}
     for name, n, key, xs in runs:
         def cov(t):
@@ -73,8 +81,10 @@ def main():
         mean = sum(est) / len(est)
         sd = math.sqrt(sum((e - mean) ** 2 for e in est) / (len(est) - 1))
         width = sum(x[key]["upper"] - x[key]["lower"] for x in xs) / len(xs)
-        line = (f"{name:9s} n={n:5d}: coverage {c}/{len(xs)} = {c / len(xs):.0%} [{lo:.2f}, {hi:.2f}] "
-                f"(at truth's CP ends {cov(p_lo)}/{len(xs)}, {cov(p_hi)}/{len(xs)}); mean width {width:.3g}")
+        line = (f"{name:9s} n={n:5d}, {len(xs)} seeds: coverage {c}/{len(xs)} = {c / len(xs):.0%} [{lo:.2f}, {hi:.2f}] "
+                f"(at truth's CP ends {cov(p_lo)}/{len(xs)}, {cov(p_hi)}/{len(xs)}"
+                + (f"; at the exact lower bound {exact_lower:.4g}: {cov(exact_lower)}/{len(xs)}" if exact_lower else "")
+                + f"); mean width {width:.3g}")
         if key == "interval":
             rel_sd = sd / p
             relvar[(name, n)] = n * rel_sd ** 2
