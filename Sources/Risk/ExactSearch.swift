@@ -10,7 +10,8 @@
 // the gap being the mass of the prefixes not settled yet. Expanding the heaviest unsettled node
 // first (one forward pass: its children's probabilities) shrinks the gap fastest. Children are
 // taken most likely first, `childrenPerVisit` at a time: the rest of a node's children stay one
-// frontier item (their summed mass), expanded again when it is the heaviest. The search stops
+// frontier item (their summed mass), expanded again when it is the heaviest. A node one token
+// short of the horizon settles all its children at once: each is decided by its token alone. The search stops
 // when the frontier is empty (the bounds meet) or after `budget` forward passes.
 //
 // Arithmetic: masses are products and sums of doubles; the bounds are widened by a relative
@@ -147,6 +148,19 @@ public final class ExactSearch {
             cached = item.prefix
             passes += 1
             let dist = sampler.distribution(logits, history: prompt + item.prefix)
+            if item.prefix.count + 1 >= settings.horizon {
+                // The last level: every child is settled by its token alone, so settle them all
+                // now (no child needs a forward pass of its own).
+                for (token, p) in dist[item.from...] {
+                    let mass = item.prefixMass * p
+                    if !model.endOfGeneration.contains(token) && holds(item.prefix + [token]) {
+                        eventMass += mass
+                    } else {
+                        noEventMass += mass
+                    }
+                }
+                continue
+            }
             let end = min(dist.count, item.from + childrenPerVisit)
             for rank in item.from..<end {
                 let (token, p) = dist[rank]

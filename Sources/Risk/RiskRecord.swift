@@ -116,6 +116,8 @@ public struct ProposalRecord: Codable, Sendable, Equatable {
     public var temperature: Float
     /// The steering plan as recorded (sources and vector hashes), when steered.
     public var steering: SteeringSpecDigest?
+    /// The logit boost of the event's tokens, when boosted.
+    public var boost: BoostDigest?
     public var defensive: Double
     public var sha256: String
 
@@ -124,13 +126,27 @@ public struct ProposalRecord: Codable, Sendable, Equatable {
         public var edits: Int
     }
 
+    public struct BoostDigest: Codable, Sendable, Equatable {
+        public var logit: Float
+        public var tokens: Int
+        /// SHA-256 of the boosted ids, comma-separated in ascending order.
+        public var sha256: String
+    }
+
     /// The record of a proposal: its temperature, the steering plan's SHA-256 (over its canonical
-    /// spec, vector hashes included), the defensive share, and one SHA-256 over the three.
-    public init(temperature: Float, steering: SteeringSpec?, defensive: Double) throws {
+    /// spec, vector hashes included), the boost (logit and the SHA-256 of its token ids), the
+    /// defensive share, and one SHA-256 over them (an unboosted proposal hashes as it did before
+    /// boosts existed).
+    public init(temperature: Float, steering: SteeringSpec?, boost: ProposalBoost? = nil, defensive: Double) throws {
         self.temperature = temperature
         self.steering = try steering.map { SteeringSpecDigest(sha256: try $0.sha256(), edits: $0.edits.count) }
+        self.boost = boost.map {
+            BoostDigest(logit: $0.logit, tokens: $0.tokens.count,
+                        sha256: Digest.sha256(Data($0.tokens.map(String.init).joined(separator: ",").utf8)))
+        }
         self.defensive = defensive
-        let text = "temperature=\(temperature.bitPattern);defensive=\(defensive.bitPattern);steering=\(self.steering?.sha256 ?? "none")"
+        var text = "temperature=\(temperature.bitPattern);defensive=\(defensive.bitPattern);steering=\(self.steering?.sha256 ?? "none")"
+        if let b = self.boost { text += ";boost=\(b.logit.bitPattern),\(b.sha256)" }
         sha256 = Digest.sha256(Data(text.utf8))
     }
 }

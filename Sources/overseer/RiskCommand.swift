@@ -38,7 +38,7 @@ struct RiskCommand: ParsableCommand {
     @Option(help: "mc | is | exact") var method: RiskMethod = .mc
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Confidence of the intervals.") var confidence = 0.95
-    @Option(help: "Samples decoded together (mc).") var batch = 16
+    @Option(help: "Samples decoded together (mc, and is without steering).") var batch = 16
     @Option(help: "Target sampling temperature (the model's sampler; 0 = greedy).") var temperature: Float = 1
     @Option(name: .customLong("top-k"), help: "Keep the k most likely tokens (0 = off).") var topK = 0
     @Option(name: .customLong("top-p"), help: "Nucleus sampling threshold (1 = off).") var topP: Float = 1
@@ -46,6 +46,15 @@ struct RiskCommand: ParsableCommand {
     @Option(name: .customLong("repeat-penalty"), help: "Repetition penalty (1 = off).") var repeatPenalty: Float = 1
     @Option(name: .customLong("proposal-temperature"), help: "is: the proposal's temperature (default: the target's).")
     var proposalTemperature: Float?
+    @Option(name: .customLong("proposal-boost"),
+            help: "is: add this to the proposal's logits of the event's own tokens (those whose text alone makes the event hold).")
+    var proposalBoost: Float?
+    @Option(name: .customLong("proposal-boost-tokens"), help: ArgumentHelp("is: boost these token ids instead of the event's own tokens.", valueName: "I,J,..."),
+            transform: { s in
+                guard let ids = EventClause.tokenIDs(s) else { throw ValidationError("--proposal-boost-tokens takes comma-separated token ids ≥ 0, not '\(s)'") }
+                return ids
+            })
+    var proposalBoostTokens: [Int]?
     @Option(help: "is: the share of samples drawn from the target itself (defensive mixture; weights ≤ 1/share).")
     var defensive = 0.1
     @Option(help: "exact: forward passes to spend per prompt.") var budget = 2000
@@ -64,6 +73,11 @@ struct RiskCommand: ParsableCommand {
         try requireFinite(confidence, in: 0.5...0.999999, "--confidence")
         try requireFinite(defensive, in: 0.000001...1, "--defensive")
         if let t = proposalTemperature { try requireFinite(t, in: 0.01...100, "--proposal-temperature") }
+        if let b = proposalBoost { try requireFinite(b, in: -100...100, "--proposal-boost") }
+        if proposalBoostTokens != nil && proposalBoost == nil { throw ValidationError("--proposal-boost-tokens needs --proposal-boost") }
+        if (proposalBoost != nil || proposalTemperature != nil) && method != .is {
+            throw ValidationError("--proposal-boost and --proposal-temperature set the proposal of --method is")
+        }
         if event.contains(where: { if case .rule = $0 { return true } else { return false } }) && eventBundle == nil {
             throw ValidationError("rule: clauses need --event-bundle")
         }
@@ -118,10 +132,19 @@ struct RiskCommand: ParsableCommand {
             }
         case .is:
             let plan = try steering.plan(model: lm)
+            let boost = try proposalBoost.map { logit in
+                let tokens = proposalBoostTokens ?? ProposalBoost.eventTokens(model: lm, event: riskEvent)
+                guard !tokens.isEmpty else {
+                    throw ValidationError("no single token makes the event hold, so --proposal-boost has nothing to boost; name tokens with --proposal-boost-tokens")
+                }
+                return try ProposalBoost(tokens: tokens, logit: logit)
+            }
+            if let boost, !json { log("[is] boosting \(boost.tokens.count) tokens by \(boost.logit)") }
             let sampler = try ImportanceSampler(model: lm, event: riskEvent, settings: settings, proposalTemperature: proposalTemperature,
-                                                steering: plan, defensive: defensive)
+                                                steering: plan, boost: boost, defensive: defensive, batch: batch)
             record.samplesPerPrompt = samples
-            record.proposal = try ProposalRecord(temperature: sampler.proposal.temperature, steering: plan?.spec, defensive: defensive)
+            record.proposal = try ProposalRecord(temperature: sampler.proposal.temperature, steering: plan?.spec, boost: boost,
+                                                 defensive: defensive)
             let summary = try sampler.run(prompts: ids, samplesPerPrompt: samples) { done, total in
                 if !json && (done % 100 == 0 || done == total) { log("[is] \(done)/\(total) samples") }
             }

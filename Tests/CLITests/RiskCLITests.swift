@@ -57,6 +57,33 @@ final class RiskCLITests: XCTestCase {
         XCTAssertNotNil(s["effective_sample_size"] as? Double)
     }
 
+    func testBoostedImportanceRun() throws {
+        let base = ["risk", "-m", model.path, "--prompts", prompts.path, "--event", "text:he", "--horizon", "3",
+                    "--method", "is", "--samples", "20", "--json"]
+        let r = try OverseerBinary.run(base + ["--proposal-boost", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let j = try json(r.stdout)
+        let boost = (j["proposal"] as! [String: Any])["boost"] as! [String: Any]
+        XCTAssertEqual(boost["tokens"] as? Int, 2)   // "he" and " the"
+        XCTAssertEqual(boost["logit"] as? Double, 2)
+        XCTAssertEqual((j["importance"] as! [String: Any])["samples"] as? Int, 40)
+        // Another boost, another proposal hash; explicit tokens, another one again.
+        let other = try json(try OverseerBinary.run(base + ["--proposal-boost", "3"]).stdout)
+        let explicit = try json(try OverseerBinary.run(base + ["--proposal-boost", "2", "--proposal-boost-tokens", "104"]).stdout)
+        let hashes = [j, other, explicit].map { ($0["proposal"] as! [String: Any])["sha256"] as! String }
+        XCTAssertEqual(Set(hashes).count, 3)
+        for (args, words) in [(["--event", "tokens:1,2", "--method", "is", "--proposal-boost", "2"], "nothing to boost"),
+                              (["--event", "text:a", "--method", "is", "--proposal-boost-tokens", "3"], "needs --proposal-boost"),
+                              (["--event", "text:a", "--proposal-boost", "2"], "--method is"),
+                              (["--event", "text:a", "--method", "is", "--proposal-boost", "2", "--proposal-boost-tokens", "1,,2"], "token ids"),
+                              (["--event", "text:a", "--method", "is", "--proposal-boost", "2", "--proposal-boost-tokens", "99999"], "outside the vocabulary")] {
+            let e = try OverseerBinary.run(["risk", "-m", model.path, "--prompts", prompts.path] + args)
+            XCTAssertNotEqual(e.status, 0)
+            XCTAssertTrue(e.stderr.contains(words), "\(args): \(e.stderr)")
+            XCTAssertFalse(e.stderr.contains("Fatal error"))
+        }
+    }
+
     func testBadInputIsAOneLineError() throws {
         for (args, words) in [(["--event", "regex:("], "does not compile"), (["--event", "nope"], "regex:"),
                               (["--event", "rule:x"], "--event-bundle"), (["--event", "text:a", "--horizon", "0"], "--horizon"),

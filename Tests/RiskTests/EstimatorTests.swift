@@ -140,6 +140,29 @@ final class EstimatorTests: XCTestCase {
         XCTAssertLessThan(previous.upper - previous.lower, 1)
     }
 
+    func testExactSettlesTheLastLevelInOnePassPerPrefix() throws {
+        let event = try moderateEvent()
+        // Horizon 1: the root's one pass settles every child, whatever the children per visit.
+        let s = InferenceSession(model: lm.transformer, contextLength: 64, maxBatch: 16)
+        let first = logSoftmax(try s.forward(prompt, logits: .last)[0..<lm.config.vocab])
+        let truth = (0..<lm.config.vocab).filter { !lm.endOfGeneration.contains($0) && holds(event, [$0]) }
+            .reduce(0.0) { $0 + Foundation.exp(first[$1]) }
+        let one = try ExactSearch(model: lm, event: event, settings: RiskSettings(horizon: 1, sampling: target), budget: 1,
+                                  childrenPerVisit: 4).run(prompts: [prompt])
+        XCTAssertTrue(one.complete)
+        XCTAssertEqual(one.expansions, 1)
+        XCTAssertEqual(one.lower, truth, accuracy: 1e-6)
+        XCTAssertEqual(one.upper, truth, accuracy: 1e-6)
+        // Horizon 2: the tree is exhausted with one pass for the root's children (in groups of
+        // `childrenPerVisit`) plus one per undecided first token.
+        let undecided = (0..<lm.config.vocab).filter { !lm.endOfGeneration.contains($0) && !holds(event, [$0]) }.count
+        let groups = (lm.config.vocab + 63) / 64
+        let two = try ExactSearch(model: lm, event: event, settings: RiskSettings(horizon: 2, sampling: target), budget: 10_000)
+            .run(prompts: [prompt])
+        XCTAssertTrue(two.complete)
+        XCTAssertEqual(two.expansions, groups + undecided)
+    }
+
     func testMonteCarloIntervalCoversTheEnumeratedProbability() throws {
         let event = try moderateEvent()
         let truth = try enumerate(event)
@@ -190,5 +213,95 @@ final class EstimatorTests: XCTestCase {
         XCTAssertEqual(summary.estimate, truth, accuracy: 5 * summary.standardError)
         XCTAssertGreaterThan(summary.effectiveSampleSize, 100)
         XCTAssertEqual(summary.weightBound, 2)
+    }
+    /// A rare event over two tokens: four first tokens of moderate rank, whose summed probability
+    /// is small.
+    func rareEvent() throws -> (RiskEvent, [Int]) {
+        let s = InferenceSession(model: lm.transformer, contextLength: 64, maxBatch: 16)
+        var sampler = Sampler(options: target)
+        let dist = try sampler.distribution(s.forwardLast(prompt), history: prompt)
+        let ids = Array(dist.map(\.id).filter { !lm.endOfGeneration.contains($0) }[40..<44])
+        return (try RiskEvent(ids.map { .tokens([$0]) }), ids)
+    }
+
+    func testEventTokensAreTheTokensThatAloneMakeTheEventHold() throws {
+        let eog = try XCTUnwrap(lm.endOfGeneration.first)
+        let event = try RiskEvent([.tokens([7]), .tokens([8, 9]), .tokens([eog]), .text("zq")])
+        // 8 starts a two-token clause (not alone), an end-of-generation token never holds, and no
+        // single byte token's text contains "zq".
+        XCTAssertEqual(ProposalBoost.eventTokens(model: lm, event: event), [7])
+        let text = ProposalBoost.eventTokens(model: lm, event: try RiskEvent([.text("e")]))
+        // The byte "e", and the merges "he" and " the".
+        XCTAssertEqual(text.map { lm.tokenizer.decode([$0]) }.sorted(), [" the", "e", "he"])
+        XCTAssertThrowsError(try ProposalBoost(tokens: [], logit: 1))
+        XCTAssertThrowsError(try ProposalBoost(tokens: [1], logit: .nan))
+        XCTAssertThrowsError(try ImportanceSampler(model: lm, event: event, settings: RiskSettings(horizon: 2, sampling: target),
+                                                   boost: ProposalBoost(tokens: [lm.config.vocab], logit: 1))) {
+            XCTAssertTrue("\($0)".contains("outside the vocabulary"))
+        }
+    }
+
+    func testBoostedProposalWeightsMatchTheScoringPath() throws {
+        let (event, ids) = try rareEvent()
+        let settings = RiskSettings(horizon: 3, sampling: target, seed: 6)
+        let boost = try ProposalBoost(tokens: ids, logit: 3)
+        let sampler = try ImportanceSampler(model: lm, event: event, settings: settings, boost: boost, defensive: 0.2)
+        let samples = try sampler.samples(prompts: [prompt], samplesPerPrompt: 40)[0]
+        let session = InferenceSession(model: lm.transformer, contextLength: 64, maxBatch: 16)
+        let V = lm.config.vocab
+        var checked = 0
+        for s in samples where s.tokens.count == 3 || s.event {
+            // log p from `score`; log q from the logits with the boost added, computed here.
+            let all = prompt + s.tokens
+            let logP = try session.score(all).logProbs[prompt.count...].reduce(0.0) { $0 + Double($1!) }
+            session.rewind(to: 0)
+            let logits = try session.forward(all, logits: .all)
+            var logQ = 0.0
+            for (j, t) in s.tokens.enumerated() {
+                let row = prompt.count - 1 + j
+                var boosted = Array(logits[(row * V)..<((row + 1) * V)])
+                for b in ids { boosted[b] += 3 }
+                logQ += logSoftmax(boosted[...])[t]
+            }
+            XCTAssertEqual(s.logTarget, logP, accuracy: 1e-3)
+            XCTAssertEqual(s.logProposal, logQ, accuracy: 1e-3)
+            XCTAssertEqual(s.weight, 1 / (0.2 + 0.8 * Foundation.exp(logQ - logP)), accuracy: 1e-3 * s.weight)
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 20)
+        // The boost moves mass onto the event: far more events than the target gives.
+        XCTAssertGreaterThan(samples.filter(\.event).count, 10)
+    }
+
+    func testBoostedImportanceSamplingBeatsPlainSamplingOnARareEvent() throws {
+        let (event, ids) = try rareEvent()
+        let truth = try enumerate(event)
+        XCTAssertGreaterThan(truth, 1e-4)
+        XCTAssertLessThan(truth, 0.05)
+        let settings = RiskSettings(horizon: 2, sampling: target, seed: 11)
+        let n = 300
+        let summary = try ImportanceSampler(model: lm, event: event, settings: settings, boost: ProposalBoost(tokens: ids, logit: 4),
+                                            defensive: 0.5).run(prompts: [prompt], samplesPerPrompt: n)
+        XCTAssertTrue(summary.interval.contains(truth), "\(summary.interval) vs \(truth)")
+        XCTAssertEqual(summary.estimate, truth, accuracy: 4 * summary.standardError)
+        // Plain sampling's standard error with as many samples is sqrt(p(1−p)/n); the boosted
+        // proposal's is several times smaller (so it needs that factor squared fewer samples).
+        let plain = (truth * (1 - truth) / Double(n)).squareRoot()
+        XCTAssertLessThan(summary.standardError * 3, plain, "IS s.e. \(summary.standardError) vs MC \(plain)")
+    }
+    func testImportanceSamplesAreTheSameForAnyBatchAndThreads() throws {
+        let (event, ids) = try rareEvent()
+        func samples(batch: Int, threads: Int) throws -> [[ImportanceSample]] {
+            let settings = RiskSettings(horizon: 5, sampling: target, seed: 13, threads: threads)
+            return try ImportanceSampler(model: lm, event: event, settings: settings, boost: ProposalBoost(tokens: ids, logit: 2),
+                                         defensive: 0.3, batch: batch)
+                .samples(prompts: [prompt, Array(prompt.prefix(3))], samplesPerPrompt: 9)
+        }
+        let a = try samples(batch: 1, threads: 1)
+        XCTAssertEqual(a, try samples(batch: 4, threads: 2))
+        XCTAssertEqual(a, try samples(batch: 16, threads: 1))
+        // Samples of different lengths (events, ends of generation, the horizon) were mixed in the batches.
+        XCTAssertGreaterThan(Set(a.flatMap { $0 }.map(\.tokens.count)).count, 1)
+        XCTAssertTrue(a.flatMap { $0 }.contains { $0.event })
     }
 }
