@@ -226,7 +226,7 @@ if has_stage speed; then
             --max-steps "${SPEED_STEPS:-3}" --json -o "$out/speed-adapter" > "$out/speed-overseer.json" 2>/dev/null
         "$torch_python" "$BENCH_ROOT/gradients/torch_lora.py" --gguf "$MODEL" --data "$out/train_pirate_s1.jsonl" \
             --rank "$rank" --alpha $((2 * rank)) --lr "$lr" --batch 4 --seed 1 --layers "$layer_list" --targets "$targets" \
-            --threads "$threads" --steps "${SPEED_STEPS:-3}" > "$out/speed-torch.json"
+            --threads "$threads" --steps "${SPEED_STEPS:-3}" > "$out/speed-torch.json" 2> "$out/speed-torch.log"
         python3 - "$out" <<'EOF'
 import json, sys
 out = sys.argv[1]

@@ -129,7 +129,7 @@ final class BackpropTests: XCTestCase {
         var rng = SplitMix64(seed: 12)
         let dirs = (0..<2).map { _ in (0..<16).map { _ in Float(rng.nextGaussian()) } }
         let zero = try ConceptEdit(point: .residMid(0), mode: .ablate, directions: dirs)
-        let examples = [sampleExample, TrainingExample(tokens: [9, 40, 41, 42, 300, 12])]
+        let examples = [sampleExample, TrainingExample(tokens: [9, 40, 41, 42, 250, 12])]
         let edit = try ConceptEdit.ablatingToMeans([zero], model: dense, examples: examples)[0]
         // The means are those of h·u over every token of the examples under the unedited model.
         let plain = TransformerBackprop(model: dense)
