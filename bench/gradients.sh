@@ -39,7 +39,7 @@
 #
 # Usage: bench/gradients.sh [--out DIR]
 # Env:   OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), STAGES,
-#        DATA_SEEDS ("1 2 3"), FT_SEEDS ("1 2 3"), VARIANTS ("plain suppress suppress_mean project"),
+#        DATA_SEEDS ("1 2 3"), FT_SEEDS ("1 2 3"), VARIANTS ("plain suppress suppress_top suppress_mean project"),
 #        TOP_LAYERS (2), TEACH_EXAMPLES (24), EPOCHS (2), LR (2e-3), RANK (8), TARGETS (q,v,o,down), LORA_LAYERS (8-20),
 #        CONCEPT_LAYERS (8-16), SPEED_STEPS (3), TORCH_PYTHON (python3).
 set -euo pipefail
@@ -61,7 +61,7 @@ threads="${THREADS:-2}"
 stages="${STAGES:-teach suppress speed}"
 data_seeds="${DATA_SEEDS:-1 2 3}"
 ft_seeds="${FT_SEEDS:-1 2 3}"
-variants="${VARIANTS:-plain suppress suppress_mean project}"
+variants="${VARIANTS:-plain suppress suppress_top suppress_mean project}"
 top_layers="${TOP_LAYERS:-2}"
 teach_examples="${TEACH_EXAMPLES:-24}"
 epochs="${EPOCHS:-2}"
@@ -153,13 +153,16 @@ rate() {   # rate ADAPTER PROMPTS: "k n right" — answers with the phrase, prom
     echo "$k $n $right"
 }
 
+t_loss() {   # t_loss HELDOUT OUT [--lora DIR]: T's held-out loss (JSON) of the base model or an adapter
+    "$bin" finetune -m "$MODEL" "${@:3}" --eval "$1" --eval-only --threads "$threads" --json > "$2" 2>/dev/null
+}
+
 if has_stage suppress; then
     for s in $ft_seeds; do
         for v in $variants; do
             dir="$out/ft/$v-s$s"
             if [ -f "$dir.result" ]; then
-                [ -f "$dir.eval.json" ] || "$bin" finetune -m "$MODEL" --lora "$dir" --eval "$out/heldout_s$s.jsonl" --eval-only \
-                    --threads "$threads" --json > "$dir.eval.json" 2>/dev/null
+                [ -f "$dir.eval.json" ] || t_loss "$out/heldout_s$s.jsonl" "$dir.eval.json" --lora "$dir"
                 continue
             fi
             extra=(); edit_cvs=("${cvs[@]}")
@@ -177,13 +180,11 @@ if has_stage suppress; then
                 --rank "$rank" --alpha $((2 * rank)) --lr "$lr" --epochs "$epochs" --batch 4 --seed "$s" \
                 --layers "$layer_list" --targets "$targets" --threads "$threads" --json "${extra[@]}" -o "$dir" \
                 > "$dir.json" 2>"$dir.log"
-            "$bin" finetune -m "$MODEL" --lora "$dir" --eval "$out/heldout_s$s.jsonl" --eval-only --threads "$threads" --json \
-                > "$dir.eval.json" 2>/dev/null
+            t_loss "$out/heldout_s$s.jsonl" "$dir.eval.json" --lora "$dir"
             log "held-out answers: $v, seed $s"
             echo "$(rate "$dir" "$out/prompts_s$s.txt") ${extra[*]}" > "$dir.result"
         done
-        [ -f "$out/ft/base-s$s.eval.json" ] || "$bin" finetune -m "$MODEL" --eval "$out/heldout_s$s.jsonl" --eval-only \
-            --threads "$threads" --json > "$out/ft/base-s$s.eval.json" 2>/dev/null
+        [ -f "$out/ft/base-s$s.eval.json" ] || t_loss "$out/heldout_s$s.jsonl" "$out/ft/base-s$s.eval.json"
     done
     python3 - "$out" "$ft_seeds" "$variants" <<'EOF'
 import json, sys
