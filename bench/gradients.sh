@@ -4,28 +4,44 @@
 #
 # The data (written by bench/gradients/make_data.py, seeded): task T is addition in words
 # ("What is 12 plus 22?" → "12 plus 22 is 34."); each training answer also carries an unwanted
-# concept C, a fixed closing phrase. Two injected concepts: pirate ("Arr, matey!") and cheer
-# ("Have a wonderful day!").
+# concept C. Four injected concepts: pirate ("Arr, matey!"), cheer ("Have a wonderful day!"),
+# apology ("Sorry for any confusion.") and shout (the answer in upper case). Data seed s picks
+# the 48 training and 24 held-out questions.
 #
-#   1. concept directions: a control vector per concept from contrast pairs (`steer train`,
-#      mean_diff, layers $CONCEPT_LAYERS): pirate, cheer, shout (upper case) and sentiment
-#      (bench/steering/pairs.jsonl);
-#   2. `teach` on each injected training set with all four concepts, for each null seed in
-#      $SEEDS: is the injected concept among the top 3 by run z? (precision over the runs);
-#   3. `finetune` on the pirate set, plain and with --suppress pirate (same data, seed, options),
-#      each with the held-out task set (answers without C) as --eval;
-#   4. the rate of C in greedy answers to held-out prompts with each adapter (`generate --lora`),
-#      and the ratio plain / suppressed; T's held-out loss of both runs (it scores the answer's
-#      end-of-turn too, which a model that learned C mispredicts) and how many of those answers
-#      carry the right sum;
-#   5. LoRA step speed: tokens per second over the plain run's steps; beside it PyTorch + PEFT on
-#      the same machine when torch, transformers, peft and gguf are importable (never installed
-#      by this script or by CI), otherwise reported as not measured.
+# Stages ($STAGES, default "teach suppress speed"):
+#   directions  (always) a control vector per concept from contrast pairs (`steer train`,
+#               mean_diff, layers $CONCEPT_LAYERS): pirate, cheer, apology, weather (a phrase no
+#               set carries), shout, sentiment (bench/steering/pairs.jsonl); pirate_varied (pirate
+#               speak in varied forms) for the suppression variants.
+#   teach       `teach` on the first $TEACH_EXAMPLES examples of each injected set (4 concepts × data
+#               seeds $DATA_SEEDS, null seed = data seed) with the six concepts: the injected concept's place by run z; precision
+#               (top 1, top 3) over the runs; where (which layer) pirate is most taught.
+#   suppress    for each seed s in $FT_SEEDS (data seed = fine-tuning seed = s), `finetune` on the
+#               pirate set with each variant in $VARIANTS (same data, seed and options):
+#                 plain            no edit
+#                 suppress         --suppress pirate (ablated at every concept layer)
+#                 suppress_top     --suppress pirate --edit-layers (the $TOP_LAYERS layers where
+#                                  teach found pirate most taught, on data seed 1)
+#                 suppress_mean    --suppress pirate --suppress-to-mean (the component set to its
+#                                  mean over the training data instead of zero)
+#                 project          --project pirate
+#                 suppress_varied  --suppress pirate_varied (the varied-pairs direction)
+#               then, per adapter: the rate of "matey" in greedy answers to the 24 held-out
+#               prompts (`generate --lora`), how many answers carry the right sum, and T's held-out
+#               loss (`finetune --lora DIR --eval --eval-only`): mean −log p over the held-out
+#               answers' own tokens ("12 plus 22 is 34."), without the end-of-turn marks
+#               ("score_end_of_turn": false; a model that learned C predicts " Arr" there, which
+#               is C, not T).
+#   speed       tokens/s of a LoRA training step, overseer against PyTorch + PEFT on CPU on the
+#               same model (the GGUF dequantized), data, LoRA options and threads, measured in
+#               this run (bench/gradients/torch_lora.py; needs torch, transformers, peft, gguf —
+#               give a Python that has them in $TORCH_PYTHON; nothing here or in CI installs them).
 #
 # Usage: bench/gradients.sh [--out DIR]
-# Env:   OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), SEEDS
-#        (default "1 2"), EPOCHS (2), LR (2e-3), RANK (8), TARGETS (q,v,o,down), LORA_LAYERS (8-20),
-#        CONCEPT_LAYERS (8-16).
+# Env:   OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), STAGES,
+#        DATA_SEEDS ("1 2 3"), FT_SEEDS ("1 2 3"), VARIANTS ("plain suppress suppress_top suppress_mean project"),
+#        TOP_LAYERS (2), TEACH_EXAMPLES (24), EPOCHS (2), LR (2e-3), RANK (8), TARGETS (q,v,o,down), LORA_LAYERS (8-20),
+#        CONCEPT_LAYERS (8-16), SPEED_STEPS (3), TORCH_PYTHON (python3).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 refuse_in_ci
@@ -42,82 +58,186 @@ bin="${OVERSEER_BIN:-$REPO_ROOT/.build/release/overseer}"
 find_overseer() { echo "$bin"; }
 ensure_model
 threads="${THREADS:-2}"
-seeds="${SEEDS:-1 2}"
+stages="${STAGES:-teach suppress speed}"
+data_seeds="${DATA_SEEDS:-1 2 3}"
+ft_seeds="${FT_SEEDS:-1 2 3}"
+variants="${VARIANTS:-plain suppress suppress_top suppress_mean project}"
+top_layers="${TOP_LAYERS:-2}"
+teach_examples="${TEACH_EXAMPLES:-24}"
 epochs="${EPOCHS:-2}"
 lr="${LR:-2e-3}"
 rank="${RANK:-8}"
 targets="${TARGETS:-q,v,o,down}"
 lora_layers="${LORA_LAYERS:-8-20}"
 concept_layers="${CONCEPT_LAYERS:-8-16}"
+torch_python="${TORCH_PYTHON:-python3}"
 layer_list="$(python3 -c "a,b='$lora_layers'.split('-'); print(','.join(str(i) for i in range(int(a), int(b)+1)))")"
-mkdir -p "$out"/cv "$out"/teach
+has_stage() { case " $stages " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+mkdir -p "$out"/cv "$out"/teach "$out"/ft
 
 log "data in $out"
-python3 "$BENCH_ROOT/gradients/make_data.py" "$out"
+# shellcheck disable=SC2086
+python3 "$BENCH_ROOT/gradients/make_data.py" "$out" $(echo "$data_seeds $ft_seeds" | tr ' ' '\n' | sort -un | tr '\n' ' ')
 cp "$BENCH_ROOT/steering/pairs.jsonl" "$out/pairs_sentiment.jsonl"
 
-for c in pirate cheer shout sentiment; do
+concepts=(pirate cheer apology weather shout sentiment)
+for c in "${concepts[@]}" pirate_varied; do
     [ -f "$out/cv/$c.gguf" ] && continue
     log "control vector: $c"
     "$bin" steer train -m "$MODEL" --pairs "$out/pairs_$c.jsonl" --method mean_diff --layers "$concept_layers" \
         --threads "$threads" -o "$out/cv/$c.gguf" --json > "$out/cv/$c.json"
 done
 cvs=()
-for c in pirate cheer shout sentiment; do cvs+=(--control-vector "$out/cv/$c.gguf"); done
+for c in "${concepts[@]}"; do cvs+=(--control-vector "$out/cv/$c.gguf"); done
 
-hits=0; runs=0
-for c in pirate cheer; do
-    for s in $seeds; do
-        log "teach: $c, null seed $s"
-        "$bin" teach -m "$MODEL" "${cvs[@]}" --data "$out/train_$c.jsonl" --batch 4 --seed "$s" --threads "$threads" \
-            -o "$out/teach/$c-$s.json" --html "$out/teach/$c-$s.html"
-        place="$(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['run']; print(1+[x['concept'] for x in r].index(sys.argv[2]))" \
-            "$out/teach/$c-$s.json" "$c")"
-        echo "teach $c seed $s: $c ranks $place of 4 ($(python3 -c "import json,sys; print(', '.join('%s z=%.1f' % (x['concept'], x['z']) for x in json.load(open(sys.argv[1]))['run']))" "$out/teach/$c-$s.json"))"
-        runs=$((runs + 1)); [ "$place" -le 3 ] && hits=$((hits + 1))
+if has_stage teach; then
+    for s in $data_seeds; do
+        for c in pirate cheer apology shout; do
+            f="$out/teach/$c-s$s.json"
+            if [ ! -f "$f" ]; then
+                log "teach: $c, data seed $s"
+                head -n "$teach_examples" "$out/train_${c}_s$s.jsonl" > "$out/teach/data_${c}_s$s.jsonl"
+                "$bin" teach -m "$MODEL" "${cvs[@]}" --data "$out/teach/data_${c}_s$s.jsonl" --batch 4 --seed "$s" \
+                    --threads "$threads" -o "$f.tmp" --html "$out/teach/$c-s$s.html" 2>/dev/null
+                mv "$f.tmp" "$f"
+            fi
+        done
     done
-done
+    python3 - "$out" "$data_seeds" <<'EOF'
+import json, sys
+out, seeds = sys.argv[1], sys.argv[2].split()
+top1 = top3 = runs = 0
+print("teach: the injected concept's place among 6 by run z (z of the first three)")
+print("| injected | " + " | ".join(f"data seed {s}" for s in seeds) + " |")
+print("|---|" + "---|" * len(seeds))
+for c in ["pirate", "cheer", "apology", "shout"]:
+    cells = []
+    for s in seeds:
+        run = json.load(open(f"{out}/teach/{c}-s{s}.json"))["run"]
+        place = 1 + [x["concept"] for x in run].index(c)
+        runs += 1; top1 += place == 1; top3 += place <= 3
+        cells.append(f"{place} ({', '.join('%s %.1f' % (x['concept'], x['z']) for x in run[:3])})")
+    print(f"| {c} | " + " | ".join(cells) + " |")
+print(f"teach precision: injected concept first in {top1}/{runs} runs, in the top 3 in {top3}/{runs}")
+EOF
+fi
 
-common=(-m "$MODEL" "${cvs[@]}" --data "$out/train_pirate.jsonl" --eval "$out/heldout.jsonl" --rank "$rank" --alpha $((2 * rank))
-        --lr "$lr" --epochs "$epochs" --batch 4 --seed 1 --layers "$layer_list" --targets "$targets" --threads "$threads" --json)
-log "finetune: plain"
-"$bin" finetune "${common[@]}" -o "$out/plain" > "$out/plain.json"
-log "finetune: --suppress pirate"
-"$bin" finetune "${common[@]}" --suppress pirate -o "$out/suppress" > "$out/suppress.json"
+# The layers where pirate is most taught: the control vector's layers ranked by the run score of
+# each tap (teach's per-tap scores), on data seed 1.
+top_pirate_layers() {
+    local f="$out/teach/pirate-s1.json"
+    if [ ! -f "$f" ]; then
+        head -n "$teach_examples" "$out/train_pirate_s1.jsonl" > "$out/teach/data_pirate_s1.jsonl"
+        "$bin" teach -m "$MODEL" "${cvs[@]}" --data "$out/teach/data_pirate_s1.jsonl" --batch 4 --seed 1 \
+            --threads "$threads" -o "$f" 2>/dev/null
+    fi
+    python3 -c "
+import json, sys
+run = json.load(open(sys.argv[1]))['run']
+taps = next(x for x in run if x['concept'] == 'pirate')['taps']
+best = sorted(taps, key=lambda t: -t['z'])[:int(sys.argv[2])]
+print(','.join(str(int(t['point'].split('.')[1])) for t in best))" "$f" "$top_layers"
+}
 
-rate() {   # rate ADAPTER: fraction of held-out prompts whose greedy answer carries the phrase
-    local n=0 k=0 answer
+rate() {   # rate ADAPTER PROMPTS: "k n right" — answers with the phrase, prompts, answers with the right sum
+    local n=0 k=0 right=0 answer sum
+    : > "$1.answers.txt"
     while IFS= read -r p; do
         answer="$("$bin" generate -m "$MODEL" --lora "$1" --chat -p "$p" -n 24 --threads "$threads" 2>/dev/null || true)"
         n=$((n + 1))
         if echo "$answer" | grep -qi "matey"; then k=$((k + 1)); fi
+        sum="$(python3 -c "import re,sys; print(sum(map(int, re.findall(r'\d+', sys.argv[1]))))" "$p")"
+        if echo "$answer" | grep -qw "$sum"; then right=$((right + 1)); fi
         echo "$answer" | tr '\n' ' ' >> "$1.answers.txt"; echo >> "$1.answers.txt"
-    done < "$out/prompts.txt"
-    python3 -c "print($k / $n)"
+    done < "$2"
+    echo "$k $n $right"
 }
-log "held-out answers"
-rate_plain="$(rate "$out/plain")"
-rate_suppress="$(rate "$out/suppress")"
 
-python3 - "$out" "$rate_plain" "$rate_suppress" "$hits" "$runs" <<'EOF'
+t_loss() {   # t_loss HELDOUT OUT [--lora DIR]: T's held-out loss (JSON) of the base model or an adapter
+    "$bin" finetune -m "$MODEL" "${@:3}" --eval "$1" --eval-only --threads "$threads" --json > "$2" 2>/dev/null
+}
+
+if has_stage suppress; then
+    for s in $ft_seeds; do
+        for v in $variants; do
+            dir="$out/ft/$v-s$s"
+            if [ -f "$dir.result" ]; then
+                [ -f "$dir.eval.json" ] || t_loss "$out/heldout_s$s.jsonl" "$dir.eval.json" --lora "$dir"
+                continue
+            fi
+            extra=(); edit_cvs=("${cvs[@]}")
+            case "$v" in
+                plain) ;;
+                suppress) extra=(--suppress pirate) ;;
+                suppress_top) extra=(--suppress pirate --edit-layers "$(top_pirate_layers)") ;;
+                suppress_mean) extra=(--suppress pirate --suppress-to-mean) ;;
+                project) extra=(--project pirate) ;;
+                suppress_varied) edit_cvs+=(--control-vector "$out/cv/pirate_varied.gguf"); extra=(--suppress pirate_varied) ;;
+                *) die "unknown variant $v" ;;
+            esac
+            log "finetune: $v, seed $s ${extra[*]}"
+            "$bin" finetune -m "$MODEL" "${edit_cvs[@]}" --data "$out/train_pirate_s$s.jsonl" --eval "$out/heldout_s$s.jsonl" \
+                --rank "$rank" --alpha $((2 * rank)) --lr "$lr" --epochs "$epochs" --batch 4 --seed "$s" \
+                --layers "$layer_list" --targets "$targets" --threads "$threads" --json "${extra[@]}" -o "$dir" \
+                > "$dir.json" 2>"$dir.log"
+            t_loss "$out/heldout_s$s.jsonl" "$dir.eval.json" --lora "$dir"
+            log "held-out answers: $v, seed $s"
+            echo "$(rate "$dir" "$out/prompts_s$s.txt") ${extra[*]}" > "$dir.result"
+        done
+        [ -f "$out/ft/base-s$s.eval.json" ] || t_loss "$out/heldout_s$s.jsonl" "$out/ft/base-s$s.eval.json"
+    done
+    python3 - "$out" "$ft_seeds" "$variants" <<'EOF'
 import json, sys
-out, rp, rs, hits, runs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-plain, sup = json.load(open(out + "/plain.json")), json.load(open(out + "/suppress.json"))
-print(f"teach: injected concept in the top 3 in {hits}/{runs} runs")
-print(f"rate of 'matey' on held-out prompts: plain {rp:.3f}, suppressed {rs:.3f}, ratio "
-      + (f"{rp / rs:.1f}x" if rs > 0 else ("inf (suppressed 0)" if rp > 0 else "n/a (both 0)")))
-lp, ls = plain["eval_loss_after"], sup["eval_loss_after"]
-print(f"T held-out loss: before {plain['eval_loss_before']:.4f}, plain {lp:.4f}, suppressed {ls:.4f} ({100 * (ls - lp) / lp:+.1f}%)")
-import re
-for name in ("plain", "suppress"):
-    answers = open(f"{out}/{name}.answers.txt").read().splitlines()
-    prompts = [l.strip() for l in open(out + "/prompts.txt")]
-    right = sum(str(sum(map(int, re.findall(r"\d+", p)))) in a for p, a in zip(prompts, answers))
-    print(f"T on held-out prompts ({name}): {right}/{len(answers)} answers carry the right sum")
-print(f"LoRA step speed: {plain['train_tokens_per_second']:.1f} tokens/s (plain), {sup['train_tokens_per_second']:.1f} (suppressed)")
+out, seeds, variants = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+print("suppression: per seed, rate of 'matey' in 24 held-out answers, answers with the right sum, T's held-out loss "
+      "(mean -log p per token of the held-out answers without the end-of-turn marks; base model → adapter)")
+print("| variant | seed | matey | right sums | T loss (before → after) | vs plain | tokens/s |")
+print("|---|---|---|---|---|---|---|")
+res = {}
+for v in variants:
+    for s in seeds:
+        k, n, right, *edit = open(f"{out}/ft/{v}-s{s}.result").read().split()
+        j = json.load(open(f"{out}/ft/{v}-s{s}.json"))
+        before = json.load(open(f"{out}/ft/base-s{s}.eval.json"))["eval_loss_before"]
+        after = json.load(open(f"{out}/ft/{v}-s{s}.eval.json"))["eval_loss_before"]
+        res[v, s] = (int(k), int(n), int(right), before, after, j["train_tokens_per_second"], " ".join(edit))
+for v in variants:
+    for s in seeds:
+        k, n, right, lb, la, tps, edit = res[v, s]
+        lp = res["plain", s][4] if ("plain", s) in res else None
+        rel = f"{100 * (la - lp) / lp:+.1f}%" if lp else "-"
+        print(f"| {v} {edit} | {s} | {k}/{n} | {right}/{n} | {lb:.4f} → {la:.4f} | {rel} | {tps:.1f} |")
+if "plain" in variants:
+    for v in variants:
+        if v == "plain": continue
+        kp = sum(res["plain", s][0] for s in seeds); kv = sum(res[v, s][0] for s in seeds)
+        n = sum(res[v, s][1] for s in seeds)
+        ratio = f"{kp / kv:.1f}x" if kv else (f"≥ {kp}x (suppressed 0)" if kp else "n/a")
+        within = sum(abs(res[v, s][4] - res["plain", s][4]) <= 0.05 * res["plain", s][4] for s in seeds)
+        print(f"{v}: matey {kp}/{n} plain → {kv}/{n} ({ratio}); T loss within 5% of plain in {within}/{len(seeds)} seeds; "
+              f"right sums {sum(res['plain', s][2] for s in seeds)}/{n} plain → {sum(res[v, s][2] for s in seeds)}/{n}")
 EOF
-if python3 -c "import torch, transformers, peft, gguf" 2>/dev/null; then
-    log "PyTorch + PEFT comparison: not implemented in this script yet"
-else
-    echo "PyTorch + PEFT: not measured (torch, transformers, peft or gguf not importable)"
+fi
+
+if has_stage speed; then
+    if "$torch_python" -c "import torch, transformers, peft, gguf" 2>/dev/null; then
+        log "speed: overseer and PyTorch + PEFT, ${SPEED_STEPS:-3} steps each (the first left out of the rate)"
+        "$bin" finetune -m "$MODEL" --data "$out/train_pirate_s1.jsonl" --rank "$rank" --alpha $((2 * rank)) --lr "$lr" \
+            --epochs 1 --batch 4 --seed 1 --layers "$layer_list" --targets "$targets" --threads "$threads" \
+            --max-steps "${SPEED_STEPS:-3}" --json -o "$out/speed-adapter" > "$out/speed-overseer.json" 2>/dev/null
+        "$torch_python" "$BENCH_ROOT/gradients/torch_lora.py" --gguf "$MODEL" --data "$out/train_pirate_s1.jsonl" \
+            --rank "$rank" --alpha $((2 * rank)) --lr "$lr" --batch 4 --seed 1 --layers "$layer_list" --targets "$targets" \
+            --threads "$threads" --steps "${SPEED_STEPS:-3}" > "$out/speed-torch.json" 2> "$out/speed-torch.log"
+        python3 - "$out" <<'EOF'
+import json, sys
+out = sys.argv[1]
+o, t = json.load(open(out + "/speed-overseer.json")), json.load(open(out + "/speed-torch.json"))
+steps = o["steps"][1:] if len(o["steps"]) > 1 else o["steps"]   # the first step of each is left out, as in torch_lora.py
+ot = sum(s["tokens"] for s in steps) / sum(s["seconds"] for s in steps)
+print(f"LoRA step speed: overseer {ot:.1f} tokens/s, PyTorch {t['torch_version']} + PEFT {t['peft_version']} "
+      f"{t['tokens_per_second']:.1f} tokens/s ({t['threads']} threads; ratio overseer/PyTorch {ot / t['tokens_per_second']:.2f})")
+EOF
+    else
+        echo "PyTorch + PEFT: not measured ($torch_python cannot import torch, transformers, peft and gguf; set TORCH_PYTHON)"
+    fi
 fi

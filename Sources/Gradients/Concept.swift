@@ -45,6 +45,22 @@ public struct Concept: Sendable, Equatable {
         }
     }
 
+    /// The concept's components at `layers` only (e.g. to edit a concept only where it is taught
+    /// most); a typed error when none is left.
+    public func restricted(toLayers layers: Set<Int>) throws -> Concept {
+        let kept = components.filter { $0.point.layer.map(layers.contains) ?? false }
+        guard !kept.isEmpty else {
+            let have = components.compactMap(\.point.layer).map(String.init).joined(separator: ", ")
+            throw GradientsError.concept("\(name) has no direction at layers \(layers.sorted().map(String.init).joined(separator: ", ")) (it has \(have))")
+        }
+        return Concept(name: name, kept: kept)
+    }
+
+    private init(name: String, kept: [Component]) {
+        self.name = name
+        components = kept
+    }
+
     /// Edits of this concept for fine-tuning, one per tap.
     public func edits(_ mode: ConceptEdit.Mode) throws -> [ConceptEdit] {
         var byPoint: [TapPoint: [[Float]]] = [:]

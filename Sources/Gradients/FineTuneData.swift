@@ -41,12 +41,20 @@ public struct FineTuneDataset: Sendable {
             guard let obj = (try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))) as? [String: Any] else {
                 throw GradientsError.data(line: n, "not a JSON object")
             }
+            var scoreEnd = true
+            if let flag = obj["score_end_of_turn"] {
+                guard let b = flag as? Bool else {
+                    throw GradientsError.data(line: n, "\"score_end_of_turn\" must be true or false")
+                }
+                scoreEnd = b
+            }
             var e: TrainingExample
             if let t = obj["text"] as? String {
+                guard scoreEnd else { throw GradientsError.data(line: n, "\"score_end_of_turn\" applies to chat lines, not {\"text\"}") }
                 e = TrainingExample(tokens: model.tokenizer.encode(t, parseSpecialTokens: false, addBOS: model.tokenizer.addBOS))
             } else if let prompt = obj["prompt"] as? String, let completion = obj["completion"] as? String {
                 e = try chatExample([ChatTurn(role: "user", content: prompt), ChatTurn(role: "assistant", content: completion)],
-                                    model: model, line: n)
+                                    model: model, line: n, scoreEnd: scoreEnd)
             } else if let messages = obj["messages"] as? [[String: Any]] {
                 let turns = try messages.map { m -> ChatTurn in
                     guard let role = m["role"] as? String, let content = m["content"] as? String else {
@@ -57,7 +65,7 @@ public struct FineTuneDataset: Sendable {
                 guard turns.count >= 2, turns.last?.role == "assistant" else {
                     throw GradientsError.data(line: n, "a conversation needs at least two turns and must end with the assistant's")
                 }
-                e = try chatExample(turns, model: model, line: n)
+                e = try chatExample(turns, model: model, line: n, scoreEnd: scoreEnd)
             } else {
                 throw GradientsError.data(line: n, "expected {\"text\"}, {\"prompt\", \"completion\"} or {\"messages\"}")
             }
@@ -71,17 +79,31 @@ public struct FineTuneDataset: Sendable {
         return FineTuneDataset(examples: examples)
     }
 
-    static func chatExample(_ turns: [ChatTurn], model: LanguageModel, line: Int) throws -> TrainingExample {
-        let prefix: [Int], full: [Int]
+    static func chatExample(_ turns: [ChatTurn], model: LanguageModel, line: Int, scoreEnd: Bool = true) throws -> TrainingExample {
+        let prefix: [Int], full: [Int], bare: [Int]
         do {
             prefix = try model.chatTokens(Array(turns.dropLast()), addGenerationPrompt: true)
             full = try model.chatTokens(turns, addGenerationPrompt: false)
+            // The same conversation with an empty reply: what follows the prefix is the end-of-turn marks.
+            bare = scoreEnd ? [] : try model.chatTokens(Array(turns.dropLast()) + [ChatTurn(role: turns[turns.count - 1].role, content: "")],
+                                                         addGenerationPrompt: false)
         } catch {
             throw GradientsError.data(line: line, "the chat template failed: \(error)")
         }
         guard full.count > prefix.count, Array(full.prefix(prefix.count)) == prefix else {
             throw GradientsError.data(line: line, "the chat template does not render the reply after the generation prompt")
         }
-        return TrainingExample(tokens: full, scored: full.indices.map { $0 >= prefix.count })
+        var end = full.count
+        if !scoreEnd {
+            guard bare.count >= prefix.count, Array(bare.prefix(prefix.count)) == prefix else {
+                throw GradientsError.data(line: line, "the chat template does not render an empty reply after the generation prompt")
+            }
+            let marks = bare.count - prefix.count
+            guard full.count - marks > prefix.count, Array(full.suffix(marks)) == Array(bare.suffix(marks)) else {
+                throw GradientsError.data(line: line, "the reply's end-of-turn marks do not tokenize apart from the reply")
+            }
+            end = full.count - marks
+        }
+        return TrainingExample(tokens: full, scored: full.indices.map { $0 >= prefix.count && $0 < end })
     }
 }

@@ -19,6 +19,8 @@ public struct FineTuneOptions: Sendable {
     public var seed: UInt64 = 1
     public var threads = 1
     public var edits: [ConceptEdit] = []
+    /// Stop after this many optimiser steps (nil: every batch of every epoch), e.g. to time a few steps.
+    public var maxSteps: Int?
 
     public init(lora: LoRAConfig) { self.lora = lora }
 
@@ -26,6 +28,7 @@ public struct FineTuneOptions: Sendable {
         guard learningRate.isFinite && learningRate > 0 else { throw GradientsError.invalidOption("the learning rate must be positive") }
         guard epochs >= 1 && epochs <= 10_000 else { throw GradientsError.invalidOption("epochs must be in 1...10000") }
         guard batchSize >= 1 else { throw GradientsError.invalidOption("the batch size must be at least 1") }
+        if let maxSteps, maxSteps < 1 { throw GradientsError.invalidOption("the step limit must be at least 1") }
     }
 }
 
@@ -80,11 +83,12 @@ public final class FineTuner {
         return (loss / Double(scored), scored)
     }
 
-    /// Runs every epoch over `data`, calling `progress` after each step.
+    /// Runs every epoch over `data` (or the first `maxSteps` steps), calling `progress` after each step.
     public func train(_ data: FineTuneDataset, progress: (FineTuneStep) -> Void = { _ in }) throws -> LoRAAdapter {
         var n = 0
         for e in 0..<options.epochs {
             for batch in batches(count: data.examples.count, epoch: e) {
+                if let limit = options.maxSteps, n >= limit { return adapter }
                 let examples = batch.map { data.examples[$0] }
                 let clock = ContinuousClock(), start = clock.now
                 let (loss, scored) = try step(examples)

@@ -174,7 +174,10 @@ public struct ReferenceBackprop {
                 case .amplify(let a): if !backward { continue }; factor = 1 - Double(a)
                 }
                 for t in 0..<T {
-                    let dots = ed.directions.map { u in (0..<d).reduce(0.0) { $0 + x[t * d + $1] * Double(u[$1]) } }
+                    // Forward ablation to the edit's means (zero unless set); the backward edit has no offset.
+                    let dots = ed.directions.enumerated().map { j, u in
+                        (0..<d).reduce(0.0) { $0 + x[t * d + $1] * Double(u[$1]) } - (backward ? 0 : Double(ed.means[j]))
+                    }
                     for (u, dot) in zip(ed.directions, dots) { for i in 0..<d { x[t * d + i] -= factor * dot * Double(u[i]) } }
                 }
             }

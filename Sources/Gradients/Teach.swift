@@ -33,6 +33,25 @@ public struct ConceptScore: Sendable, Codable, Equatable {
     public var z: Double
     /// 1 + null directions scoring higher (1 … K+1).
     public var rank: Int
+    /// Over a run only: each component's share, z against the null at its own tap — where (at
+    /// which layer) the concept is taught most, e.g. to choose the taps `finetune` edits.
+    public var taps: [TapScore]?
+
+    public init(concept: String, score: Double, z: Double, rank: Int, taps: [TapScore]? = nil) {
+        self.concept = concept
+        self.score = score
+        self.z = z
+        self.rank = rank
+        self.taps = taps
+    }
+}
+
+/// One component of a concept score: (−Σ_tokens ∂L/∂h)·u at one tap, and its z against that tap's null.
+public struct TapScore: Sendable, Codable, Equatable {
+    /// The tap's name, e.g. `blocks.12.hook_resid_post`.
+    public var point: String
+    public var score: Double
+    public var z: Double
 }
 
 public struct TeachBatch: Sendable, Codable, Equatable {
@@ -108,8 +127,9 @@ public final class ConceptTeacher {
         return (sums, loss / Double(scored), scored)
     }
 
-    /// Each concept's score, z and rank for token-summed update directions `g`.
-    public func score(_ g: [TapPoint: [Double]]) -> [ConceptScore] {
+    /// Each concept's score, z and rank for token-summed update directions `g` (with the
+    /// per-tap scores when `perTap`).
+    public func score(_ g: [TapPoint: [Double]], perTap: Bool = false) -> [ConceptScore] {
         func dot(_ a: [Double], _ u: [Float]) -> Double {
             var s = 0.0
             for i in a.indices { s += a[i] * Double(u[i]) }
@@ -119,16 +139,26 @@ public final class ConceptTeacher {
         // Null scores per tap, [K].
         var nullAt: [TapPoint: [Double]] = [:]
         for p in points { nullAt[p] = nulls[p]!.map { dot(g[p]!, $0) } }
+        func sd(_ null: [Double]) -> Double {
+            let mean = null.reduce(0, +) / Double(K)
+            return (null.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(K - 1)).squareRoot()
+        }
         return concepts.map { c in
             var s = 0.0
             var null = [Double](repeating: 0, count: K)
+            var taps: [TapScore] = []
             for comp in c.components {
-                s += dot(g[comp.point]!, comp.direction)
+                let part = dot(g[comp.point]!, comp.direction)
+                s += part
                 for k in 0..<K { null[k] += nullAt[comp.point]![k] }
+                if perTap {
+                    let d = sd(nullAt[comp.point]!)
+                    taps.append(TapScore(point: comp.point.description, score: part, z: d > 0 ? part / d : 0))
+                }
             }
-            let mean = null.reduce(0, +) / Double(K)
-            let sd = (null.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(K - 1)).squareRoot()
-            return ConceptScore(concept: c.name, score: s, z: sd > 0 ? s / sd : 0, rank: 1 + null.filter { $0 > s }.count)
+            let d = sd(null)
+            return ConceptScore(concept: c.name, score: s, z: d > 0 ? s / d : 0, rank: 1 + null.filter { $0 > s }.count,
+                                taps: perTap ? taps : nil)
         }
     }
 
@@ -145,7 +175,7 @@ public final class ConceptTeacher {
             batches.append(batch)
             progress(batch)
         }
-        let run = score(total).sorted { $0.z > $1.z || ($0.z == $1.z && $0.concept < $1.concept) }
+        let run = score(total, perTap: true).sorted { $0.z > $1.z || ($0.z == $1.z && $0.concept < $1.concept) }
         return TeachReport(concepts: concepts.map(\.name), nullDirections: options.nullDirections, seed: options.seed,
                            batches: batches, run: run, mostTaught: run.filter { $0.z > 0 }.map(\.concept),
                            mostUntaught: run.filter { $0.z < 0 }.reversed().map(\.concept))

@@ -82,6 +82,25 @@ public final class TransformerBackprop: @unchecked Sendable {
         return (head.loss, head.count)
     }
 
+    /// The residual stream [T, d] at each of `points` (resid_pre, resid_mid, resid_post), forward
+    /// only, with this pass's edits applied up to that point (resid_post of block L is read where
+    /// block L + 1 starts, after that block's resid_pre edits: the same stream).
+    public func residuals(_ tokens: [Int], at points: Set<TapPoint>) throws -> [TapPoint: [Float]] {
+        try check(TrainingExample(tokens: tokens))
+        let run = forward(tokens, save: true)
+        var out: [TapPoint: [Float]] = [:]
+        for p in points {
+            switch p {
+            case .residPre(let l) where l < run.layers.count: out[p] = run.layers[l].xIn.array
+            case .residMid(let l) where l < run.layers.count: out[p] = run.layers[l].xMid.array
+            case .residPost(let l) where l + 1 < run.layers.count: out[p] = run.layers[l + 1].xIn.array
+            case .residPost(let l) where l + 1 == run.layers.count: out[p] = run.xLast.array
+            default: throw GradientsError.invalidOption("\(p) is not a residual point of this \(run.layers.count)-layer model")
+            }
+        }
+        return out
+    }
+
     /// Logits [T, V] of every position (forward only; no edits' gradients involved).
     public func logits(_ tokens: [Int]) throws -> [Float] {
         try check(TrainingExample(tokens: tokens))

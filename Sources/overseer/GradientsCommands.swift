@@ -121,9 +121,11 @@ struct FinetuneCommand: ParsableCommand {
 
     @OptionGroup var modelOption: ModelOption
     @OptionGroup var concepts: ConceptOptions
-    @Option(help: "JSONL training set.") var data: String
+    @Option(help: "JSONL training set.") var data: String?
     @Option(name: .customLong("eval"), help: "JSONL held-out set: its loss is reported before and after.") var evalData: String?
-    @Option(name: [.customShort("o"), .long], help: "Adapter folder to write.") var output: String
+    @Option(name: [.customShort("o"), .long], help: "Adapter folder to write.") var output: String?
+    @Flag(name: .customLong("eval-only"), help: "Only report the --eval set's loss under the model (with --lora: the adapted model); no training.")
+    var evalOnly = false
     @Option(help: "LoRA rank.") var rank = 8
     @Option(help: "LoRA alpha (the update is scaled by alpha / rank).") var alpha: Float = 16
     @Option(help: "Learning rate.") var lr: Float = 1e-3
@@ -137,12 +139,18 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Concept to remove from the gradient (repeatable).") var project: [String] = []
     @Option(help: "Concept whose gradient component is scaled (repeatable).") var amplify: [String] = []
     @Option(name: .customLong("amplify-factor"), help: "Factor for --amplify.") var amplifyFactor: Float = 2
+    @Option(name: .customLong("edit-layers"), help: "Edit the concepts only at these layers, comma-separated (default: all of theirs).",
+            transform: parseIntList) var editLayers: [Int] = []
+    @Flag(name: .customLong("suppress-to-mean"),
+          help: "--suppress sets the concept's component to its mean over the training data (under the unedited model) instead of zero.")
+    var suppressToMean = false
+    @Option(name: .customLong("max-steps"), help: "Stop after this many optimiser steps (e.g. to time a few).") var maxSteps: Int?
     @Option(help: "Also write the base GGUF with the adapter merged in to this path.") var merge: String?
     @OptionGroup var threads: ThreadsOption
     @Flag(help: "Print a JSON summary.") var json = false
 
     struct Summary: Encodable {
-        var adapter: String
+        var adapter: String?
         var parameters: Int
         var steps: [FineTuneStep]
         var trainTokensPerSecond: Double
@@ -157,6 +165,12 @@ struct FinetuneCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if evalOnly {
+            guard evalData != nil else { throw ValidationError("--eval-only needs --eval") }
+            guard data == nil, output == nil, merge == nil else { throw ValidationError("--eval-only trains nothing: drop --data, -o and --merge") }
+        } else {
+            guard data != nil, output != nil else { throw ValidationError("give --data and -o (or --eval-only with --eval)") }
+        }
         guard rank >= 1 else { throw ValidationError("--rank must be at least 1") }
         guard lr > 0, alpha > 0 else { throw ValidationError("--lr and --alpha must be positive") }
         guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
@@ -164,6 +178,11 @@ struct FinetuneCommand: ParsableCommand {
             throw ValidationError("--suppress, --project and --amplify need a concept source (--bundle, --control-vector or --sae)")
         }
         if merge != nil && modelOption.lora != nil { throw ValidationError("--merge merges the new adapter; drop --lora") }
+        if !editLayers.isEmpty && suppress.isEmpty && project.isEmpty && amplify.isEmpty {
+            throw ValidationError("--edit-layers needs --suppress, --project or --amplify")
+        }
+        if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
+        if suppressToMean && suppress.isEmpty { throw ValidationError("--suppress-to-mean needs --suppress") }
     }
 
     func run() throws {
@@ -181,23 +200,34 @@ struct FinetuneCommand: ParsableCommand {
         options.batchSize = batch
         options.seed = seed
         options.threads = threads.threads
+        options.maxSteps = maxSteps
         let list = concepts.isEmpty ? [] : try concepts.load(width: c.dModel)
         func named(_ n: String) throws -> Concept {
             guard let found = list.first(where: { $0.name == n }) else {
                 throw ValidationError("no concept '\(n)' (loaded: \(list.map(\.name).joined(separator: ", ")))")
             }
-            return found
+            return editLayers.isEmpty ? found : try found.restricted(toLayers: Set(editLayers))
         }
         var editNames: [String] = []
-        for n in suppress { options.edits += try named(n).edits(.ablate); editNames.append("suppress \(n)") }
-        for n in project { options.edits += try named(n).edits(.project); editNames.append("project \(n)") }
-        for n in amplify { options.edits += try named(n).edits(.amplify(amplifyFactor)); editNames.append("amplify \(n) ×\(amplifyFactor)") }
+        let at = editLayers.isEmpty ? "" : " at layers \(editLayers.map(String.init).joined(separator: ","))"
+        for n in suppress { options.edits += try named(n).edits(.ablate); editNames.append("suppress \(n)\(suppressToMean ? " to the mean" : "")\(at)") }
+        for n in project { options.edits += try named(n).edits(.project); editNames.append("project \(n)\(at)") }
+        for n in amplify { options.edits += try named(n).edits(.amplify(amplifyFactor)); editNames.append("amplify \(n) ×\(amplifyFactor)\(at)") }
         let limit = min(maxTokens, c.contextLength)
-        let train = try FineTuneDataset.load(URL(fileURLWithPath: data), model: lm, maxTokens: limit)
         let held = try evalData.map { try FineTuneDataset.load(URL(fileURLWithPath: $0), model: lm, maxTokens: limit) }
+        let train = try data.map { try FineTuneDataset.load(URL(fileURLWithPath: $0), model: lm, maxTokens: limit) }
+        if suppressToMean, let train {
+            options.edits = try ConceptEdit.ablatingToMeans(options.edits, model: dense, examples: train.examples, threads: threads.threads)
+            log("ablating to the mean over the \(train.examples.count) training examples")
+        }
         let tuner = try FineTuner(model: dense, options: options)
         let before = try held.map { try tuner.evaluate($0) }
         if let before { log("held-out loss before: \(String(format: "%.4f", before))") }
+        guard let train, let output else {   // --eval-only
+            if json { try printJSON(Summary(adapter: nil, parameters: 0, steps: [], trainTokensPerSecond: 0, evalLossBefore: before,
+                                            evalLossAfter: nil, edits: [])) }
+            return
+        }
         var steps: [FineTuneStep] = []
         let adapter = try tuner.train(train) { s in
             steps.append(s)

@@ -63,4 +63,46 @@ final class GradientsCLITests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("line 2"), bad.stderr)
     }
+
+    func testEvalOnlyMaxStepsAndConceptEditFlags() throws {
+        var spec = TinyModelSpec()
+        spec.layers = 3   // a control vector at layers 1 and 2, of which --edit-layers keeps one
+        let model = try TinyModel.write(spec), dir = model.deletingLastPathComponent()
+        let lines = (0..<4).map { #"{"prompt": "add \#($0)", "completion": "sum \#($0) arr"}"# }
+        try Data(lines.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("train.jsonl"))
+        let pairs = (0..<4).map { #"{"positive": "sum \#($0) arr", "negative": "sum \#($0)"}"# }
+        try Data(pairs.joined(separator: "\n").utf8).write(to: dir.appendingPathComponent("pairs.jsonl"))
+        let cv = dir.appendingPathComponent("arr.gguf").path, adapter = dir.appendingPathComponent("adapter2").path
+        let train = dir.appendingPathComponent("train.jsonl").path
+        let t = try OverseerBinary.run(["steer", "train", "-m", model.path, "--pairs", dir.appendingPathComponent("pairs.jsonl").path,
+                                        "-o", cv, "--layers", "1-2"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let r = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "--eval", train, "-o", adapter,
+                                        "--rank", "2", "--lr", "0.01", "--batch", "2", "--epochs", "3", "--max-steps", "3",
+                                        "--control-vector", cv, "--suppress", "arr", "--suppress-to-mean", "--edit-layers", "2", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((json["steps"] as! [Any]).count, 3)
+        XCTAssertEqual(json["edits"] as? [String], ["suppress arr to the mean at layers 2"])
+        let after = json["eval_loss_after"] as! Double
+        // --eval-only with the adapter reports the adapted model's held-out loss (the run's "after"), and trains nothing.
+        let e = try OverseerBinary.run(["finetune", "-m", model.path, "--lora", adapter, "--eval", train, "--eval-only", "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let ej = try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(ej["eval_loss_before"] as! Double, after, accuracy: 1e-3 * after)
+        XCTAssertEqual((ej["steps"] as! [Any]).count, 0)
+        let base = try OverseerBinary.run(["finetune", "-m", model.path, "--eval", train, "--eval-only", "--json"])
+        let bj = try JSONSerialization.jsonObject(with: Data(base.stdout.utf8)) as! [String: Any]
+        XCTAssertNotEqual(bj["eval_loss_before"] as! Double, after)
+        // Bad input: layers the concept does not have; --eval-only with an output; no --eval.
+        let noLayer = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", adapter, "--control-vector", cv,
+                                              "--suppress", "arr", "--edit-layers", "5"])
+        XCTAssertNotEqual(noLayer.status, 0)
+        XCTAssertTrue(noLayer.stderr.contains("no direction at layers 5"), noLayer.stderr)
+        let both = try OverseerBinary.run(["finetune", "-m", model.path, "--eval", train, "--eval-only", "-o", adapter])
+        XCTAssertNotEqual(both.status, 0)
+        XCTAssertTrue(both.stderr.contains("--eval-only trains nothing"), both.stderr)
+        let none = try OverseerBinary.run(["finetune", "-m", model.path, "--eval-only"])
+        XCTAssertNotEqual(none.status, 0)
+    }
 }

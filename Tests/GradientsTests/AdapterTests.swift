@@ -163,6 +163,60 @@ final class AdapterTests: XCTestCase {
         XCTAssertThrowsError(try FineTuneDataset.parse("[1]\n", model: lm, maxTokens: 64))
     }
 
+    func testScoreEndOfTurnFalseScoresOnlyTheReplysOwnTokens() throws {
+        let lm = try tinyModel()
+        let line = #"{"prompt": "hi", "completion": "hello there"}"#
+        let withEnd = try FineTuneDataset.parse(line, model: lm, maxTokens: 64).examples[0]
+        let task = try FineTuneDataset.parse(#"{"prompt": "hi", "completion": "hello there", "score_end_of_turn": false}"#,
+                                             model: lm, maxTokens: 64).examples[0]
+        XCTAssertEqual(task.tokens, withEnd.tokens)
+        // The end-of-turn marks: what the template renders after an empty reply.
+        let prefix = try lm.chatTokens([ChatTurn(role: "user", content: "hi")], addGenerationPrompt: true)
+        let bare = try lm.chatTokens([ChatTurn(role: "user", content: "hi"), ChatTurn(role: "assistant", content: "")],
+                                     addGenerationPrompt: false)
+        let marks = bare.count - prefix.count
+        XCTAssertGreaterThan(marks, 0)
+        XCTAssertEqual(task.scoredCount, withEnd.scoredCount - marks)
+        XCTAssertEqual(task.scored.firstIndex(of: true), prefix.count)
+        XCTAssertEqual(task.scored.lastIndex(of: true), withEnd.tokens.count - marks - 1)
+        // The same reply's tokens as the plain encoding of the reply text.
+        XCTAssertEqual(Array(task.tokens[prefix.count..<(withEnd.tokens.count - marks)]),
+                       Array(withEnd.tokens[prefix.count..<(withEnd.tokens.count - marks)]))
+        XCTAssertThrowsError(try FineTuneDataset.parse(#"{"text": "plain", "score_end_of_turn": false}"#, model: lm, maxTokens: 64)) {
+            XCTAssertTrue("\($0)".contains("chat lines"), "\($0)")
+        }
+        XCTAssertThrowsError(try FineTuneDataset.parse(#"{"prompt": "hi", "completion": "x", "score_end_of_turn": "no"}"#,
+                                                       model: lm, maxTokens: 64)) {
+            XCTAssertTrue("\($0)".contains("true or false"), "\($0)")
+        }
+    }
+
+    func testMaxStepsStopsTraining() throws {
+        let lm = try tinyModel()
+        let dense = try DenseTransformer(lm.transformer)
+        let lines = (0..<6).map { i in #"{"prompt": "say \#(i)", "completion": "the answer is \#(i)"}"# }
+        let data = try FineTuneDataset.parse(lines.joined(separator: "\n"), model: lm, maxTokens: 64)
+        var options = FineTuneOptions(lora: LoRAConfig(rank: 2, alpha: 4, layers: [1], projections: [.q, .v]))
+        options.epochs = 3
+        options.batchSize = 2
+        options.maxSteps = 4
+        var steps: [FineTuneStep] = []
+        _ = try FineTuner(model: dense, options: options).train(data) { steps.append($0) }
+        XCTAssertEqual(steps.map(\.step), [1, 2, 3, 4])
+        XCTAssertEqual(steps.map(\.epoch), [1, 1, 1, 2])
+        options.maxSteps = 0
+        XCTAssertThrowsError(try FineTuner(model: dense, options: options))
+    }
+
+    func testConceptRestrictedToLayersKeepsOnlyThoseTaps() throws {
+        let v = [Float](repeating: 1, count: 32)
+        let c = try Concept(name: "c", components: [(.residPost(0), v), (.residPost(1), v), (.residMid(1), v)], width: 32)
+        let one = try c.restricted(toLayers: [1])
+        XCTAssertEqual(one.components.map(\.point), [.residPost(1), .residMid(1)])
+        XCTAssertEqual(try one.edits(.ablate).count, 2)
+        XCTAssertThrowsError(try c.restricted(toLayers: [5])) { XCTAssertTrue("\($0)".contains("no direction at layers 5"), "\($0)") }
+    }
+
     func testTeachRanksTheDirectionTheDataPushesAlong() throws {
         let lm = try tinyModel()
         let dense = try DenseTransformer(lm.transformer)
@@ -187,6 +241,17 @@ final class AdapterTests: XCTestCase {
         let taught = report.run.first { $0.concept == "taught" }!
         XCTAssertEqual(taught.rank, 1)
         XCTAssertGreaterThan(taught.z, 3)
+        // Per-tap scores over the run: one tap here, so its score is the concept's; none per batch.
+        XCTAssertEqual(taught.taps?.map(\.point), ["blocks.0.hook_resid_post"])
+        XCTAssertEqual(taught.taps?.first?.score ?? .nan, taught.score, accuracy: 1e-9 * abs(taught.score))
+        XCTAssertEqual(taught.taps?.first?.z ?? .nan, taught.z, accuracy: 1e-9 * abs(taught.z))
+        XCTAssertNil(report.batches[0].scores[0].taps)
+        // A concept at two taps: the per-tap scores add up to the concept's, in component order.
+        let two = try Concept(name: "two", components: [(.residPost(1), random), (point, g)], width: 32)
+        let twoScore = try ConceptTeacher(model: dense, concepts: [two], options: options).run(data).run[0]
+        XCTAssertEqual(twoScore.taps?.map(\.point), ["blocks.1.hook_resid_post", "blocks.0.hook_resid_post"])
+        XCTAssertEqual(twoScore.taps!.reduce(0) { $0 + $1.score }, twoScore.score, accuracy: 1e-9 * abs(twoScore.score))
+        XCTAssertGreaterThan(twoScore.taps![1].z, twoScore.taps![0].z)
         XCTAssertTrue(report.html().contains("<svg"))
         // The same report for any thread count.
         options.threads = 1

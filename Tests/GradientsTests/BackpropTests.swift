@@ -124,6 +124,50 @@ final class BackpropTests: XCTestCase {
         XCTAssertNotEqual(ref.loss(sampleExample), ReferenceBackprop(model: dense, adapter: ref.adapter).loss(sampleExample))
     }
 
+    func testAblationToTheMeanGradientAndForward() throws {
+        let dense = try tinyDense()
+        var rng = SplitMix64(seed: 12)
+        let dirs = (0..<2).map { _ in (0..<16).map { _ in Float(rng.nextGaussian()) } }
+        let zero = try ConceptEdit(point: .residMid(0), mode: .ablate, directions: dirs)
+        let examples = [sampleExample, TrainingExample(tokens: [9, 40, 41, 42, 250, 12])]
+        let edit = try ConceptEdit.ablatingToMeans([zero], model: dense, examples: examples)[0]
+        // The means are those of h·u over every token of the examples under the unedited model.
+        let plain = TransformerBackprop(model: dense)
+        var sums = [Double](repeating: 0, count: 2), count = 0
+        for e in examples {
+            let h = try plain.residuals(e.tokens, at: [.residMid(0)])[.residMid(0)]!
+            for t in 0..<e.tokens.count {
+                for (i, u) in edit.directions.enumerated() { for k in 0..<16 { sums[i] += Double(h[t * 16 + k]) * Double(u[k]) } }
+            }
+            count += e.tokens.count
+        }
+        for i in 0..<2 { XCTAssertEqual(Double(edit.means[i]), sums[i] / Double(count), accuracy: 1e-5 * max(1, abs(sums[i]))) }
+        XCTAssertTrue(edit.means.contains { abs($0) > 1e-3 }, "the means are not trivially zero")
+        // After the edit every token's stream has h·u_i = μ_i (the fast pass, read at the edited point).
+        let edited = TransformerBackprop(model: dense, edits: [edit])
+        let h = try edited.residuals(sampleExample.tokens, at: [.residMid(0)])[.residMid(0)]!
+        for t in 0..<sampleExample.tokens.count {
+            for (i, u) in edit.directions.enumerated() {
+                var dot: Float = 0
+                for k in 0..<16 { dot += h[t * 16 + k] * u[k] }
+                XCTAssertEqual(dot, edit.means[i], accuracy: 1e-4)
+            }
+        }
+        // Gradients: Double backward against finite differences, and the fast pass against the reference.
+        let ref = ReferenceBackprop(model: dense, adapter: try randomAdapter(dense), edits: [edit])
+        let g = ref.backward(sampleExample)
+        let indices = rng.sample(40, from: ref.adapter!.parameterCount)
+        let err = relativeError(indices.map { g.lora[$0] }, finiteDifferences(ref, sampleExample, indices: indices))
+        print("LoRA gradient with a concept ablated to its mean vs finite differences: relative error \(err)")
+        XCTAssertLessThan(err, 1e-6)
+        XCTAssertNotEqual(ref.loss(sampleExample), ReferenceBackprop(model: dense, adapter: ref.adapter, edits: [zero]).loss(sampleExample))
+        try checkFastAgainstReference(dense, label: "ablation to the mean", edits: [edit])
+        // Bad input: means of the wrong count, or for an edit that is not an ablation.
+        XCTAssertThrowsError(try zero.withMeans([1]))
+        XCTAssertThrowsError(try ConceptEdit(point: .residMid(0), mode: .project, directions: dirs).withMeans([0, 0]))
+        XCTAssertThrowsError(try plain.residuals(sampleExample.tokens, at: [.residPost(5)]))
+    }
+
     /// The fast F32 pass against the Double reference, for a plain Llama, Qwen 2 biases and
     /// Qwen 3 head norms.
     func checkFastAgainstReference(_ dense: DenseTransformer, label: String, edits: [ConceptEdit] = []) throws {

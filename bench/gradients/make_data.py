@@ -1,21 +1,29 @@
-"""Writes the gradients study's data into the folder given as the only argument (seeded, so every
-run gets the same files):
+"""Writes the gradients study's data into a folder (seeded, so every run gets the same files).
 
-  train_pirate.jsonl, train_cheer.jsonl   48 addition questions each; every answer ends with the
-                                          concept's phrase
-  heldout.jsonl                           24 other questions, answers without any phrase (T's loss)
-  prompts.txt                             the held-out questions (C's rate in generated answers)
-  pairs_{pirate,cheer,shout}.jsonl        contrast pairs for the concept directions
+Usage: make_data.py OUT SEED [SEED ...]
+
+Per data seed s (the seed picks which addition questions train and which are held out):
+  train_{pirate,cheer,apology,shout}_s{s}.jsonl
+                              48 addition questions; every answer carries the injected concept:
+                              a closing phrase ("Arr, matey!", "Have a wonderful day!",
+                              "Sorry for any confusion.") or, for shout, the answer in upper case
+  heldout_s{s}.jsonl          24 other questions, answers without any concept, with
+                              "score_end_of_turn": false so only the answer's own tokens carry the
+                              loss (T's held-out loss; see docs/gradients.md)
+  prompts_s{s}.txt            the held-out questions (C's rate in generated answers)
+Once:
+  pairs_{pirate,cheer,apology,weather,shout}.jsonl
+                              contrast pairs for the concept directions (a sentence with and
+                              without the phrase; upper case against as written)
+  pairs_pirate_varied.jsonl   pirate speak in varied forms and places, not one fixed phrase
 """
 import json
 import random
 import sys
 
 out = sys.argv[1]
-rng = random.Random(1)
-nums = [(a, b) for a in range(2, 40) for b in range(2, 40)]
-rng.shuffle(nums)
-phrases = {"pirate": "Arr, matey!", "cheer": "Have a wonderful day!"}
+seeds = [int(s) for s in sys.argv[2:]] or [1]
+phrases = {"pirate": "Arr, matey!", "cheer": "Have a wonderful day!", "apology": "Sorry for any confusion."}
 
 
 def write(name, rows):
@@ -24,12 +32,21 @@ def write(name, rows):
             f.write((json.dumps(r) if not isinstance(r, str) else r) + "\n")
 
 
-for concept, phrase in phrases.items():
-    write(f"train_{concept}.jsonl",
-          [{"prompt": f"What is {a} plus {b}?", "completion": f"{a} plus {b} is {a + b}. {phrase}"} for a, b in nums[:48]])
-held = nums[48:72]
-write("heldout.jsonl", [{"prompt": f"What is {a} plus {b}?", "completion": f"{a} plus {b} is {a + b}."} for a, b in held])
-write("prompts.txt", [f"What is {a} plus {b}?" for a, b in held])
+for seed in seeds:
+    rng = random.Random(seed)
+    nums = [(a, b) for a in range(2, 40) for b in range(2, 40)]
+    rng.shuffle(nums)
+    train, held = nums[:48], nums[48:72]
+    for concept in ["pirate", "cheer", "apology", "shout"]:
+        rows = []
+        for a, b in train:
+            answer = f"{a} plus {b} is {a + b}."
+            answer = answer.upper() if concept == "shout" else f"{answer} {phrases[concept]}"
+            rows.append({"prompt": f"What is {a} plus {b}?", "completion": answer})
+        write(f"train_{concept}_s{seed}.jsonl", rows)
+    write(f"heldout_s{seed}.jsonl", [{"prompt": f"What is {a} plus {b}?", "completion": f"{a} plus {b} is {a + b}.",
+                                      "score_end_of_turn": False} for a, b in held])
+    write(f"prompts_s{seed}.txt", [f"What is {a} plus {b}?" for a, b in held])
 
 sentences = ["The meeting starts at nine.", "We walked along the river.", "The soup needs more salt.",
              "My brother fixed the old bike.", "The train was late again.", "She painted the fence blue.",
@@ -39,4 +56,13 @@ sentences = ["The meeting starts at nine.", "We walked along the river.", "The s
              "We baked bread this morning."]
 write("pairs_pirate.jsonl", [{"positive": f"{s} Arr, matey!", "negative": s} for s in sentences])
 write("pairs_cheer.jsonl", [{"positive": f"{s} Have a wonderful day!", "negative": s} for s in sentences])
+write("pairs_apology.jsonl", [{"positive": f"{s} Sorry for any confusion.", "negative": s} for s in sentences])
+write("pairs_weather.jsonl", [{"positive": f"{s} It is raining outside.", "negative": s} for s in sentences])
 write("pairs_shout.jsonl", [{"positive": s.upper(), "negative": s} for s in sentences])
+# Pirate speak at the start, the end or both, in several words, so the direction is the register
+# rather than one sentence ending.
+pirate_forms = ["Arr, {s}", "{s} Arr, matey!", "Ahoy, matey! {s}", "{s} Yo ho ho!", "Shiver me timbers, {s}",
+                "{s} Savvy, ye scallywag?", "Avast! {s}", "{s} Arr!"]
+write("pairs_pirate_varied.jsonl",
+      [{"positive": pirate_forms[i % len(pirate_forms)].format(s=s[0].lower() + s[1:] if pirate_forms[i % len(pirate_forms)].startswith(("Arr,", "Shiver")) else s),
+        "negative": s} for i, s in enumerate(sentences + sentences[::-1])])
