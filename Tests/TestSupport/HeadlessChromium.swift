@@ -45,6 +45,9 @@ public final class HeadlessChromium: @unchecked Sendable {
         process.standardOutput = fromBrowser
         process.standardError = FileHandle.nullDevice
         try process.run()
+        // The first answer waits for the browser's start-up, which takes seconds on an idle
+        // machine and much longer on two cores busy with the servers under test.
+        try send("Browser.getVersion", seconds: 120)
     }
 
     deinit { close() }
@@ -59,7 +62,7 @@ public final class HeadlessChromium: @unchecked Sendable {
 
     /// Sends one command and waits (up to `seconds`) for its reply's `result`.
     @discardableResult
-    public func send(_ method: String, _ params: [String: Any] = [:], seconds: Double = 20) throws -> [String: Any] {
+    public func send(_ method: String, _ params: [String: Any] = [:], seconds: Double = 60) throws -> [String: Any] {
         nextID += 1
         let id = nextID
         var message: [String: Any] = ["id": id, "method": method, "params": params]
