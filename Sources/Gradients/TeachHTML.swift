@@ -2,9 +2,9 @@
 // batches (the update's push along the concept, in units of the random-direction null's
 // spread), and the run's table, most taught first. A pure function of the report.
 
+import Evaluation
 import Formats
 import Foundation
-import Training
 
 extension TeachReport {
     /// The SVG plot of z per concept over batches (the `top` concepts by |run z|).

@@ -131,6 +131,30 @@ public enum FeatureAnalysis {
         }
     }
 
+    /// The `count` features worth showing for codes of labeled tokens: when both labels occur,
+    /// those ranked by AUROC (higher on label 1 than on label 0), with their contrasts; otherwise
+    /// those with the largest peak activation (ties to the lower index). `how` says which.
+    public static func choose(codes: SparseCodes, labels: [Int], count: Int) throws
+        -> (features: [Int], contrasts: [FeatureContrast], how: String) {
+        let positive = labels.indices.filter { labels[$0] == 1 }, negative = labels.indices.filter { labels[$0] == 0 }
+        if !positive.isEmpty && !negative.isEmpty {
+            func subset(_ rows: [Int]) throws -> SparseCodes {
+                var s = SparseCodes(latents: codes.latents)
+                for r in rows { try s.append(codes.code(r)) }
+                return s
+            }
+            let ranked = try contrast(subset(positive), subset(negative), rankBy: .auroc, direction: .higherInA, top: count)
+            return (ranked.map(\.feature), ranked, "ranked by AUROC, label 1 tokens vs label 0 tokens")
+        }
+        var peak = [Float](repeating: 0, count: codes.latents)
+        for r in 0..<codes.rows {
+            let c = codes.code(r)
+            for (i, v) in zip(c.indices, c.values) { peak[i] = max(peak[i], v) }
+        }
+        let top = peak.indices.sorted { peak[$0] != peak[$1] ? peak[$0] > peak[$1] : $0 < $1 }.prefix(count)
+        return (Array(top), [], "largest activations")
+    }
+
     /// Features ranked by how well they separate data set A from data set B.
     ///
     /// ```swift

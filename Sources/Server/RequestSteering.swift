@@ -24,6 +24,9 @@ public struct SteeringCatalog: @unchecked Sendable {
     /// Loaded bundles' folders by name (bundles without a folder cannot be steering sources).
     public var bundles: [String: String]
     public var registry: DetectorRegistry
+    /// The offered control vectors and SAEs, read and hashed once by `validate`; requests build
+    /// their plans from these instead of reading the files again.
+    private var sources = SteeringSources()
     /// Largest number of edits one request may ask for.
     public static let maxEdits = 16
 
@@ -35,18 +38,25 @@ public struct SteeringCatalog: @unchecked Sendable {
         self.registry = registry
     }
 
-    /// Checks every named vector and SAE against the model once, at start-up (a plan with one
-    /// neutral edit per source), so a bad file stops the server instead of failing requests.
-    public func validate(model config: ModelConfig) throws {
+    /// Reads every named vector and SAE once, at start-up, keeps them for the requests' plans,
+    /// and checks each against the model (a plan with one neutral edit per source), so a bad
+    /// file stops the server instead of failing requests.
+    public mutating func validate(model config: ModelConfig) throws {
         for (name, path) in controlVectors.sorted(by: { $0.key < $1.key }) {
             let edit = EditSpec(kind: .add, source: .controlVector(files: [ControlVectorFile(path: path)], layerStart: nil, layerEnd: nil), scale: 0)
-            do { _ = try SteeringPlan.build(SteeringSpec(edits: [edit]), model: config, registry: registry) } catch {
+            do {
+                try sources.keepControlVector(path)
+                _ = try SteeringPlan.build(SteeringSpec(edits: [edit]), model: config, registry: registry, sources: sources)
+            } catch {
                 throw SteeringError.invalidEdit("control vector '\(name)' (\(path)): \(error)")
             }
         }
         for (name, path) in saes.sorted(by: { $0.key < $1.key }) {
             let edit = EditSpec(kind: .add, source: .sae(path: path, sha256: nil, latent: 0), scale: 0)
-            do { _ = try SteeringPlan.build(SteeringSpec(edits: [edit]), model: config, registry: registry) } catch {
+            do {
+                try sources.keepAutoencoder(path)
+                _ = try SteeringPlan.build(SteeringSpec(edits: [edit]), model: config, registry: registry, sources: sources)
+            } catch {
                 throw SteeringError.invalidEdit("SAE '\(name)' (\(path)): \(error)")
             }
         }
@@ -75,7 +85,7 @@ public struct SteeringCatalog: @unchecked Sendable {
             }
         }
         do {
-            return try SteeringPlan.build(SteeringSpec(edits: specs), model: config, registry: registry)
+            return try SteeringPlan.build(SteeringSpec(edits: specs), model: config, registry: registry, sources: sources)
         } catch let error as SteeringError {
             throw APIError.badRequest(Self.message(error), param: "overseer.steer")
         } catch {

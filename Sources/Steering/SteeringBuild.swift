@@ -14,8 +14,10 @@ extension SteeringPlan {
     /// Builds the plan for a model with `config`. Sources whose spec names a SHA-256 must still
     /// have it, and recorded vector hashes must match what the sources give now (replay);
     /// otherwise `SteeringError.recordMismatch`. The returned plan's `spec` has every hash filled.
+    /// Control vectors and SAEs come from `sources` when it keeps them, else from disk.
     public static func build(_ spec: SteeringSpec, model config: ModelConfig,
-                             registry: DetectorRegistry = .withSAEFeatures()) throws -> SteeringPlan {
+                             registry: DetectorRegistry = .withSAEFeatures(),
+                             sources: SteeringSources = SteeringSources()) throws -> SteeringPlan {
         var resolved: [ResolvedEdit] = []
         var conditions: [SteeringCondition] = []
         var conditionIndex: [String: Int] = [:]
@@ -47,14 +49,13 @@ extension SteeringPlan {
                 guard !files.isEmpty else { throw SteeringError.invalidEdit("no control-vector file") }
                 var parts: [(vector: ControlVector, strength: Float)] = []
                 for i in files.indices {
-                    let url = URL(fileURLWithPath: files[i].path)
-                    let sha = try Digest.sha256(fileAt: url)
+                    let (vector, sha) = try sources.controlVector(files[i].path)
                     if let want = files[i].sha256, want != sha {
                         throw SteeringError.recordMismatch("control vector \(files[i].path) has SHA-256 \(sha), recorded \(want)")
                     }
                     files[i].sha256 = sha
                     guard files[i].strength.isFinite else { throw SteeringError.invalidEdit("strength of \(files[i].path) is not finite") }
-                    parts.append((try ControlVector.read(url), files[i].strength))
+                    parts.append((vector, files[i].strength))
                 }
                 recorded.edits[index].source = .controlVector(files: files, layerStart: start, layerEnd: end)
                 let combined = try ControlVector.combine(parts)
@@ -88,11 +89,9 @@ extension SteeringPlan {
                 let unit = try normalized(v, what: "detector '\(id)'")
                 directions = taps.map { ($0, unit) }
             case .sae(let path, let sha, let i):
-                let url = URL(fileURLWithPath: path)
-                let hash = try SAELensFolder.sha256(url)
+                let (s, hash) = try sources.autoencoder(path)
                 if let sha, sha != hash { throw SteeringError.recordMismatch("SAE \(path) has SHA-256 \(hash), recorded \(sha)") }
                 recorded.edits[index].source = .sae(path: path, sha256: hash, latent: i)
-                let s = try SAELensFolder.read(url)
                 guard i >= 0 && i < s.latents else { throw SteeringError.invalidEdit("SAE \(path) has latents 0…\(s.latents - 1), not \(i)") }
                 guard let hook = s.metadata.tap else { throw SteeringError.invalidEdit("SAE \(path) names no tap (hook_name)") }
                 let row = Array(s.wDec[(i * s.inputWidth)..<((i + 1) * s.inputWidth)])

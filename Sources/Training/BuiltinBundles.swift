@@ -5,9 +5,13 @@
 // produces other bytes is reported instead of silently used. Bundles are cached under
 //   $OVERSEER_HOME/bundles/<name>/   (or the user's cache folder, like models)
 
+import Activations
 import Detectors
+import Evaluation
 import Foundation
+import LabeledData
 import Models
+import Probes
 import Taps
 
 public struct BuiltinBundle: Sendable {

@@ -3,10 +3,11 @@
 // Please provide one of 'logistic', 'diffmean' and 'mlp'.") instead of a hand-written check or
 // a trap on an empty string.
 
+import Activations
 import ArgumentParser
 import Detectors
+import Probes
 import SAE
-import Training
 
 extension TrainOptions.Kind: ExpressibleByArgument {}
 extension LogisticOptions.Solver: ExpressibleByArgument {}

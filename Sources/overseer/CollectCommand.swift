@@ -1,10 +1,10 @@
 // `overseer collect`: activations of chosen taps over labeled text, into a resumable folder.
 
+import Activations
 import ArgumentParser
 import Foundation
 import Models
 import Taps
-import Training
 
 struct CollectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Training
+import LabeledData
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

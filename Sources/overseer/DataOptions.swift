@@ -2,7 +2,7 @@
 
 import ArgumentParser
 import Foundation
-import Training
+import LabeledData
 
 struct DataOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: "Labeled file (JSONL, JSON array or CSV) or builtin:NAME (repeatable).")

@@ -1,10 +1,11 @@
 // `overseer eval`: a bundle's detection quality on labeled text, with bootstrap intervals.
 
+import Activations
 import ArgumentParser
 import Detectors
+import Evaluation
 import Foundation
 import Models
-import Training
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,13 +1,15 @@
 // `overseer sae train|eval|features` and `overseer compare-probes`.
 
+import Activations
 import ArgumentParser
 import Detectors
 import Foundation
 import Kernels
+import LabeledData
 import Models
+import Probes
 import SAE
 import Taps
-import Training
 
 struct SAECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,36 +41,13 @@ struct SAECommand: ParsableCommand {
         func run() throws {
             let stores = try acts.map { try ActivationStore(URL(fileURLWithPath: $0)) }
             let store = stores[0]
-            let point: TapPoint
-            if let tap {
-                guard let p = TapPoint(name: tap) else { throw ValidationError("'\(tap)' is not a tap name") }
-                point = p
-            } else {
-                guard store.taps.count == 1 else {
-                    throw ValidationError("the store has \(store.taps.count) taps: choose one with --tap")
-                }
-                point = store.taps[0]
+            let point = try tap.map { name -> TapPoint in
+                guard let p = TapPoint(name: name) else { throw ValidationError("'\(name)' is not a tap name") }
+                return p
             }
-            let D = try store.dimension(point)
-            for other in stores.dropFirst() {
-                guard other.index.settings.modelSHA256 == store.index.settings.modelSHA256, try other.dimension(point) == D else {
-                    throw ValidationError("the activation folders come from different models or lack \(point)")
-                }
-            }
-            var train: [Float] = [], held: [Float] = []
-            var trainRows = 0
-            for s in stores {
-                let all = try s.matrix(point)
-                if valActs != nil { train += all; trainRows += s.rowCount; continue }
-                let inVal = s.examples.map { ProbeTrainer.isValidation($0.text, seed: seed, fraction: valFraction) }
-                for r in 0..<s.rowCount {
-                    if inVal[s.rowExamples[r]] { held += all[(r * D)..<((r + 1) * D)] } else {
-                        train += all[(r * D)..<((r + 1) * D)]
-                        trainRows += 1
-                    }
-                }
-            }
-            if let valActs { held = try ActivationStore(URL(fileURLWithPath: valActs)).matrix(point) }
+            let data = try SAETrainingData(stores: stores, tap: point, heldOut: try valActs.map { try ActivationStore(URL(fileURLWithPath: $0)) },
+                                           seed: seed, validationFraction: valFraction)
+            let D = data.width, trainRows = data.trainRows
             var config = SAETrainingConfig(latents: latents, architecture: try architecture())
             config.epochs = epochs
             config.batchSize = batch
@@ -79,11 +58,11 @@ struct SAECommand: ParsableCommand {
             }
             config.progressEvery = 50
             let s = store.index.settings
-            let metadata = SAEMetadata(hookName: point.description, modelName: store.index.model.name, contextSize: s.maxTokens,
+            let metadata = SAEMetadata(hookName: data.tap.description, modelName: store.index.model.name, contextSize: s.maxTokens,
                                        prependBOS: false,
                                        datasetPath: "overseer-activations:" + stores.map(\.index.dataSHA256).joined(separator: "+"))
-            log("training \(config.architecture) SAE, \(D) → \(latents), on \(trainRows) rows of \(point)"
-                + " (\(held.count / D) held out)")
+            log("training \(config.architecture) SAE, \(D) → \(latents), on \(trainRows) rows of \(data.tap)"
+                + " (\(data.heldRows) held out)")
             let stepsPerEpoch = trainRows / batch
             guard stepsPerEpoch >= 1 else {
                 throw ValidationError("\(trainRows) training rows make no batch of \(batch): collect more text or lower --batch")
@@ -92,11 +71,11 @@ struct SAECommand: ParsableCommand {
             log("\(steps) steps (\(epochs) epoch(s) of \(stepsPerEpoch) steps of \(batch) rows)")
             if let why = SAEDataAdvice.warning(rows: trainRows, latents: latents, steps: steps) { log("warning: \(why)") }
             let pool = ThreadPool(threads: threads.threads)
-            let result = try withMatrixView(train, cols: D) { m in
+            let result = try withMatrixView(data.train, cols: D) { m in
                 try SAETrainer(config).train(m, pool: pool, metadata: metadata) { p in log("  \(p)") }
             }
             try SAELensFolder.write(result.sae, to: URL(fileURLWithPath: output))
-            let evaluation = try withMatrixView(held, cols: D) { try result.sae.evaluate($0, pool: pool) }
+            let evaluation = try withMatrixView(data.held, cols: D) { try result.sae.evaluate($0, pool: pool) }
             struct Output: Encodable {
                 var output: String, tap: String, latents: Int, architecture: String, trainRows: Int, steps: Int
                 var seconds: Double, activationsPerSecond: Double, heldOutRows: Int
@@ -108,7 +87,7 @@ struct SAECommand: ParsableCommand {
                     case deadFraction = "held_out_dead_fraction"
                 }
             }
-            let out = Output(output: output, tap: point.description, latents: latents, architecture: "\(config.architecture)",
+            let out = Output(output: output, tap: data.tap.description, latents: latents, architecture: "\(config.architecture)",
                              trainRows: trainRows, steps: result.steps, seconds: result.seconds,
                              activationsPerSecond: result.activationsPerSecond, heldOutRows: evaluation.rows,
                              explainedVariance: evaluation.explainedVariance, meanL0: evaluation.meanL0,
@@ -215,29 +194,14 @@ struct SAECommand: ParsableCommand {
             let (sae, tap, lm, data) = try source.load()
             let pool = ThreadPool(threads: source.threads.threads)
             let codes = try withMatrixView(data.values, cols: data.width) { try sae.encodeBatch($0, pool: pool) }
-            let labels = data.rowLabels
             var chosen = feature
             var contrasts: [Int: FeatureContrast] = [:]
             var how = "named"
             if chosen.isEmpty {
-                let pos = labels.indices.filter { labels[$0] == 1 }, neg = labels.indices.filter { labels[$0] == 0 }
-                if !pos.isEmpty && !neg.isEmpty {
-                    func subset(_ rows: [Int]) throws -> SparseCodes {
-                        var s = SparseCodes(latents: codes.latents)
-                        for r in rows { try s.append(codes.code(r)) }
-                        return s
-                    }
-                    let ranked = try FeatureAnalysis.contrast(subset(pos), subset(neg), rankBy: .auroc, direction: .higherInA,
-                                                              top: features)
-                    chosen = ranked.map(\.feature)
-                    for c in ranked { contrasts[c.feature] = c }
-                    how = "ranked by AUROC, label 1 tokens vs label 0 tokens"
-                } else {
-                    var peak = [Float](repeating: 0, count: sae.latents)
-                    for r in 0..<codes.rows { let c = codes.code(r); for (i, v) in zip(c.indices, c.values) { peak[i] = max(peak[i], v) } }
-                    chosen = Array(peak.indices.sorted { peak[$0] != peak[$1] ? peak[$0] > peak[$1] : $0 < $1 }.prefix(features))
-                    how = "largest activations"
-                }
+                let pick = try FeatureAnalysis.choose(codes: codes, labels: data.rowLabels, count: features)
+                chosen = pick.features
+                contrasts = Dictionary(uniqueKeysWithValues: pick.contrasts.map { ($0.feature, $0) })
+                how = pick.how
             }
             for f in chosen where f < 0 || f >= sae.latents { throw ValidationError("feature \(f) is not in 0..<\(sae.latents)") }
             let texts = data.tokens.map { lm.tokenizer.decode([$0], renderControlTokens: true) }

@@ -1,10 +1,12 @@
 // `overseer train`: fit detectors on collected activations and write a calibrated bundle.
 
+import Activations
 import ArgumentParser
 import Detectors
+import Evaluation
 import Foundation
+import Probes
 import Taps
-import Training
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

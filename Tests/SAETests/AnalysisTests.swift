@@ -96,6 +96,25 @@ final class AnalysisTests: XCTestCase {
         XCTAssertThrowsError(try FeatureAnalysis.contrast(a, SparseCodes(latents: 3)))
     }
 
+    /// With both labels, features are ranked by how well they pick out label 1; with one label,
+    /// by peak activation, ties to the lower index.
+    func testChooseRanksByAUROCOrByPeak() throws {
+        var codes = SparseCodes(latents: 4)
+        // Feature 3 fires on the label-1 rows only; feature 1 fires strongly everywhere.
+        let rows: [(Int, SparseCode)] = [
+            (1, SparseCode(indices: [1, 3], values: [9, 1])), (1, SparseCode(indices: [1, 3], values: [9, 2])),
+            (0, SparseCode(indices: [1], values: [9])), (0, SparseCode(indices: [0, 1], values: [1, 9])),
+        ]
+        for (_, c) in rows { try codes.append(c) }
+        let labeled = try FeatureAnalysis.choose(codes: codes, labels: rows.map(\.0), count: 2)
+        XCTAssertEqual(labeled.features.first, 3)
+        XCTAssertEqual(labeled.contrasts.first?.auroc, 1)
+        XCTAssertTrue(labeled.how.contains("AUROC"))
+        let unlabeled = try FeatureAnalysis.choose(codes: codes, labels: [0, 0, 0, 0], count: 3)
+        XCTAssertEqual(unlabeled.features, [1, 3, 0])
+        XCTAssertTrue(unlabeled.contrasts.isEmpty)
+    }
+
     func testHTMLReportEscapesAndHighlights() throws {
         let tokens = ["Hello", " <script>alert('x')</script>", " &", "\n", " \"quoted\""]
         let context = FeatureContext(feature: 3, tokenIndex: 11, activation: 2, range: 10..<15, tokens: tokens,

@@ -160,4 +160,30 @@ final class SteeringRequestTests: XCTestCase {
         try ControlVector(modelHint: "other", directions: [1: [Float](repeating: 0.1, count: f.model.config.dModel + 1)]).write(to: wide)
         XCTAssertThrowsError(try f.engine(bundles: [], steering: SteeringCatalog(controlVectors: ["wide": wide.path])))
     }
+
+    /// The server reads an offered vector once, at start-up: replacing the file afterwards
+    /// changes neither what a request is steered with nor the SHA-256 its record carries.
+    func testRequestsUseTheVectorReadAtStartUp() async throws {
+        let f = try ServerFixture()
+        let cv = try controlVector(f)
+        let spec = SteeringSpec(edits: [EditSpec(kind: .add, source: .controlVector(files: [ControlVectorFile(path: cv)], layerStart: 1, layerEnd: 2),
+                                                 scale: -0.5)])
+        let planSHA256 = try SteeringPlan.build(spec, model: f.model.config).spec.sha256()
+        let engine = try f.engine(bundles: [], steering: SteeringCatalog(controlVectors: ["push": cv]))
+        defer { engine.shutdown(grace: 0) }
+        let steer: [[String: Any]] = [["kind": "add", "vector": "push", "layers": [1, 2], "scale": -0.5]]
+        try await f.server(engine).application().test(.router) { client in
+            let before = try await Self.ask(client, "the subject", steer: steer) { o in
+                XCTAssertEqual(o["steering_sha256"] as? String, planSHA256)
+            }
+            let d = f.model.config.dModel
+            try ControlVector(modelHint: "tiny", directions: [1: f.weights(d, seed: 7).map { $0 * 40 }]).write(to: URL(fileURLWithPath: cv))
+            XCTAssertNotEqual(try SteeringPlan.build(spec, model: f.model.config).spec.sha256(), planSHA256,
+                              "the file on disk now holds another vector (the test is not vacuous)")
+            let after = try await Self.ask(client, "the subject", steer: steer) { o in
+                XCTAssertEqual(o["steering_sha256"] as? String, planSHA256)
+            }
+            XCTAssertEqual(after, before)
+        }
+    }
 }

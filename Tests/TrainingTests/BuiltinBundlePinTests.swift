@@ -2,8 +2,8 @@ import Detectors
 import Foundation
 import Models
 import TestSupport
-import XCTest
 @testable import Training
+import XCTest
 
 /// A built-in bundle is used only with its pinned bytes: an edited bundle.json (a threshold
 /// raised to let a request through) is reported and not used.

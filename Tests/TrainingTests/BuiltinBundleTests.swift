@@ -3,8 +3,8 @@ import Foundation
 import Models
 import Supervisor
 import TestSupport
-import XCTest
 @testable import Training
+import XCTest
 
 /// The built-in harm bundle on the real model: training reproduces the pinned bytes, and the
 /// bundle halts a harmful request before any output while a harmless one is answered.

@@ -1,6 +1,6 @@
 import Foundation
+@testable import LabeledData
 import XCTest
-@testable import Training
 
 final class LabeledDataTests: XCTestCase {
     func parse(_ text: String, csv: Bool = false, label: String? = "label") throws -> [LabeledExample] {

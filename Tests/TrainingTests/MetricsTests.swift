@@ -1,5 +1,5 @@
+import Evaluation
 import XCTest
-@testable import Training
 
 final class MetricsTests: XCTestCase {
     // Positives 0.9, 0.8, 0.4; negatives 0.7, 0.4, 0.1. Pairs (p > n): 0.9 beats 3, 0.8 beats 3,

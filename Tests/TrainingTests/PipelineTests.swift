@@ -1,10 +1,13 @@
+@testable import Activations
 import Detectors
+import Evaluation
 import Foundation
+import LabeledData
 import Models
+import Probes
 import Taps
 import TestSupport
 import XCTest
-@testable import Training
 
 /// collect → store → train → bundle → eval on a tiny random model.
 final class PipelineTests: XCTestCase {

@@ -1,8 +1,10 @@
 import Detectors
+import Evaluation
 import Kernels
+import LabeledData
+import Probes
 import Taps
 import XCTest
-@testable import Training
 
 final class SolverTests: XCTestCase {
     // 40 rows × 3 features and labels; the reference solution was computed independently with

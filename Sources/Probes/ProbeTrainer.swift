@@ -15,9 +15,12 @@
 //    No clock or path enters it: the same store and options give the same bytes.
 
 import Crypto
+import Activations
 import Detectors
+import Evaluation
 import Foundation
 import Kernels
+import LabeledData
 import Taps
 
 public struct TrainOptions: Sendable {
@@ -312,13 +315,13 @@ public enum ProbeTrainer {
 
     /// The smallest Float t with at most `allowed` negatives ≥ t (the Double threshold rounded
     /// to a Float that keeps the same count).
-    static func floatThreshold(_ t: Double, negatives: [Double], allowed: Int) -> Float {
+    public static func floatThreshold(_ t: Double, negatives: [Double], allowed: Int) -> Float {
         var f = Float(t)
         while negatives.filter({ $0 >= Double(f) }).count > allowed { f = f.nextUp }
         return f
     }
 
-    static func jsonValue<T: Encodable>(_ value: T) throws -> JSONValue {
+    public static func jsonValue<T: Encodable>(_ value: T) throws -> JSONValue {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

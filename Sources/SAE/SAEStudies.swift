@@ -10,11 +10,14 @@
 // (CE_zero − CE_sae) / (CE_zero − CE_clean): 1 is a perfect SAE, 0 no better than erasing the
 // activation (SAELens reports the same ratio).
 
+import Activations
 import Detectors
+import Evaluation
 import Foundation
 import Kernels
+import LabeledData
 import Models
-import SAE
+import Probes
 import Taps
 
 /// Activations of one tap over a set of texts, positions ≥ `skipFirst` of each.

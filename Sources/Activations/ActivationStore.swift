@@ -15,6 +15,7 @@
 
 import Detectors
 import Formats
+import LabeledData
 import Foundation
 import Taps
 

@@ -3,9 +3,12 @@
 //
 // Legend: N = training rows, D = tap width, H = MLP hidden width.
 
+import Activations
 import Detectors
+import Evaluation
 import Foundation
 import Kernels
+import LabeledData
 import Taps
 
 /// Σ a_i b_i over n Doubles in 8 lanes (element i in lane i mod 8), lanes summed in a fixed

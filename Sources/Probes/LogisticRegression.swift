@@ -14,22 +14,7 @@
 
 import Foundation
 import Kernels
-
-public enum TrainingError: Error, Equatable, CustomStringConvertible {
-    case oneClass(String)
-    case badOption(String)
-    case noData(String)
-    case notConverged(String)
-
-    public var description: String {
-        switch self {
-        case .oneClass(let m): return "training needs examples of both labels: \(m)"
-        case .badOption(let m): return m
-        case .noData(let m): return m
-        case .notConverged(let m): return m
-        }
-    }
-}
+import LabeledData
 
 /// A dense row-major matrix of Double [rows, cols].
 public struct Matrix: Sendable, Equatable {

@@ -6,11 +6,14 @@
 // from the scores the detector itself computes at the chosen precision. The SAE folder is copied
 // into the bundle and pinned by its SHA-256 in the manifest.
 
+import Activations
 import Detectors
+import Evaluation
 import Foundation
 import Kernels
+import LabeledData
 import Models
-import SAE
+import Probes
 import Taps
 
 public struct SAEFeatureBundleOptions: Sendable {

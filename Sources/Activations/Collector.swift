@@ -9,6 +9,7 @@
 
 import Detectors
 import Formats
+import LabeledData
 import Foundation
 import Models
 import Taps

@@ -10,8 +10,10 @@
 // collection made with the bundle's settings (`evaluate(_:store:...)`), so several bundles are
 // measured on one run of the model.
 
+import Activations
 import Detectors
 import Foundation
+import LabeledData
 import Models
 import Taps
 
