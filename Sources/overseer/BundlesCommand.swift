@@ -1,12 +1,13 @@
 import ArgumentParser
 import Detectors
 import Foundation
+import Supervisor
 import Training
 
 struct BundlesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bundles", abstract: "List or build the supervisor bundles built into overseer.",
-        subcommands: [List.self, Build.self])
+        commandName: "bundles", abstract: "List or build the supervisor bundles built into overseer; sign a bundle.",
+        subcommands: [List.self, Build.self, Sign.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the built-in bundles and where they are cached.")
@@ -35,6 +36,27 @@ struct BundlesCommand: ParsableCommand {
             let bundle = try b.load(threads: threads.threads, collection: acts.map { URL(fileURLWithPath: $0) }) { log($0) }
             log("\(b.name): SHA-256 \(bundle.sha256)" + (b.expectedSHA256 == bundle.sha256 ? " (as pinned)" : ""))
             print(b.folder.path)
+        }
+    }
+
+    struct Sign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a bundle folder's SHA-256 with an Ed25519 key: writes signature.json into the folder.",
+            discussion: """
+            Runs that name the signer's public key (`--supervisor DIR --bundle-signer KEY`) then refuse the \
+            bundle unless the signature fits it as loaded: editing bundle.json or the weights breaks it. \
+            Prints the bundle's SHA-256 and the signer's public key.
+            """)
+        @Argument(help: "Bundle folder (bundle.json + weights.safetensors).") var folder: String
+        @Option(help: "Ed25519 private key file (32 bytes, raw or 64 hex digits).") var key: String
+
+        func run() throws {
+            let url = URL(fileURLWithPath: folder)
+            let bundle = try loadBundleFolder(folder)
+            let signature = try BundleSignature.sign(bundle, signer: try ReceiptSigner(keyFile: URL(fileURLWithPath: key)))
+            try signature.write(into: url)
+            try BundleSignature.check(bundle, folder: url, signer: signature.signer)
+            print("bundle SHA-256 \(signature.bundleSHA256)\nsigner \(signature.signer)\n\(url.appendingPathComponent(BundleSignature.fileName).path)")
         }
     }
 }

@@ -25,6 +25,9 @@ struct SupervisionOptions: ParsableArguments {
     @Option(name: .customLong("expect-sha256"),
             help: "Refuse the bundle unless its SHA-256 (over bundle.json and the weights) is this one.")
     var expectSHA256: String?
+    @Option(name: .customLong("bundle-signer"),
+            help: "Refuse the bundle unless its folder holds a valid signature (`overseer bundles sign`) by this Ed25519 public key (64 hex digits, or a file holding them).")
+    var bundleSigner: String?
 
     /// `allowSeveral`: whether the command can use more than one bundle (`serve` can).
     func check(allowSeveral: Bool = false) throws {
@@ -32,8 +35,8 @@ struct SupervisionOptions: ParsableArguments {
         guard mode == "sync" || mode == "async" else { throw ValidationError("--mode must be sync or async") }
         guard lag >= 0 && lag <= 4096 else { throw ValidationError("--lag must be between 0 and 4096") }
         guard deadlineMs > 0 && deadlineMs.isFinite else { throw ValidationError("--deadline-ms must be > 0") }
-        if supervisor.isEmpty && (receipts != nil || signKey != nil || expectSHA256 != nil) {
-            throw ValidationError("--receipts, --sign-key and --expect-sha256 need --supervisor")
+        if supervisor.isEmpty && (receipts != nil || signKey != nil || expectSHA256 != nil || bundleSigner != nil) {
+            throw ValidationError("--receipts, --sign-key, --expect-sha256 and --bundle-signer need --supervisor")
         }
         if let h = expectSHA256, h.count != 64 || !h.allSatisfy(\.isHexDigit) {
             throw ValidationError("--expect-sha256 must be 64 hex digits")
@@ -47,12 +50,21 @@ struct SupervisionOptions: ParsableArguments {
         (try receipts.map { try ReceiptLogs.forAppending($0) }, try signKey.map { try ReceiptSigner(keyFile: URL(fileURLWithPath: $0)) })
     }
 
-    /// Every --supervisor bundle, loaded; with --expect-sha256, each must have that SHA-256.
+    /// Every --supervisor bundle, loaded; with --expect-sha256, each must have that SHA-256; with
+    /// --bundle-signer, each folder must hold that key's valid signature of the bundle as loaded.
     func loadBundles() throws -> [SupervisorBundle] {
-        try supervisor.map { name in
+        let signer = try bundleSigner.map { try ReceiptSigner.publicKey(hexOrFile: $0) }
+        return try supervisor.map { name in
             let bundle = try Self.loadBundle(name, threads: ThreadsOption.defaultThreads)
             if let expected = expectSHA256?.lowercased(), bundle.sha256 != expected {
                 throw ValidationError("bundle \(name) has SHA-256 \(bundle.sha256), not the expected \(expected) (--expect-sha256): it was changed or is another bundle")
+            }
+            if let signer {
+                let folder = FileManager.default.fileExists(atPath: name) ? URL(fileURLWithPath: name) : BuiltinBundle.named(name)?.folder
+                guard let folder else { throw ValidationError("bundle \(name) has no folder to hold a signature") }
+                do { try BundleSignature.check(bundle, folder: folder, signer: signer) } catch {
+                    throw ValidationError("bundle \(name) refused (--bundle-signer): \(error)")
+                }
             }
             return bundle
         }

@@ -204,6 +204,62 @@ final class SupervisorCLITests: XCTestCase {
         return bundleDir
     }
 
+    /// `bundles sign` and `--bundle-signer`: the signer's bundle loads; an edited bundle, another
+    /// signer, a forged signature or no signature at all are refused.
+    func testSignedBundles() throws {
+        let modelURL = try TinyModel.write()
+        let dir = modelURL.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bundleDir = try writeFlagBundle(for: modelURL)
+        let key = dir.appendingPathComponent("k.key"), other = dir.appendingPathComponent("o.key")
+        try Data((0..<32).map { UInt8($0) }).write(to: key)
+        try Data((0..<32).map { UInt8(100 + $0) }).write(to: other)
+        func sign(_ k: URL) throws -> String {
+            let r = try OverseerBinary.run(["bundles", "sign", bundleDir.path, "--key", k.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return String(try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("signer ") }?.dropFirst("signer ".count)))
+        }
+        func generate(_ signer: String) throws -> OverseerBinary.Result {
+            try OverseerBinary.run(["generate", "-m", modelURL.path, "-p", "the cat", "-n", "2", "--threads", "1",
+                                    "--supervisor", bundleDir.path, "--bundle-signer", signer])
+        }
+        let unsigned = try generate(String(repeating: "ab", count: 32))
+        XCTAssertNotEqual(unsigned.status, 0)
+        XCTAssertTrue(unsigned.stderr.contains("not signed"), unsigned.stderr)
+
+        let signer = try sign(key)
+        XCTAssertEqual(signer.count, 64)
+        XCTAssertEqual(try generate(signer).status, 0)
+
+        // A forged signature (one hex digit changed) is invalid.
+        let sigURL = bundleDir.appendingPathComponent("signature.json")
+        var sig = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: sigURL)) as? [String: Any])
+        let good = try XCTUnwrap(sig["signature"] as? String)
+        sig["signature"] = (good.first == "0" ? "1" : "0") + good.dropFirst()
+        try JSONSerialization.data(withJSONObject: sig).write(to: sigURL)
+        let forged = try generate(signer)
+        XCTAssertNotEqual(forged.status, 0)
+        XCTAssertTrue(forged.stderr.contains("signature is invalid"), forged.stderr)
+
+        // Another key's signature does not stand for the pinned signer.
+        XCTAssertNotEqual(try sign(other), signer)
+        let foreign = try generate(signer)
+        XCTAssertNotEqual(foreign.status, 0)
+        XCTAssertTrue(foreign.stderr.contains("not by the expected signer"), foreign.stderr)
+
+        // Signed, then edited: raising a threshold changes the bundle's SHA-256.
+        XCTAssertEqual(try sign(key), signer)
+        let manifestURL = bundleDir.appendingPathComponent("bundle.json")
+        var manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
+        var rules = try XCTUnwrap(manifest["rules"] as? [[String: Any]])
+        rules[0]["threshold"] = 0.9999999
+        manifest["rules"] = rules
+        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
+        let edited = try generate(signer)
+        XCTAssertNotEqual(edited.status, 0)
+        XCTAssertTrue(edited.stderr.contains("changed after it was signed"), edited.stderr)
+    }
+
     /// Signed receipts, a signed checkpoint, and the pins: --signer, --checkpoint,
     /// --bundle-sha256 (verify) and --expect-sha256 (generate).
     func testSignersCheckpointsAndPins() throws {
