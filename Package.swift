@@ -54,6 +54,8 @@ let package = Package(
                                                   "Detectors", "Supervisor", "LabeledData", "Activations", "Evaluation",
                                                   "Probes", "Training", "SAE", "Regions", "Steering",
                                                   "Risk", "Server", "Gradients"]),
+        // What each libFuzzer harness does with an input (Fuzz/Targets), for the Fuzz package and the tests.
+        .library(name: "OverseerFuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -132,8 +134,12 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: swift6),
+        .target(name: "FuzzTargets",
+                dependencies: ["Kernels", "Formats", "Tokenizers", "Templates", "Models", "Detectors", "LabeledData", "Supervisor"],
+                path: "Fuzz/Targets", swiftSettings: language),
         .target(name: "TestSupport", dependencies: ["Kernels", "Formats", "Tokenizers"], path: "Tests/TestSupport",
                 swiftSettings: language),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "Kernels"], swiftSettings: language),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"], exclude: ["Fixtures"],
                     swiftSettings: language),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"], swiftSettings: language),

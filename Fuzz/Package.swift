@@ -11,19 +11,16 @@ import PackageDescription
 
 let harnesses = ["fuzz-gguf", "fuzz-safetensors", "fuzz-tokenizer-json", "fuzz-template", "fuzz-bundle",
                  "fuzz-labeled-data", "fuzz-receipts"]
-let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 
 let package = Package(
     name: "OverseerFuzz",
     platforms: [.macOS(.v14)],
-    dependencies: [.package(name: "Overseer", path: ".."),
-                   .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3")],
+    dependencies: [.package(name: "Overseer", path: "..")],
     targets: [.target(name: "FuzzEngine"),
               .target(name: "FuzzSupport", dependencies: ["FuzzEngine"], swiftSettings: [.swiftLanguageMode(.v5)])]
         + harnesses.map { name in
             .executableTarget(name: name,
-                              dependencies: ["FuzzSupport", .product(name: "OverseerKit", package: "Overseer")]
-                                  + (name == "fuzz-bundle" ? [crypto] : []),
+                              dependencies: ["FuzzSupport", .product(name: "OverseerFuzzTargets", package: "Overseer")],
                               swiftSettings: [.swiftLanguageMode(.v5)])
         }
 )

@@ -1,21 +1,11 @@
-// Labeled data files: the JSON Lines / JSON array / CSV readers. The first input byte chooses
-// the reader and whether a label field is read (as `collect` and `eval` call them); the rest is
-// the file.
+// The `fuzz-labeled-data` harness: libFuzzer's input handed to `FuzzTargets.labeledData` (Fuzz/Targets,
+// which the test suite also runs on the seed corpus and its mutations).
 
 import FuzzSupport
-import Foundation
-import Training
+import FuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLabeledData(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
-    let data = fuzzData(bytes, count)
-    guard let mode = data.first else { return 0 }
-    let file = data.dropFirst()
-    let csv = mode & 1 == 1
-    let labelField: String? = mode & 2 == 0 ? "label" : nil
-    if let rows = try? LabeledData.parse(Data(file), name: "fuzz", textField: "text", labelField: labelField, csv: csv) {
-        _ = LabeledData.sample(rows, count: 3, seed: UInt64(mode))
-        _ = rows.first?.textSHA256
-    }
+    FuzzTargets.labeledData(fuzzData(bytes, count))
     return 0
 }

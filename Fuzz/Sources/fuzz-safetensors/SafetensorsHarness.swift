@@ -1,23 +1,11 @@
-// safetensors: the header parser on raw bytes, then every tensor viewed and, where the dtype is
-// one the kernels read, dequantized; the same bytes as a file through the memory-mapped path.
+// The `fuzz-safetensors` harness: libFuzzer's input handed to `FuzzTargets.safetensors` (Fuzz/Targets,
+// which the test suite also runs on the seed corpus and its mutations).
 
 import FuzzSupport
-import Formats
-import Foundation
-import Kernels
+import FuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafetensors(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
-    let data = fuzzData(bytes, count)
-    if let file = try? SafetensorsFile(bytes: data) {
-        for info in file.tensors {
-            _ = file.rawBytes(info).count
-            if let view = try? file.view(info) { _ = dequantize(view) }
-        }
-    }
-    let url = scratchFile("model.safetensors", contents: data)
-    if let file = try? SafetensorsFile(url: url), let first = file.tensors.first {
-        _ = try? file.requireTensor(first.name)
-    }
+    FuzzTargets.safetensors(fuzzData(bytes, count))
     return 0
 }

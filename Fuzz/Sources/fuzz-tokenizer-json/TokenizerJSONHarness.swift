@@ -1,23 +1,11 @@
-// tokenizer.json: the Hugging Face loader, then, for a tokenizer that loads, encoding (with and
-// without special tokens) and streaming and whole decoding of what came out.
+// The `fuzz-tokenizer-json` harness: libFuzzer's input handed to `FuzzTargets.tokenizerJSON` (Fuzz/Targets,
+// which the test suite also runs on the seed corpus and its mutations).
 
 import FuzzSupport
-import Foundation
-import Tokenizers
+import FuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTokenizerJSON(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
-    let data = fuzzData(bytes, count)
-    guard let tokenizer = try? BPETokenizer.fromTokenizerJSON(data: data, specialTokens: SpecialTokens(bos: 0, eos: 1),
-                                                              addBOS: true) else { return 0 }
-    let text = "Hello, wörld! 12345 <|im_start|>user\n  \t tabs 🙂 ok<|im_end|>"
-    var ids = tokenizer.encode(text, parseSpecialTokens: true, addBOS: true)
-    ids += tokenizer.encode(text, parseSpecialTokens: false, addBOS: false)
-    _ = tokenizer.decode(ids, renderControlTokens: true)
-    var stream = StreamingDecoder(tokenizer: tokenizer)
-    for id in ids { _ = stream.append(id) }
-    _ = stream.finish()
-    // Ids outside the vocabulary come from callers, not the file: decoding must still not trap.
-    _ = tokenizer.decode([tokenizer.vocabularySize, -1], renderControlTokens: false)
+    FuzzTargets.tokenizerJSON(fuzzData(bytes, count))
     return 0
 }
