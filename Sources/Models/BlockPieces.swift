@@ -8,6 +8,46 @@
 import Kernels
 import Taps
 
+/// A block's separate query, key and value projections (Llama family, Gemma 3).
+struct QKVProjections: Sendable {
+    var wq: TensorView   // [d, H*hd]
+    var wk: TensorView   // [d, Hkv*hd]
+    var wv: TensorView   // [d, Hkv*hd]
+
+    /// `blk.N.attn_q`, `attn_k`, `attn_v` (`p` = "blk.N.").
+    init(_ src: TensorSource, _ p: String, config c: ModelConfig) throws {
+        let d = c.dModel, qw = c.heads * c.headDim, kvw = c.kvHeads * c.headDim
+        wq = try src.matrix(p + "attn_q.weight", cols: d, rows: qw)
+        wk = try src.matrix(p + "attn_k.weight", cols: d, rows: kvw)
+        wv = try src.matrix(p + "attn_v.weight", cols: d, rows: kvw)
+    }
+
+    init(neutral L: LayerWeights, _ p: String) throws {
+        wq = try required(L.wq, p + "attn_q.weight")
+        wk = try required(L.wk, p + "attn_k.weight")
+        wv = try required(L.wv, p + "attn_v.weight")
+    }
+}
+
+/// A gated MLP's matrices (Llama family: SwiGLU; Gemma 3: GeGLU).
+struct GatedMLPWeights: Sendable {
+    var wGate: TensorView   // [d, f]
+    var wUp: TensorView     // [d, f]
+    var wDown: TensorView   // [f, d]
+
+    /// `blk.N.ffn_gate`, `ffn_up`, `ffn_down` (`p` = "blk.N.").
+    init(_ src: TensorSource, _ p: String, config c: ModelConfig) throws {
+        wGate = try src.matrix(p + "ffn_gate.weight", cols: c.dModel, rows: c.dFF)
+        wUp = try src.matrix(p + "ffn_up.weight", cols: c.dModel, rows: c.dFF)
+        wDown = try src.matrix(p + "ffn_down.weight", cols: c.dFF, rows: c.dModel)
+    }
+
+    init(neutral L: LayerWeights, _ p: String) throws {
+        wGate = try required(L.wGate, p + "ffn_gate.weight")
+        (wUp, wDown) = (L.wUp, L.wDown)
+    }
+}
+
 /// The nonlinearity on the gate of a gated MLP.
 enum GateActivation {
     /// SiLU (Llama family: SwiGLU).
@@ -22,7 +62,7 @@ extension InferenceSession {
     /// norm weight [hd] is given, then rotated with its row's angles `ropeCos`/`ropeSin`
     /// [T, ropeDims/2].
     @inline(__always)
-    func attentionInputs(norm g: [Float], wq: TensorView, wk: TensorView, wv: TensorView,
+    func attentionInputs(norm g: [Float], _ p: QKVProjections,
                          bq: [Float]?, bk: [Float]?, bv: [Float]?, qNorm: [Float]?, kNorm: [Float]?,
                          rows T: Int, ropeCos: UnsafePointer<Float>, ropeSin: UnsafePointer<Float>) {
         let c = model.config
@@ -31,9 +71,9 @@ extension InferenceSession {
         let x = self.x.pointer, h = self.h.pointer, q = self.q.pointer, k = self.k.pointer, v = self.v.pointer
         for t in 0..<T { rmsNorm(x + t * d, weight: g, eps: c.normEps, into: h + t * d, n: d) }
         normedInput.set(h, tokens: T)
-        matmul(MatMulTask(wq, normedInput.rows(for: wq), into: q),   // [T, H*hd]
-               MatMulTask(wk, normedInput.rows(for: wk), into: k),   // [T, Hkv*hd]
-               MatMulTask(wv, normedInput.rows(for: wv), into: v),   // [T, Hkv*hd]
+        matmul(MatMulTask(p.wq, normedInput.rows(for: p.wq), into: q),   // [T, H*hd]
+               MatMulTask(p.wk, normedInput.rows(for: p.wk), into: k),   // [T, Hkv*hd]
+               MatMulTask(p.wv, normedInput.rows(for: p.wv), into: v),   // [T, Hkv*hd]
                pool: pool)
         if let b = bq { addBias(q, b, tokens: T) }
         if let b = bk { addBias(k, b, tokens: T) }
@@ -56,15 +96,14 @@ extension InferenceSession {
     /// up = act(gate) ⊙ up (tap `mlpPost(l)`); proj = up·Wdownᵀ [T, d]. `emit(point, buffer,
     /// width)` hands rows [T, width] to the taps.
     @inline(__always)
-    func gatedMLP(_ l: Int, norm g: [Float], wGate: TensorView, wUp: TensorView, wDown: TensorView,
-                  activation: GateActivation, rows T: Int, emit: (TapPoint, UnsafeMutablePointer<Float>, Int) -> Void) {
+    func gatedMLP(_ l: Int, norm g: [Float], _ m: GatedMLPWeights, activation: GateActivation, rows T: Int, emit: (TapPoint, UnsafeMutablePointer<Float>, Int) -> Void) {
         let c = model.config
         let d = c.dModel, f = c.dFF
         let x = self.x.pointer, h = self.h.pointer, gate = self.gate.pointer, up = self.up.pointer
         for t in 0..<T { rmsNorm(x + t * d, weight: g, eps: c.normEps, into: h + t * d, n: d) }
         normedInput.set(h, tokens: T)
-        matmul(MatMulTask(wGate, normedInput.rows(for: wGate), into: gate),  // [T, f]
-               MatMulTask(wUp, normedInput.rows(for: wUp), into: up),        // [T, f]
+        matmul(MatMulTask(m.wGate, normedInput.rows(for: m.wGate), into: gate),  // [T, f]
+               MatMulTask(m.wUp, normedInput.rows(for: m.wUp), into: up),        // [T, f]
                pool: pool)
         emit(.mlpPre(l), gate, f)
         switch activation {
@@ -73,7 +112,7 @@ extension InferenceSession {
         }
         emit(.mlpPost(l), up, f)
         mlpInput.set(up, tokens: T)
-        matmul(wDown, mlpInput.rows(for: wDown), into: proj.pointer, pool: pool)   // [T, d]
+        matmul(m.wDown, mlpInput.rows(for: m.wDown), into: proj.pointer, pool: pool)   // [T, d]
     }
 }
 

@@ -127,23 +127,19 @@ enum Gemma3Family: ArchitectureFamily {
     }
 
     static func weights(_ src: TensorSource, config c: ModelConfig) throws -> any FamilyWeights {
-        let d = c.dModel, f = c.dFF, hd = c.headDim, qw = c.heads * hd, kvw = c.kvHeads * hd
+        let d = c.dModel, hd = c.headDim
         var layers: [Gemma3Layer] = []
         for l in 0..<c.layers {
             let p = "blk.\(l)."
             layers.append(Gemma3Layer(
                 attnNorm: try src.vector(p + "attn_norm.weight", count: d),
-                wq: try src.matrix(p + "attn_q.weight", cols: d, rows: qw),
-                wk: try src.matrix(p + "attn_k.weight", cols: d, rows: kvw),
-                wv: try src.matrix(p + "attn_v.weight", cols: d, rows: kvw),
+                qkv: try QKVProjections(src, p, config: c),
                 qNorm: try src.vector(p + "attn_q_norm.weight", count: hd),
                 kNorm: try src.vector(p + "attn_k_norm.weight", count: hd),
-                wo: try src.matrix(p + "attn_output.weight", cols: qw, rows: d),
+                wo: try src.matrix(p + "attn_output.weight", cols: c.heads * hd, rows: d),
                 postAttnNorm: try src.vector(p + "post_attention_norm.weight", count: d),
                 ffnNorm: try src.vector(p + "ffn_norm.weight", count: d),
-                wGate: try src.matrix(p + "ffn_gate.weight", cols: d, rows: f),
-                wUp: try src.matrix(p + "ffn_up.weight", cols: d, rows: f),
-                wDown: try src.matrix(p + "ffn_down.weight", cols: f, rows: d),
+                mlp: try GatedMLPWeights(src, p, config: c),
                 postFFNNorm: try src.vector(p + "post_ffw_norm.weight", count: d)))
         }
         let embedding = try src.matrix("token_embd.weight", cols: d, rows: c.vocab)
@@ -159,11 +155,10 @@ enum Gemma3Family: ArchitectureFamily {
             layers: try W.layers.enumerated().map { l, L in
                 let p = "blk.\(l)."
                 return Gemma3Layer(
-                    attnNorm: L.attnNorm, wq: try required(L.wq, p + "attn_q.weight"),
-                    wk: try required(L.wk, p + "attn_k.weight"), wv: try required(L.wv, p + "attn_v.weight"),
+                    attnNorm: L.attnNorm, qkv: try QKVProjections(neutral: L, p),
                     qNorm: try required(L.qNorm, p + "attn_q_norm.weight"), kNorm: try required(L.kNorm, p + "attn_k_norm.weight"),
                     wo: L.wo, postAttnNorm: try required(L.postAttnNorm, p + "post_attention_norm.weight"),
-                    ffnNorm: L.ffnNorm, wGate: try required(L.wGate, p + "ffn_gate.weight"), wUp: L.wUp, wDown: L.wDown,
+                    ffnNorm: L.ffnNorm, mlp: try GatedMLPWeights(neutral: L, p),
                     postFFNNorm: try required(L.postFFNNorm, p + "post_ffw_norm.weight"))
             },
             finalNorm: W.finalNorm, output: W.output)
@@ -173,17 +168,13 @@ enum Gemma3Family: ArchitectureFamily {
 /// One Gemma 3 block; every norm weight is the GGUF one (1 + w). Matrices in ggml order.
 struct Gemma3Layer: Sendable {
     var attnNorm: [Float]       // [d]
-    var wq: TensorView          // [d, H*hd]
-    var wk: TensorView          // [d, Hkv*hd]
-    var wv: TensorView          // [d, Hkv*hd]
+    var qkv: QKVProjections     // [d, H*hd], [d, Hkv*hd] ×2
     var qNorm: [Float]          // [hd]
     var kNorm: [Float]          // [hd]
     var wo: TensorView          // [H*hd, d]
     var postAttnNorm: [Float]   // [d] on the attention output before the residual add
     var ffnNorm: [Float]        // [d]
-    var wGate: TensorView       // [d, f]
-    var wUp: TensorView         // [d, f]
-    var wDown: TensorView       // [f, d]
+    var mlp: GatedMLPWeights    // [d, f] ×2, [f, d]
     var postFFNNorm: [Float]    // [d] on the MLP output before the residual add
 }
 
@@ -197,10 +188,10 @@ struct Gemma3Weights: FamilyWeights {
         TransformerWeights(
             tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
             layers: layers.map { L in
-                LayerWeights(attnNorm: L.attnNorm, attnNormBias: nil, wq: L.wq, wk: L.wk, wv: L.wv, wqkv: nil,
+                LayerWeights(attnNorm: L.attnNorm, attnNormBias: nil, wq: L.qkv.wq, wk: L.qkv.wk, wv: L.qkv.wv, wqkv: nil,
                              bq: nil, bk: nil, bv: nil, bqkv: nil, qNorm: L.qNorm, kNorm: L.kNorm, wo: L.wo, bo: nil,
-                             postAttnNorm: L.postAttnNorm, ffnNorm: L.ffnNorm, ffnNormBias: nil, wGate: L.wGate,
-                             wUp: L.wUp, bUp: nil, wDown: L.wDown, bDown: nil, postFFNNorm: L.postFFNNorm)
+                             postAttnNorm: L.postAttnNorm, ffnNorm: L.ffnNorm, ffnNormBias: nil, wGate: L.mlp.wGate,
+                             wUp: L.mlp.wUp, bUp: nil, wDown: L.mlp.wDown, bDown: nil, postFFNNorm: L.postFFNNorm)
             },
             finalNorm: finalNorm, finalNormBias: nil, output: output, ropeFreqFactors: nil)
     }
@@ -245,7 +236,7 @@ extension InferenceSession {
             tap(.residPre(l), x, d)
 
             // Attention
-            attentionInputs(norm: L.attnNorm, wq: L.wq, wk: L.wk, wv: L.wv, bq: nil, bk: nil, bv: nil,
+            attentionInputs(norm: L.attnNorm, L.qkv, bq: nil, bk: nil, bv: nil,
                             qNorm: L.qNorm, kNorm: L.kNorm, rows: T,
                             ropeCos: local ? localCos : globalCos, ropeSin: local ? localSin : globalSin)
             storeKV(layer: l, tokens: T, start: start)
@@ -259,8 +250,7 @@ extension InferenceSession {
             tap(.residMid(l), x, d)
 
             // MLP
-            gatedMLP(l, norm: L.ffnNorm, wGate: L.wGate, wUp: L.wUp, wDown: L.wDown, activation: .geluTanh,
-                     rows: T, emit: tap)                                      // proj [T, d]
+            gatedMLP(l, norm: L.ffnNorm, L.mlp, activation: .geluTanh, rows: T, emit: tap)   // proj [T, d]
             for t in 0..<T { rmsNorm(proj + t * d, weight: L.postFFNNorm, eps: c.normEps, into: proj + t * d, n: d) }
             tap(.mlpOut(l), proj, d)
             add(proj, into: x, count: T * d)

@@ -80,15 +80,13 @@ enum LlamaFamily: ArchitectureFamily {
     }
 
     static func weights(_ src: TensorSource, config c: ModelConfig) throws -> any FamilyWeights {
-        let d = c.dModel, f = c.dFF, qw = c.heads * c.headDim, kvw = c.kvHeads * c.headDim
+        let d = c.dModel, qw = c.heads * c.headDim, kvw = c.kvHeads * c.headDim
         var layers: [LlamaLayer] = []
         for l in 0..<c.layers {
             let p = "blk.\(l)."
             layers.append(LlamaLayer(
                 attnNorm: try src.vector(p + "attn_norm.weight", count: d),
-                wq: try src.matrix(p + "attn_q.weight", cols: d, rows: qw),
-                wk: try src.matrix(p + "attn_k.weight", cols: d, rows: kvw),
-                wv: try src.matrix(p + "attn_v.weight", cols: d, rows: kvw),
+                qkv: try QKVProjections(src, p, config: c),
                 bq: try src.optionalVector(p + "attn_q.bias", count: qw),
                 bk: try src.optionalVector(p + "attn_k.bias", count: kvw),
                 bv: try src.optionalVector(p + "attn_v.bias", count: kvw),
@@ -96,9 +94,7 @@ enum LlamaFamily: ArchitectureFamily {
                 kNorm: try src.optionalVector(p + "attn_k_norm.weight", count: c.headDim),
                 wo: try src.matrix(p + "attn_output.weight", cols: qw, rows: d),
                 ffnNorm: try src.vector(p + "ffn_norm.weight", count: d),
-                wGate: try src.matrix(p + "ffn_gate.weight", cols: d, rows: f),
-                wUp: try src.matrix(p + "ffn_up.weight", cols: d, rows: f),
-                wDown: try src.matrix(p + "ffn_down.weight", cols: f, rows: d)))
+                mlp: try GatedMLPWeights(src, p, config: c)))
         }
         let embedding = try src.matrix("token_embd.weight", cols: d, rows: c.vocab)
         return LlamaWeights(
@@ -113,11 +109,9 @@ enum LlamaFamily: ArchitectureFamily {
             tokenEmbedding: W.tokenEmbedding,
             layers: try W.layers.enumerated().map { l, L in
                 let p = "blk.\(l)."
-                return LlamaLayer(
-                    attnNorm: L.attnNorm, wq: try required(L.wq, p + "attn_q.weight"),
-                    wk: try required(L.wk, p + "attn_k.weight"), wv: try required(L.wv, p + "attn_v.weight"),
-                    bq: L.bq, bk: L.bk, bv: L.bv, qNorm: L.qNorm, kNorm: L.kNorm, wo: L.wo, ffnNorm: L.ffnNorm,
-                    wGate: try required(L.wGate, p + "ffn_gate.weight"), wUp: L.wUp, wDown: L.wDown)
+                return LlamaLayer(attnNorm: L.attnNorm, qkv: try QKVProjections(neutral: L, p), bq: L.bq, bk: L.bk, bv: L.bv,
+                                  qNorm: L.qNorm, kNorm: L.kNorm, wo: L.wo, ffnNorm: L.ffnNorm,
+                                  mlp: try GatedMLPWeights(neutral: L, p))
             },
             finalNorm: W.finalNorm, output: W.output, ropeFreqFactors: W.ropeFreqFactors)
     }
@@ -126,9 +120,7 @@ enum LlamaFamily: ArchitectureFamily {
 /// One Llama-family block. Matrices in ggml order ([cols, rows]); see TransformerWeights.swift.
 struct LlamaLayer: Sendable {
     var attnNorm: [Float]     // [d]
-    var wq: TensorView        // [d, H*hd]
-    var wk: TensorView        // [d, Hkv*hd]
-    var wv: TensorView        // [d, Hkv*hd]
+    var qkv: QKVProjections   // [d, H*hd], [d, Hkv*hd] ×2
     var bq: [Float]?          // [H*hd] (Qwen 2)
     var bk: [Float]?          // [Hkv*hd] (Qwen 2)
     var bv: [Float]?          // [Hkv*hd] (Qwen 2)
@@ -136,9 +128,7 @@ struct LlamaLayer: Sendable {
     var kNorm: [Float]?       // [hd] (Qwen 3)
     var wo: TensorView        // [H*hd, d]
     var ffnNorm: [Float]      // [d]
-    var wGate: TensorView     // [d, f]
-    var wUp: TensorView       // [d, f]
-    var wDown: TensorView     // [f, d]
+    var mlp: GatedMLPWeights  // [d, f] ×2, [f, d]
 }
 
 struct LlamaWeights: FamilyWeights {
@@ -153,10 +143,10 @@ struct LlamaWeights: FamilyWeights {
         TransformerWeights(
             tokenEmbedding: tokenEmbedding, positionEmbedding: nil,
             layers: layers.map { L in
-                LayerWeights(attnNorm: L.attnNorm, attnNormBias: nil, wq: L.wq, wk: L.wk, wv: L.wv, wqkv: nil,
+                LayerWeights(attnNorm: L.attnNorm, attnNormBias: nil, wq: L.qkv.wq, wk: L.qkv.wk, wv: L.qkv.wv, wqkv: nil,
                              bq: L.bq, bk: L.bk, bv: L.bv, bqkv: nil, qNorm: L.qNorm, kNorm: L.kNorm, wo: L.wo, bo: nil,
-                             ffnNorm: L.ffnNorm, ffnNormBias: nil, wGate: L.wGate, wUp: L.wUp, bUp: nil, wDown: L.wDown,
-                             bDown: nil)
+                             ffnNorm: L.ffnNorm, ffnNormBias: nil, wGate: L.mlp.wGate, wUp: L.mlp.wUp, bUp: nil,
+                             wDown: L.mlp.wDown, bDown: nil)
             },
             finalNorm: finalNorm, finalNormBias: nil, output: output, ropeFreqFactors: ropeFreqFactors)
     }
@@ -218,7 +208,7 @@ extension InferenceSession {
         emit(.residPre(l), x, d)
 
         // Attention
-        attentionInputs(norm: L.attnNorm, wq: L.wq, wk: L.wk, wv: L.wv, bq: L.bq, bk: L.bk, bv: L.bv,
+        attentionInputs(norm: L.attnNorm, L.qkv, bq: L.bq, bk: L.bk, bv: L.bv,
                         qNorm: L.qNorm, kNorm: L.kNorm, rows: T, ropeCos: ropeCos.pointer, ropeSin: ropeSin.pointer)
         attend(l)                                                            // attn [T, H*hd]
         attnInput.set(attn.pointer, tokens: T)
@@ -228,7 +218,7 @@ extension InferenceSession {
         emit(.residMid(l), x, d)
 
         // MLP
-        gatedMLP(l, norm: L.ffnNorm, wGate: L.wGate, wUp: L.wUp, wDown: L.wDown, activation: .silu, rows: T, emit: emit)
+        gatedMLP(l, norm: L.ffnNorm, L.mlp, activation: .silu, rows: T, emit: emit)
         emit(.mlpOut(l), proj, d)                                            // [T, d]
         add(proj, into: x, count: T * d)
         emit(.residPost(l), x, d)
