@@ -99,6 +99,23 @@ final class ArchitectureRegistryTests: XCTestCase {
         }
     }
 
+    func testGPT2CheckpointWithTransformerPrefix() throws {
+        var spec = TinyModelSpec()
+        spec.architecture = "gpt2"
+        spec.kvHeads = spec.heads
+        let plain = try LanguageModel.load(TinyModel.writeHuggingFace(spec).path)
+        let prefixed = try LanguageModel.load(TinyModel.writeHuggingFace(spec, prefix: "transformer.").path)
+        let a = try InferenceSession(model: plain.transformer).forward(prompt, logits: .last)
+        let b = try InferenceSession(model: prefixed.transformer).forward(prompt, logits: .last)
+        XCTAssertEqual(a.count, plain.config.vocab)
+        XCTAssertEqual(bits(a), bits(b))
+        // Any other prefix is not GPT-2's: the first tensor asked for is missing, named.
+        XCTAssertThrowsError(try LanguageModel.load(TinyModel.writeHuggingFace(spec, prefix: "model.").path)) { error in
+            guard case .missingTensor(let name)? = error as? ModelError else { return XCTFail("\(error)") }
+            XCTAssertTrue(name.hasPrefix("h.0.ln_1.weight"), name)
+        }
+    }
+
     func testBatchedDecodeRunsHuggingFaceLlama() throws {
         let hf = try LanguageModel.load(TinyModel.writeHuggingFace(TinyModelSpec()).path)
         XCTAssertTrue(BatchedDecode.supports(hf.transformer))

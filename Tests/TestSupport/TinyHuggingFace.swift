@@ -124,9 +124,11 @@ extension TinyModel {
     }
 
     /// Writes the model of `spec` as a Hugging Face folder (in `shards` safetensors files with an
-    /// index when more than one) and returns the folder. `config` replaces config.json's contents.
+    /// index when more than one) and returns the folder. `config` replaces config.json's contents;
+    /// `prefix` goes before every tensor name (GPT-2 checkpoints saved by newer `transformers`
+    /// name theirs `transformer.h.0...`).
     public static func writeHuggingFace(_ spec: TinyModelSpec = TinyModelSpec(), shards: Int = 1,
-                                        config: [String: Any]? = nil) throws -> URL {
+                                        config: [String: Any]? = nil, prefix: String = "") throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-tests-hf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         func json(_ object: Any, _ name: String) throws {
@@ -139,7 +141,7 @@ extension TinyModel {
                   "add_bos_token": false, "chat_template": chatTemplate] as [String: Any], "tokenizer_config.json")
         var w = SafetensorsWriter()
         w.metadata["format"] = "pt"
-        for t in huggingFaceTensors(spec) { w.add(t.name, shape: t.shape, values: t.values) }
+        for t in huggingFaceTensors(spec) { w.add(prefix + t.name, shape: t.shape, values: t.values) }
         if shards > 1 {
             try w.writeSharded(to: dir, shardCount: shards)
         } else {
