@@ -24,10 +24,7 @@ import Taps
 public enum BatchedDecode {
     /// Whether `step` can batch sessions of this model (the Llama family; others decode alone).
     public static func supports(_ model: Transformer) -> Bool {
-        switch model.config.architecture {
-        case .llama, .qwen2, .qwen3: return true
-        case .gpt2, .gemma3: return false
-        }
+        model.family is LlamaWeights
     }
 
     /// Runs `tokens[b]` at the next position of `sessions[b]`, all in one forward pass, and
@@ -43,7 +40,9 @@ public enum BatchedDecode {
         let lead = sessions[0]
         let model = lead.model
         let c = model.config
-        guard supports(model) else { throw ModelError.invalidOption("batched decode supports the Llama family, not \(c.architecture.rawValue)") }
+        guard let W = model.family as? LlamaWeights else {
+            throw ModelError.invalidOption("batched decode supports the Llama family, not \(c.architecture.rawValue)")
+        }
         guard B <= lead.maxBatch else { throw ModelError.invalidOption("\(B) sequences exceed the batch size \(lead.maxBatch)") }
         guard Set(sessions.map(ObjectIdentifier.init)).count == B else { throw ModelError.invalidOption("a session appears twice in one step") }
         for (s, t) in zip(sessions, tokens) {
@@ -54,7 +53,6 @@ public enum BatchedDecode {
         for (s, sink) in zip(sessions, sinks) { s.markWanted(sink) }
         let positions = sessions.map { $0.cache.length }
 
-        let W = model.weights
         let d = c.dModel, hd = c.headDim
         let qWidth = c.heads * hd, kvWidth = c.kvHeads * hd
         // The lead session's scratch holds the batch's rows.
@@ -82,7 +80,7 @@ public enum BatchedDecode {
 
         for l in 0..<c.layers {
             // The block the lone pass runs, on B rows; attention per sequence.
-            lead.llamaBlock(l, rows: B, emit: emit, attend: { l in
+            lead.llamaBlock(W.layers[l], l, rows: B, emit: emit, attend: { l in
                 for b in 0..<B {
                     let s = sessions[b]
                     if b > 0 {

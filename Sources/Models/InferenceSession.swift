@@ -280,14 +280,10 @@ public final class InferenceSession {
         }
     }
 
-    /// One batch through the architecture's forward pass; returns the number of logit rows
+    /// One batch through the architecture family's forward pass; returns the number of logit rows
     /// written to `logitsBuffer`.
     func forwardBatch(_ tokens: UnsafeBufferPointer<Int>, logits: LogitsSelection, sink: TapSink?) -> Int {
-        switch model.config.architecture {
-        case .llama, .qwen2, .qwen3: return llamaForward(tokens, logits: logits, sink: sink)
-        case .gpt2: return gpt2Forward(tokens, logits: logits, sink: sink)
-        case .gemma3: return gemma3Forward(tokens, logits: logits, sink: sink)
-        }
+        model.family.forward(self, tokens, logits: logits, sink: sink)
     }
 
     // MARK: - Pieces shared by the architectures

@@ -39,7 +39,7 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unsupportedArchitecture(let a):
-            return "unsupported architecture '\(a)' (supported: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+            return "unsupported architecture '\(a)' (supported: \(ArchitectureRegistry.supportedDescription))"
         case .missingMetadata(let k): return "missing metadata key '\(k)'"
         case .invalidMetadata(let k, let why): return "invalid metadata '\(k)': \(why)"
         case .missingTensor(let n): return "missing tensor '\(n)'"
@@ -90,12 +90,15 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     /// Factor on q·k before the softmax; nil means 1/sqrt(headDim). Gemma 3 uses
     /// 1/sqrt(query_pre_attn_scalar), which equals 1/sqrt(headDim) up to 12B.
     public var attentionScale: Float?
+    /// cap: logits become cap · tanh(logits / cap) (HF `final_logit_softcapping`); nil: none.
+    /// Gemma 3 checkpoints set none; the field is read so that one that does is not run wrong.
+    public var finalLogitSoftcap: Float?
 
     public init(architecture: Architecture, dModel: Int, layers: Int, heads: Int, kvHeads: Int,
                 headDim: Int, dFF: Int, vocab: Int, contextLength: Int, normEps: Float,
                 ropeBase: Double, ropeDims: Int, ropeStyle: RopeStyle,
                 slidingWindow: Int? = nil, slidingWindowPattern: Int? = nil, localRopeBase: Double? = nil,
-                embeddingScale: Float? = nil, attentionScale: Float? = nil) {
+                embeddingScale: Float? = nil, attentionScale: Float? = nil, finalLogitSoftcap: Float? = nil) {
         self.architecture = architecture
         self.dModel = dModel
         self.layers = layers
@@ -114,6 +117,7 @@ public struct ModelConfig: Sendable, Codable, Equatable {
         self.localRopeBase = localRopeBase
         self.embeddingScale = embeddingScale
         self.attentionScale = attentionScale
+        self.finalLogitSoftcap = finalLogitSoftcap
     }
 
     /// Decodes and validates: a config that fails `validate()` never exists.
@@ -136,7 +140,8 @@ public struct ModelConfig: Sendable, Codable, Equatable {
                   slidingWindowPattern: try c.decodeIfPresent(Int.self, forKey: .slidingWindowPattern),
                   localRopeBase: try c.decodeIfPresent(Double.self, forKey: .localRopeBase),
                   embeddingScale: try c.decodeIfPresent(Float.self, forKey: .embeddingScale),
-                  attentionScale: try c.decodeIfPresent(Float.self, forKey: .attentionScale))
+                  attentionScale: try c.decodeIfPresent(Float.self, forKey: .attentionScale),
+                  finalLogitSoftcap: try c.decodeIfPresent(Float.self, forKey: .finalLogitSoftcap))
         try validate()
     }
 
@@ -187,6 +192,9 @@ public struct ModelConfig: Sendable, Codable, Equatable {
         }
         if let s = attentionScale {
             try require(s.isFinite && s > 0, "attentionScale", "\(s) must be positive")
+        }
+        if let s = finalLogitSoftcap {
+            try require(s.isFinite && s > 0, "finalLogitSoftcap", "\(s) must be positive")
         }
         if architecture == .gemma3 {
             try require(slidingWindow != nil, "slidingWindow", "Gemma 3 needs a sliding window")

@@ -145,100 +145,27 @@ extension LanguageModel {
         return try makeTokenizer(gguf: try GGUFFile(url: url))
     }
 
-    /// Loads a Hugging Face folder.
+    /// Loads a Hugging Face folder: config.json (its `model_type` picks the architecture family),
+    /// model.safetensors or shards with model.safetensors.index.json, tokenizer.json and
+    /// tokenizer_config.json.
     public static func loadHuggingFace(folder: URL) throws -> LanguageModel {
         let config = try HFConfig.load(from: folder.appendingPathComponent("config.json"))
         let tensors = try SafetensorsCollection(directory: folder)
-        let architecture: Architecture
-        switch config.family {
-        case .llama?, .mistral?: architecture = .llama
-        case .qwen2?: architecture = .qwen2
-        case .qwen3?: architecture = .qwen3
-        case .gpt2?: architecture = .gpt2
-        default: throw ModelError.unsupportedArchitecture(config.modelType)
-        }
-        let modelConfig = ModelConfig(
-            architecture: architecture, dModel: config.hiddenSize, layers: config.numHiddenLayers,
-            heads: config.numAttentionHeads, kvHeads: config.numKeyValueHeads, headDim: config.headDim,
-            dFF: config.intermediateSize, vocab: config.vocabSize, contextLength: config.maxPositionEmbeddings,
-            normEps: Float(config.normEps), ropeBase: config.ropeTheta, ropeDims: config.headDim,
-            ropeStyle: .neox)
-        try modelConfig.validate()
-        let source = HFTensorNames(collection: tensors, architecture: architecture, tied: config.tieWordEmbeddings)
-        var weights = try TransformerWeights.fromGGUFNames(source, config: modelConfig)
-        if let scaling = config.ropeScaling, scaling.ropeType == "llama3" {
-            weights.ropeFreqFactors = try llama3FrequencyFactors(scaling, config: modelConfig)
-        }
-        let transformer = try Transformer(config: modelConfig, weights: weights, owner: tensors)
+        let transformer = try Transformer.load(huggingFace: config, tensors: tensors)
 
-        let (tokenizer, template) = try makeTokenizer(folder: folder, config: config)
-        let summary = ["format": "Hugging Face safetensors (\(tensors.shards.count) shard(s))",
+        var (tokenizer, template) = try makeTokenizer(folder: folder, config: config)
+        guard tokenizer.vocabularySize <= transformer.config.vocab else {
+            throw ModelError.invalidMetadata("tokenizer.json",
+                                             "\(tokenizer.vocabularySize) tokens but the model has \(transformer.config.vocab) rows")
+        }
+        var summary = ["format": "Hugging Face safetensors (\(tensors.shards.count) shard(s))",
                        "tensors": "\(tensors.weightMap.count)",
                        "tokenizer": "tokenizer.json, \(tokenizer.vocabularySize) tokens"]
+        if template == nil, transformer.config.architecture == .gemma3 {
+            template = gemma3ChatTemplate
+            summary["chat template"] = "built-in Gemma 3 turn format (the folder has none)"
+        }
         return try LanguageModel(transformer: transformer, tokenizer: tokenizer, chatTemplate: template,
                                  url: folder, formatSummary: summary)
-    }
-}
-
-/// Llama 3.1's frequency divisors from `rope_scaling` {factor, low_freq_factor, high_freq_factor,
-/// original_max_position_embeddings}: wavelengths shorter than original/high keep their frequency,
-/// longer than original/low are divided by `factor`, and those between are blended linearly.
-func llama3FrequencyFactors(_ s: HFConfig.RopeScaling, config c: ModelConfig) throws -> [Float] {
-    guard let factor = s.factor, let low = s.lowFreqFactor, let high = s.highFreqFactor,
-          let original = s.originalMaxPositionEmbeddings, factor > 0, high > low, original > 0 else {
-        throw ModelError.invalidMetadata("rope_scaling", "llama3 scaling needs factor, low_freq_factor, high_freq_factor and original_max_position_embeddings")
-    }
-    let lowWavelength = Double(original) / low, highWavelength = Double(original) / high
-    return (0..<(c.ropeDims / 2)).map { i in
-        let freq = 1.0 / dpow(c.ropeBase, Double(2 * i) / Double(c.ropeDims))
-        let wavelength = 2 * Double.pi / freq
-        if wavelength < highWavelength { return 1 }
-        if wavelength > lowWavelength { return Float(factor) }
-        let smooth = (Double(original) / wavelength - low) / (high - low)
-        let scaled = (1 - smooth) * freq / factor + smooth * freq
-        return Float(freq / scaled)
-    }
-}
-
-/// Serves Hugging Face tensor names under the GGUF names the weight builder asks for.
-///
-/// Safetensors shapes are in math order ([rows, cols]); the collection's views reverse them to
-/// ggml order, so a `q_proj` [H*hd, d] arrives as [d, H*hd] like a GGUF `attn_q`.
-struct HFTensorNames: TensorSource {
-    let collection: SafetensorsCollection
-    let architecture: Architecture
-    let tied: Bool
-
-    func tensorView(_ name: String) throws -> TensorView? {
-        guard let hf = hfName(name) else { return nil }
-        return try collection.tensor(named: hf)
-    }
-
-    func hfName(_ gguf: String) -> String? {
-        let gpt2 = architecture == .gpt2
-        switch gguf {
-        case "token_embd.weight": return gpt2 ? "wte.weight" : "model.embed_tokens.weight"
-        case "position_embd.weight": return gpt2 ? "wpe.weight" : nil
-        case "output_norm.weight": return gpt2 ? "ln_f.weight" : "model.norm.weight"
-        case "output_norm.bias": return gpt2 ? "ln_f.bias" : nil
-        case "output.weight": return gpt2 || tied ? nil : "lm_head.weight"
-        default: break
-        }
-        let parts = gguf.split(separator: ".")
-        guard parts.count == 4, parts[0] == "blk", let l = Int(parts[1]) else { return nil }
-        let kind = parts[2], suffix = parts[3]
-        if gpt2 {
-            // GPT-2 checkpoints store Conv1D weights [in, out]; not supported in this mapping.
-            return nil
-        }
-        let p = "model.layers.\(l)."
-        let map: [Substring: String] = [
-            "attn_norm": "input_layernorm", "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj",
-            "attn_v": "self_attn.v_proj", "attn_output": "self_attn.o_proj", "attn_q_norm": "self_attn.q_norm",
-            "attn_k_norm": "self_attn.k_norm", "ffn_norm": "post_attention_layernorm",
-            "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj",
-        ]
-        guard let hf = map[kind] else { return nil }
-        return p + hf + "." + suffix
     }
 }

@@ -1,4 +1,8 @@
-// The tensors of a decoder-only transformer, as views into a model file.
+// The tensors of a decoder-only transformer in an architecture-neutral view, as views into a
+// model file: every projection any family has, optional where some family lacks it. The forward
+// passes read their family's own weights (LlamaWeights, GPT2Weights, Gemma3Weights), whose
+// fields are optional only where the family itself varies; this view serves code that treats
+// all families alike (gradients, LoRA merging, the roofline) and rebuilt models.
 //
 // Legend: d = dModel, f = dFF, hd = headDim, H = heads, Hkv = kvHeads, V = vocab.
 // Matrices are `TensorView`s in ggml order ([cols, rows]): a projection from d to f is stored

@@ -71,11 +71,9 @@ public enum TinyModel {
 
     /// A GGUF image of a random model described by `spec`.
     public static func gguf(_ spec: TinyModelSpec = TinyModelSpec()) -> [UInt8] {
-        var rng = SeededGenerator(seed: spec.seed)
         let tokens = vocabulary
         let vocab = tokens.count
-        let d = spec.dModel, hd = spec.headDim ?? d / spec.heads, f = spec.dFF
-        let qw = spec.heads * hd, kvw = spec.kvHeads * hd
+        let d = spec.dModel, f = spec.dFF
         let arch = spec.architecture, gemma = arch == "gemma3"
         var w = GGUFWriter()
         w.add("general.architecture", .string(arch))
@@ -105,18 +103,39 @@ public enum TinyModel {
         w.add("tokenizer.ggml.eos_token_id", .uint32(UInt32(vocab - 1)))
         w.add("tokenizer.ggml.add_bos_token", .bool(false))
         w.add("tokenizer.chat_template", .string(chatTemplate))
+        for t in tensors(spec) { w.addTensor(name: t.name, type: t.type, shape: t.shape, values: t.values) }
+        return w.bytes()
+    }
+
+    /// One tensor of a tiny model: its GGUF name, type and shape (ggml order) and its values.
+    public struct Tensor {
+        public var name: String
+        public var type: TensorType
+        public var shape: [Int]
+        public var values: [Float]
+    }
+
+    /// The random tensors of the model described by `spec`, in file order, by GGUF name
+    /// (`omitTensors` left out; none for a vocab-only file). The same spec gives the same values.
+    public static func tensors(_ spec: TinyModelSpec = TinyModelSpec()) -> [Tensor] {
+        var rng = SeededGenerator(seed: spec.seed)
+        let vocab = vocabulary.count
+        let d = spec.dModel, hd = spec.headDim ?? d / spec.heads, f = spec.dFF
+        let qw = spec.heads * hd, kvw = spec.kvHeads * hd
+        let arch = spec.architecture, gemma = arch == "gemma3"
+        var out: [Tensor] = []
 
         func matrix(_ name: String, cols: Int, rows: Int, type: TensorType? = nil) {
             let scale = 1 / Float(cols).squareRoot()
             var values = (0..<(cols * rows)).map { _ in rng.normal() * scale }
             if spec.nanTensors.contains(name) { values[0] = .nan }
             if spec.omitTensors.contains(name) || spec.vocabOnly { return }
-            w.addTensor(name: name, type: type ?? spec.weightType, shape: [cols, rows], values: values)
+            out.append(Tensor(name: name, type: type ?? spec.weightType, shape: [cols, rows], values: values))
         }
         func vector(_ name: String, _ n: Int, around: Float = 1) {
             let values = (0..<n).map { _ in around + 0.1 * rng.normal() }
             if spec.omitTensors.contains(name) || spec.vocabOnly { return }
-            w.addTensor(name: name, type: .f32, shape: [n], values: values)
+            out.append(Tensor(name: name, type: .f32, shape: [n], values: values))
         }
         matrix("token_embd.weight", cols: d, rows: vocab, type: spec.weightType == .f32 ? .f32 : .q8_0)
         if arch == "gpt2" {
@@ -139,7 +158,7 @@ public enum TinyModel {
             }
             vector("output_norm.weight", d)
             vector("output_norm.bias", d, around: 0)
-            return w.bytes()
+            return out
         }
         if gemma {
             // Gemma 3: Q/K norms, post-attention and post-MLP norms, output tied to the embedding.
@@ -161,7 +180,7 @@ public enum TinyModel {
                 vector(p + "post_ffw_norm.weight", d)
             }
             vector("output_norm.weight", d)
-            return w.bytes()
+            return out
         }
         for l in 0..<spec.layers {
             let p = "blk.\(l)."
@@ -186,9 +205,9 @@ public enum TinyModel {
         }
         vector("output_norm.weight", d)
         if let factors = spec.ropeFreqFactors {
-            w.addTensor(name: "rope_freqs.weight", type: .f32, shape: [factors.count], values: factors)
+            out.append(Tensor(name: "rope_freqs.weight", type: .f32, shape: [factors.count], values: factors))
         }
-        return w.bytes()
+        return out
     }
 
     /// Writes a tiny model to a fresh temporary file and returns its URL.
