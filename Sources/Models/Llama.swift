@@ -75,7 +75,7 @@ extension InferenceSession {
         emit(.residPre(l), x, d)
 
         // Attention
-        for t in 0..<T { rmsNorm(x + t * d, weight: L.attnNorm, eps: c.normEps, into: h + t * d, n: d) }
+        forEachRow(T) { t in rmsNorm(x + t * d, weight: L.attnNorm, eps: c.normEps, into: h + t * d, n: d) }
         normedInput.set(h, tokens: T)
         matmul(MatMulTask(L.wq!, normedInput.rows(for: L.wq!), into: q),   // [T, H*hd]
                MatMulTask(L.wk!, normedInput.rows(for: L.wk!), into: k),   // [T, Hkv*hd]
@@ -84,7 +84,7 @@ extension InferenceSession {
         if let b = L.bq { addBias(q, b, tokens: T) }
         if let b = L.bk { addBias(k, b, tokens: T) }
         if let b = L.bv { addBias(v, b, tokens: T) }
-        for t in 0..<T {
+        forEachRow(T) { t in
             for head in 0..<c.heads {
                 let qh = q + t * qWidth + head * hd
                 if let g = L.qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
@@ -104,13 +104,13 @@ extension InferenceSession {
         emit(.residMid(l), x, d)
 
         // MLP
-        for t in 0..<T { rmsNorm(x + t * d, weight: L.ffnNorm, eps: c.normEps, into: h + t * d, n: d) }
+        forEachRow(T) { t in rmsNorm(x + t * d, weight: L.ffnNorm, eps: c.normEps, into: h + t * d, n: d) }
         normedInput.set(h, tokens: T)
         matmul(MatMulTask(L.wGate!, normedInput.rows(for: L.wGate!), into: gate),  // [T, f]
                MatMulTask(L.wUp, normedInput.rows(for: L.wUp), into: up),          // [T, f]
                pool: pool)
         emit(.mlpPre(l), gate, f)
-        for i in 0..<(T * f) { up[i] = fsilu(gate[i]) * up[i] }
+        siluMul(gate, up, n: T * f)
         emit(.mlpPost(l), up, f)
         mlpInput.set(up, tokens: T)
         matmul(L.wDown, mlpInput.rows(for: L.wDown), into: proj, pool: pool)     // [T, d]
