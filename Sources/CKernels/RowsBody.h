@@ -264,12 +264,75 @@ KFN void FN(row)(int format, const uint8_t *w, const uint8_t *const *a, int toke
     for (int t = 0; t < tokens; t++) out[t] = FN(reduce)(acc[t]);
 }
 
+#if OV_WIDTH == 512
+/// Rows handled by `rows_tile`: full groups of rows up to 8192 elements (its stack arrays
+/// hold `tokens` × blocks / 2 registers, twice).
+#define OV_MAX_PAIRS 128
+
+/// Rows r0..<r1 against one tile of `tokens` (1 or 4) activation rows. Every row of a chunk
+/// meets the same activations, so the registers `activations` would build for each row —
+/// blocks i and i + 4 of a group side by side — are built once per tile here, and with them
+/// (Q4_0, Q5_0) the row-independent offset products Σ offset·a. The integer sums are the same
+/// exact values and the float part the same operations as `row`; a last partial group goes
+/// through `group` as before.
+KFN void FN(rows_tile)(int format, const uint8_t *w, ptrdiff_t ws, long r0, long r1, long m, long blocks,
+                       const uint8_t *const *a, int tokens, float *out) {
+    const int wb = format == OV_FORMAT_Q4_0 ? 18 : format == OV_FORMAT_Q4_1 ? 20 : format == OV_FORMAT_Q5_0 ? 22 : 34;
+    const int ab = format == OV_FORMAT_Q4_1 ? 36 : 34, aq = ab == 36 ? 4 : 2;
+    const long scales = (blocks * ab + 31) & ~31L, padded = (blocks + 7) & ~7L;
+    const long full = blocks / 8 * 8, slots = full / 2 > 0 ? full / 2 : 1;
+    const int offset = format == OV_FORMAT_Q4_0 ? 8 : format == OV_FORMAT_Q5_0 ? 16 : 0;
+    const __m512i zero = _mm512_setzero_si512();
+    __m512i pairs[tokens][slots], offsets[offset ? tokens : 1][offset ? slots : 1];
+    for (int t = 0; t < tokens; t++) {
+        for (long b = 0; b < full; b += 8) {
+            for (int i = 0; i < 4; i++) {
+                __m512i v = FN(activations)(a[t] + (b + i) * ab + aq, a[t] + (b + i + 4) * ab + aq);
+                pairs[t][b / 2 + i] = v;
+                if (offset) offsets[t][b / 2 + i] = DPBUSD(zero, _mm512_set1_epi8((char)offset), v);
+            }
+        }
+    }
+    for (long r = r0; r < r1; r++) {
+        const uint8_t *wr = w + r * ws;
+        __m256 acc[4];
+        for (int t = 0; t < tokens; t++) acc[t] = _mm256_setzero_ps();
+        for (long b = 0; b < full; b += 8) {
+            const uint8_t *wg = wr + b * wb;
+            __m512i p[4][4];
+            for (int i = 0; i < 4; i++) {
+                __m512i wq = FN(weights)(format, wg + i * wb, wg + (i + 4) * wb);
+                for (int t = 0; t < tokens; t++) {
+                    if (offset) p[t][i] = _mm512_sub_epi32(DPBUSD(zero, wq, pairs[t][b / 2 + i]), offsets[t][b / 2 + i]);
+                    else p[t][i] = FN(product)(format, wq, pairs[t][b / 2 + i]);
+                }
+            }
+            __m256 dw, mw = _mm256_setzero_ps();
+            FN(scales)(format, wb, wg, 8, &dw, &mw);
+            for (int t = 0; t < tokens; t++) {
+                const float *da = (const float *)(a[t] + scales) + b;
+                __m256i sums = FN(combine)(p[t][0], p[t][1], p[t][2], p[t][3]);
+                acc[t] = _mm256_add_ps(acc[t], FN(values)(format, dw, mw, da, da + padded, sums));
+            }
+        }
+        if (full < blocks) FN(group)(format, wb, ab, scales, padded, wr, a, tokens, full, (int)(blocks - full), acc);
+        for (int t = 0; t < tokens; t++) out[t * m + r] = FN(reduce)(acc[t]);
+    }
+}
+#endif
+
 /// Rows r0..<r1 of one format, tiles of four tokens then single tokens.
 KFN void FN(rows_format)(int format, const uint8_t *w, ptrdiff_t ws, long r0, long r1, long m, long blocks,
                          const uint8_t *a, ptrdiff_t as, long tokens, float *out) {
     long t = 0;
     for (; t + 4 <= tokens; t += 4) {
         const uint8_t *at[4] = {a + t * as, a + (t + 1) * as, a + (t + 2) * as, a + (t + 3) * as};
+#if OV_WIDTH == 512
+        if (blocks / 2 <= OV_MAX_PAIRS) {
+            FN(rows_tile)(format, w, ws, r0, r1, m, blocks, at, 4, out + t * m);
+            continue;
+        }
+#endif
         for (long r = r0; r < r1; r++) {
             float v[4];
             FN(row)(format, w + r * ws, at, 4, blocks, v);
@@ -277,6 +340,13 @@ KFN void FN(rows_format)(int format, const uint8_t *w, ptrdiff_t ws, long r0, lo
         }
     }
     for (; t < tokens; t++) {
+#if OV_WIDTH == 512
+        if (blocks / 2 <= OV_MAX_PAIRS) {
+            const uint8_t *at[1] = {a + t * as};
+            FN(rows_tile)(format, w, ws, r0, r1, m, blocks, at, 1, out + t * m);
+            continue;
+        }
+#endif
         const uint8_t *at[1] = {a + t * as};
         for (long r = r0; r < r1; r++) FN(row)(format, w + r * ws, at, 1, blocks, out + t * m + r);
     }

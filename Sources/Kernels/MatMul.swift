@@ -6,6 +6,13 @@
 // element is one `dot` call, computed the same way for every T and every thread count, so a
 // prefill over many tokens gives the same bits as decoding them one at a time.
 
+import CKernels
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Activation rows quantized for a weight type: `tokens` rows of `count` elements each.
 ///
 /// A row is the activation type's blocks (what `dotReference` reads) followed, for Q8_0 and
@@ -54,6 +61,10 @@ public final class QuantizedRows {
 
     @inline(__always) private func loadRow(_ x: UnsafePointer<Float>, _ t: Int) {
         let row = storage + t * rowBytes
+        if let side, let variant = KernelPath.current.cVariant,
+           ov_quantize_q8(variant, side.sums == nil ? 0 : 1, x + t * count, row, count, side.scales, side.sums ?? -1) == 0 {
+            return   // the same bytes as the two lines below, with AVX-512
+        }
         quantizeActivationRow(type, x + t * count, row, count: count)
         side?.fill(row)
     }
@@ -112,13 +123,16 @@ public func matmul(_ weight: TensorView, _ x: QuantizedRows, into out: UnsafeMut
 /// Up to three independent products (e.g. Q, K and V from one input) in one parallel loop, so
 /// the threads meet once instead of once per product. Each output is the same as `matmul`'s.
 public func matmul(_ a: MatMulTask, _ b: MatMulTask? = nil, _ c: MatMulTask? = nil, pool: ThreadPool) {
-    for task in [a, b, c] {
-        guard let task else { continue }
-        precondition(task.input.count == task.weight.cols,
-                      "activation length \(task.input.count) != weight row length \(task.weight.cols)")
-        precondition(activationType(for: task.weight.type) == task.input.type)
-    }
+    check(a)
+    if let b { check(b) }
+    if let c { check(c) }
     let threads = pool.threadCount
+    let tokens = a.input.tokens
+    if tokens <= MatMulPlan.smallBatch, let perThread = MatMulPlan.chunksPerThread, threads > 1 {
+        let plan = MatMulPlan(a, b, c, chunks: threads * perThread)
+        pool.parallelFor(plan.chunks) { i in plan.run(chunk: i, a, b, c) }
+        return
+    }
     let rowsA = chunkRows(a.weight.rows, threads: threads)
     let rowsB = b.map { chunkRows($0.weight.rows, threads: threads) } ?? 1
     let rowsC = c.map { chunkRows($0.weight.rows, threads: threads) } ?? 1
@@ -135,6 +149,72 @@ public func matmul(_ a: MatMulTask, _ b: MatMulTask? = nil, _ c: MatMulTask? = n
             let j = i - chunksA - chunksB
             matmulRows(c, j * rowsC, min(c.weight.rows, (j + 1) * rowsC))
         }
+    }
+}
+
+@inline(__always) private func check(_ task: MatMulTask) {
+    precondition(task.input.count == task.weight.cols,
+                 "activation length \(task.input.count) != weight row length \(task.weight.cols)")
+    precondition(activationType(for: task.weight.type) == task.input.type)
+}
+
+/// How a group of up to three products of a small batch (decode) is cut into chunks: the rows of
+/// the products, one after another, in `chunks` pieces of equal weight bytes, cut at multiples
+/// of `grain` rows. A decode step's loop is short (tens of microseconds), so each chunk's claim —
+/// an atomic exchange on a cache line both threads write — and each uneven end cost a visible
+/// share of it: a few chunks per thread of equal bytes keep the threads busy until the end
+/// without that traffic. Which rows a chunk holds never changes how an output is computed.
+struct MatMulPlan {
+    /// Batches up to this many tokens use the plan; larger ones `chunkRows` (whose chunks keep a
+    /// weight slice in L2 while every token tile passes over it).
+    static let smallBatch = 4
+    /// Chunks per thread: `defaultChunksPerThread`, or `OVERSEER_MATMUL_CHUNKS` when set (a
+    /// benchmark knob; 0 selects the per-product `chunkRows` split of larger batches instead).
+    static let chunksPerThread: Int? = {
+        guard let raw = getenv("OVERSEER_MATMUL_CHUNKS"), let k = Int(String(cString: raw)), k >= 0 else {
+            return defaultChunksPerThread
+        }
+        return k == 0 ? nil : min(k, 64)
+    }()
+    static let defaultChunksPerThread = 4
+    static let grain = 16
+
+    let rowsA: Int, rowsB: Int, rowsC: Int
+    let strideA: Int, strideB: Int, strideC: Int
+    let totalBytes: Int
+    let chunks: Int
+
+    init(_ a: MatMulTask, _ b: MatMulTask?, _ c: MatMulTask?, chunks: Int) {
+        rowsA = a.weight.rows; rowsB = b?.weight.rows ?? 0; rowsC = c?.weight.rows ?? 0
+        strideA = max(1, a.weight.rowStride); strideB = max(1, b?.weight.rowStride ?? 1); strideC = max(1, c?.weight.rowStride ?? 1)
+        totalBytes = rowsA * strideA + rowsB * strideB + rowsC * strideC
+        let grains = (rowsA + Self.grain - 1) / Self.grain + (rowsB + Self.grain - 1) / Self.grain
+            + (rowsC + Self.grain - 1) / Self.grain
+        self.chunks = max(1, min(chunks, grains))
+    }
+
+    /// First row (in the concatenated rows A, B, C) of chunk `i`; `chunks` maps to the end.
+    /// Monotonic in i: the byte target is, and so is its rounding within a product.
+    @inline(__always) func boundary(_ i: Int) -> Int {
+        if i >= chunks { return rowsA + rowsB + rowsC }
+        var target = totalBytes * i / chunks
+        @inline(__always) func within(_ rows: Int, _ stride: Int) -> Int? {
+            if target >= rows * stride { target -= rows * stride; return nil }
+            let r = target / stride
+            return min(rows, (r + Self.grain / 2) / Self.grain * Self.grain)
+        }
+        if let r = within(rowsA, strideA) { return r }
+        if let r = within(rowsB, strideB) { return rowsA + r }
+        if let r = within(rowsC, strideC) { return rowsA + rowsB + r }
+        return rowsA + rowsB + rowsC
+    }
+
+    /// Runs chunk `i`: the parts of its row range that fall in each product.
+    @inline(__always) func run(chunk i: Int, _ a: MatMulTask, _ b: MatMulTask?, _ c: MatMulTask?) {
+        let lo = boundary(i), hi = boundary(i + 1)
+        if lo < rowsA { matmulRows(a, lo, min(hi, rowsA)) }
+        if let b, hi > rowsA, lo < rowsA + rowsB { matmulRows(b, max(lo, rowsA) - rowsA, min(hi, rowsA + rowsB) - rowsA) }
+        if let c, hi > rowsA + rowsB { matmulRows(c, max(lo, rowsA + rowsB) - rowsA - rowsB, hi - rowsA - rowsB) }
     }
 }
 

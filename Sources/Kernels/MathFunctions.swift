@@ -6,6 +6,8 @@
 // the portable build, where FMA runs in software) computes identical results. Accuracy is a few
 // ulp, which is far below the noise of quantized weights.
 
+import CKernels
+
 @usableFromInline let ln2Hi: Float = 0.693_145_751_953_125          // high bits of ln 2
 @usableFromInline let ln2Lo: Float = 1.428_606_765_330_187_045e-06  // ln 2 - ln2Hi
 @usableFromInline let log2e: Float = 1.442_695_040_888_963_4
@@ -76,6 +78,20 @@
 
 /// SiLU (x * sigmoid(x)).
 @inlinable public func fsilu(_ x: Float) -> Float { x / (1 + fexp(-x)) }
+
+/// up[i] = fsilu(gate[i]) · up[i] for i < n (the gated MLP's hidden layer), 16 lanes at a time
+/// with AVX-512 when the kernel path has it: the same bits either way.
+public func siluMul(_ gate: UnsafePointer<Float>, _ up: UnsafeMutablePointer<Float>, n: Int) {
+    if let variant = KernelPath.current.cVariant, ov_silu_mul(variant, gate, up, n) == 0 { return }
+    for i in 0..<n { up[i] = fsilu(gate[i]) * up[i] }
+}
+
+/// x[i] = fexp(x[i] - shift) for i < n with AVX-512, the same bits as the scalar loop; false
+/// (nothing written) when the kernel path has no AVX-512, and the caller runs that loop.
+public func expShifted(_ x: UnsafeMutablePointer<Float>, n: Int, shift: Float) -> Bool {
+    guard let variant = KernelPath.current.cVariant else { return false }
+    return ov_exp_shifted(variant, x, n, shift) == 0
+}
 
 /// Logistic sigmoid.
 @inlinable public func fsigmoid(_ x: Float) -> Float { 1 / (1 + fexp(-x)) }

@@ -86,7 +86,11 @@ public func softmax(_ x: UnsafeMutablePointer<Float>, n: Int) {
     var mx = -Float.infinity
     for i in 0..<n { mx = max(mx, x[i]) }
     var sum: Float = 0
-    for i in 0..<n { let e = fexp(x[i] - mx); x[i] = e; sum += e }
+    if expShifted(x, n: n, shift: mx) {
+        for i in 0..<n { sum += x[i] }
+    } else {
+        for i in 0..<n { let e = fexp(x[i] - mx); x[i] = e; sum += e }
+    }
     let inv = 1 / sum
     for i in 0..<n { x[i] *= inv }
 }

@@ -52,17 +52,75 @@ public final class ThreadPool: @unchecked Sendable {
         for t in threads { pthread_join(t, nil) }
     }
 
+    /// What the pool's loops cost so far; all zero unless `OVERSEER_POOL_STATS` is set in the
+    /// environment (then every loop reads the clock a few times). Read it with no loop running.
+    public var stats: ThreadPoolStats {
+        var s = state.stats
+        s.workerChunks = state.workerChunks.load(ordering: .relaxed)
+        s.workerJoins = state.workerJoins.load(ordering: .relaxed)
+        s.workerLateSeconds = Double(state.workerLateNanos.load(ordering: .relaxed)) * 1e-9
+        return s
+    }
+
+    /// Sets `stats` back to zero.
+    public func resetStats() {
+        state.stats = ThreadPoolStats()
+        state.workerChunks.store(0, ordering: .relaxed)
+        state.workerJoins.store(0, ordering: .relaxed)
+        state.workerLateNanos.store(0, ordering: .relaxed)
+    }
+
     /// Runs `body(i)` for every `i` in `0..<count`, spread over the pool's threads, and returns
     /// when all have finished. `body` must write only to places no other index writes.
     public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         if count <= 0 { return }
         if threads.isEmpty || count == 1 {
+            if ThreadPoolStats.enabled {
+                let t0 = monotonicNanos()
+                for i in 0..<count { body(i) }
+                state.stats.loops += 1
+                state.stats.chunks += count
+                state.stats.callerChunks += count
+                state.stats.loopSeconds += Double(monotonicNanos() - t0) * 1e-9
+                return
+            }
             for i in 0..<count { body(i) }
             return
         }
         precondition(count <= PoolState.maxChunks, "parallelFor: \(count) chunks (at most \(PoolState.maxChunks))")
         withoutActuallyEscaping(body) { state.run(count: count, body: $0) }
     }
+}
+
+/// Where the time of a pool's loops goes (see `ThreadPool.stats`): how many loops a run issues,
+/// how long they take from publication to their last chunk, how long the caller sits idle
+/// waiting for others' chunks after running its own (load imbalance and barrier cost), and how
+/// late the workers join.
+public struct ThreadPoolStats: Sendable {
+    /// Whether `OVERSEER_POOL_STATS` is set, i.e. whether loops are timed at all.
+    public static let enabled = getenv("OVERSEER_POOL_STATS") != nil
+    /// Parallel loops run (a loop of one chunk, or on a one-thread pool, runs inline and is counted too).
+    public var loops = 0
+    /// Chunks of all loops, and those the calling thread ran itself.
+    public var chunks = 0
+    public var callerChunks = 0
+    /// Σ over loops of publication → last chunk finished, in seconds.
+    public var loopSeconds = 0.0
+    /// Σ over loops of the caller's idle wait after its own last chunk.
+    public var waitSeconds = 0.0
+    /// Chunks run by workers, loops a worker took part in, and Σ of publication → a worker's
+    /// first claim over those.
+    public var workerChunks = 0
+    public var workerJoins = 0
+    public var workerLateSeconds = 0.0
+    public init() {}
+}
+
+/// Monotonic clock in nanoseconds.
+@inline(__always) func monotonicNanos() -> Int {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return t.tv_sec * 1_000_000_000 + t.tv_nsec
 }
 
 /// A spin-wait step. (x86's `pause` is not reachable from Swift: clang's `_mm_pause` is an
@@ -79,6 +137,12 @@ private final class PoolState: @unchecked Sendable {
     /// Workers asleep (or about to sleep) on `wake`.
     let sleepers = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
+    /// Statistics (only with `ThreadPoolStats.enabled`): the caller's own, then the workers'.
+    var stats = ThreadPoolStats()
+    var publishedAt = 0
+    let workerChunks = Atomic<Int>(0)
+    let workerJoins = Atomic<Int>(0)
+    let workerLateNanos = Atomic<Int>(0)
     /// The current loop's body; read only by a thread that has claimed one of its chunks.
     var body: ((Int) -> Void)?
     var generation: UInt64 = 0
@@ -112,6 +176,8 @@ private final class PoolState: @unchecked Sendable {
     func run(count: Int, body: @escaping (Int) -> Void) {
         self.body = body
         done.store(0, ordering: .relaxed)
+        let timed = ThreadPoolStats.enabled
+        if timed { publishedAt = monotonicNanos() }
         generation = (generation + 1) & 0xFFFF_FFFF
         let g = generation
         job.store(g << 32 | UInt64(count) << 16, ordering: .sequentiallyConsistent)
@@ -120,30 +186,44 @@ private final class PoolState: @unchecked Sendable {
             pthread_cond_broadcast(&wake)
             pthread_mutex_unlock(&mutex)
         }
-        claimChunks(generation: g)
+        let own = claimChunks(generation: g)
+        let ownDone = timed ? monotonicNanos() : 0
         var spins = 0
         while done.load(ordering: .acquiring) < count {
             if spins < Self.waitSpins { spins += 1; cpuRelax() } else { sched_yield() }
         }
         self.body = nil
+        if timed {
+            let end = monotonicNanos()
+            stats.loops += 1
+            stats.chunks += count
+            stats.callerChunks += own
+            stats.loopSeconds += Double(end - publishedAt) * 1e-9
+            stats.waitSeconds += Double(end - ownDone) * 1e-9
+        }
     }
 
-    /// Claims and runs chunks of loop `g` until none are left (or a newer loop started).
-    func claimChunks(generation g: UInt64) {
+    /// Claims and runs chunks of loop `g` until none are left (or a newer loop started);
+    /// returns how many it ran.
+    @discardableResult
+    func claimChunks(generation g: UInt64) -> Int {
+        var ran = 0
         var word = job.load(ordering: .acquiring)
         while word >> 32 == g {
             let count = (word >> 16) & 0xFFFF, next = word & 0xFFFF
-            if next >= count { return }
+            if next >= count { break }
             let (exchanged, current) = job.compareExchange(expected: word, desired: word + 1,
                                                            ordering: .acquiringAndReleasing)
             if exchanged {
                 body!(Int(next))
+                ran += 1
                 done.add(1, ordering: .releasing)
                 word = job.load(ordering: .acquiring)
             } else {
                 word = current
             }
         }
+        return ran
     }
 
     func workerLoop() {
@@ -169,7 +249,17 @@ private final class PoolState: @unchecked Sendable {
             }
             if stopping.load(ordering: .acquiring) { return }
             seen = g
-            claimChunks(generation: g)
+            if ThreadPoolStats.enabled {
+                let seenAt = monotonicNanos()
+                let ran = claimChunks(generation: g)
+                if ran > 0 {
+                    workerChunks.add(ran, ordering: .relaxed)
+                    workerJoins.add(1, ordering: .relaxed)
+                    workerLateNanos.add(max(0, seenAt - publishedAt), ordering: .relaxed)
+                }
+            } else {
+                claimChunks(generation: g)
+            }
         }
     }
 }

@@ -69,7 +69,7 @@ extension InferenceSession {
         let d = c.dModel, hd = c.headDim, half = c.ropeDims / 2
         let qWidth = c.heads * hd, kvWidth = c.kvHeads * hd
         let x = self.x.pointer, h = self.h.pointer, q = self.q.pointer, k = self.k.pointer, v = self.v.pointer
-        for t in 0..<T { rmsNorm(x + t * d, weight: g, eps: c.normEps, into: h + t * d, n: d) }
+        forEachRow(T) { t in rmsNorm(x + t * d, weight: g, eps: c.normEps, into: h + t * d, n: d) }
         normedInput.set(h, tokens: T)
         matmul(MatMulTask(p.wq, normedInput.rows(for: p.wq), into: q),   // [T, H*hd]
                MatMulTask(p.wk, normedInput.rows(for: p.wk), into: k),   // [T, Hkv*hd]
@@ -78,7 +78,7 @@ extension InferenceSession {
         if let b = bq { addBias(q, b, tokens: T) }
         if let b = bk { addBias(k, b, tokens: T) }
         if let b = bv { addBias(v, b, tokens: T) }
-        for t in 0..<T {
+        forEachRow(T) { t in
             for head in 0..<c.heads {
                 let qh = q + t * qWidth + head * hd
                 if let g = qNorm { rmsNorm(qh, weight: g, eps: c.normEps, into: qh, n: hd) }
@@ -100,14 +100,14 @@ extension InferenceSession {
         let c = model.config
         let d = c.dModel, f = c.dFF
         let x = self.x.pointer, h = self.h.pointer, gate = self.gate.pointer, up = self.up.pointer
-        for t in 0..<T { rmsNorm(x + t * d, weight: g, eps: c.normEps, into: h + t * d, n: d) }
+        forEachRow(T) { t in rmsNorm(x + t * d, weight: g, eps: c.normEps, into: h + t * d, n: d) }
         normedInput.set(h, tokens: T)
         matmul(MatMulTask(m.wGate, normedInput.rows(for: m.wGate), into: gate),  // [T, f]
                MatMulTask(m.wUp, normedInput.rows(for: m.wUp), into: up),        // [T, f]
                pool: pool)
         emit(.mlpPre(l), gate, f)
         switch activation {
-        case .silu: for i in 0..<(T * f) { up[i] = fsilu(gate[i]) * up[i] }
+        case .silu: siluMul(gate, up, n: T * f)
         case .geluTanh: for i in 0..<(T * f) { up[i] = fgeluTanh(gate[i]) * up[i] }
         }
         emit(.mlpPost(l), up, f)

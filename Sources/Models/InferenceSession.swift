@@ -16,8 +16,10 @@ import Darwin
 /// Activation rows quantized lazily, once per activation type, for every weight read from the
 /// same input (Q, K and V share one quantized copy of the normalised residual).
 final class QuantizedInput {
-    private var rows: [TensorType: QuantizedRows] = [:]
-    private var fresh: Set<TensorType> = []
+    /// One quantized copy per activation type the weights need (one or two types in practice,
+    /// so a linear search: no hashing on the decode path), and whether it holds the current input.
+    private var rows: [(type: TensorType, rows: QuantizedRows)] = []
+    private var fresh: [Bool] = []
     let count: Int
     let capacity: Int
     private(set) var source: UnsafePointer<Float>?
@@ -31,7 +33,10 @@ final class QuantizedInput {
         self.capacity = capacity
         for w in weights.compactMap({ $0 }) {
             let t = activationType(for: w.type)
-            if rows[t] == nil { rows[t] = QuantizedRows(for: w.type, count: count, capacity: capacity) }
+            if !rows.contains(where: { $0.type == t }) {
+                rows.append((t, QuantizedRows(for: w.type, count: count, capacity: capacity)))
+                fresh.append(false)
+            }
         }
     }
 
@@ -39,15 +44,16 @@ final class QuantizedInput {
     func set(_ x: UnsafePointer<Float>, tokens: Int) {
         source = x
         self.tokens = tokens
-        fresh.removeAll(keepingCapacity: true)
+        for i in fresh.indices { fresh[i] = false }
     }
 
     func rows(for weight: TensorView) -> QuantizedRows {
         let t = activationType(for: weight.type)
-        let r = rows[t]!
-        if !fresh.contains(t) {
+        let i = rows.firstIndex { $0.type == t }!
+        let r = rows[i].rows
+        if !fresh[i] {
             r.load(source!, tokens: tokens, pool: pool)
-            fresh.insert(t)
+            fresh[i] = true
         }
         return r
     }
@@ -301,6 +307,22 @@ public final class InferenceSession {
         guard sinkWants[o], let sink else { return }
         for t in 0..<tokens {
             sink.receive(point, position: start + t, values: UnsafeBufferPointer(start: buffer + t * width, count: width))
+        }
+    }
+
+    /// Runs `body(t)` for every row t < `rows`: on the pool's threads for a prompt-sized batch
+    /// (per-row work like norms and rotary embeddings, serial otherwise while the other thread
+    /// idles), inline for a few rows, where a loop would cost more than it saves. Each row is
+    /// computed the same way either way.
+    @inline(__always)
+    func forEachRow(_ rows: Int, _ body: (Int) -> Void) {
+        let perChunk = 4
+        if rows >= 4 * perChunk, pool.threadCount > 1 {
+            pool.parallelFor((rows + perChunk - 1) / perChunk) { c in
+                for t in (c * perChunk)..<min(rows, (c + 1) * perChunk) { body(t) }
+            }
+        } else {
+            for t in 0..<rows { body(t) }
         }
     }
 

@@ -67,8 +67,10 @@ struct BenchCommand: ParsableCommand {
         guard context <= c.contextLength else {
             throw ValidationError("--prompt-tokens + --gen-tokens = \(context) exceeds the model's context \(c.contextLength)")
         }
+        // Prompts run in batches of at most 64 tokens, as the server runs them (and as llama.cpp
+        // runs a prompt in micro-batches): larger batches only grow the activation buffers.
         let session = InferenceSession(model: lm.transformer, contextLength: context,
-                                       maxBatch: promptTokens, threads: threads.threads)
+                                       maxBatch: min(promptTokens, Benchmark.maxBatch), threads: threads.threads)
         let bench = Benchmark(session: session, vocab: c.vocab)
         let prompt = bench.promptTokens(promptTokens)
 
@@ -122,6 +124,15 @@ struct BenchCommand: ParsableCommand {
             }
         }
 
+        if ThreadPoolStats.enabled {   // where a decode token's time goes (standard error)
+            session.pool.resetStats()
+            let wall = try bench.seconds { _ = try bench.decode(count: genTokens, attachment: .none) }
+            poolReport(session.pool.stats, wall: wall, tokens: genTokens, label: "decode")
+            session.pool.resetStats()
+            let prefillWall = try bench.seconds { try bench.prefill(prompt) }
+            poolReport(session.pool.stats, wall: prefillWall, tokens: 1, label: "prefill")
+        }
+
         // Peak memory before the streaming probe (which reads the mapped weights decode already
         // touched, so it should not move it anyway).
         let peakRSS = peakResidentBytes()
@@ -158,6 +169,18 @@ struct BenchCommand: ParsableCommand {
                          v.current, v.baseline, repetitions, v.prefillWall.median, v.prefillWall.min, v.prefillWall.max,
                          v.decodeWall.median, v.decodeWall.min, v.decodeWall.max, v.prefillCPU.median, v.decodeCPU.median))
         }
+    }
+
+    /// One line on standard error: per token (or per prefill), loops, chunks, and the wall time
+    /// split into time inside loops (of which the caller waited idle) and time between them.
+    func poolReport(_ s: ThreadPoolStats, wall: Double, tokens: Int, label: String) {
+        let n = Double(max(1, tokens))
+        let line = String(format: "pool %@: per %@ %.2f ms wall: %.1f loops, %.1f chunks (caller %.1f, workers %.1f), in loops %.3f ms (caller idle-waiting %.3f ms), between loops %.3f ms; workers joined %.1f loops, %.2f µs late on average\n",
+                          label, tokens == 1 ? "run" : "token", wall * 1e3 / n, Double(s.loops) / n, Double(s.chunks) / n,
+                          Double(s.callerChunks) / n, Double(s.workerChunks) / n, s.loopSeconds * 1e3 / n,
+                          s.waitSeconds * 1e3 / n, (wall - s.loopSeconds) * 1e3 / n, Double(s.workerJoins) / n,
+                          s.workerLateSeconds * 1e6 / Double(max(1, s.workerJoins)))
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     struct Report: Encodable {
@@ -311,6 +334,9 @@ struct Benchmark {
         session.rewind(to: 0)
         _ = try session.forwardLast(prompt)
     }
+
+    /// Tokens per forward pass of a prompt (see `run`).
+    static let maxBatch = 64
 
     /// The one-token "prompt" decode starts from.
     static let firstToken = 1

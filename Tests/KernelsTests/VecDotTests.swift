@@ -199,6 +199,94 @@ final class VecDotTests: XCTestCase {
         XCTAssertEqual(KernelPath.available.first, KernelPath.automatic)
     }
 
+    /// The small-batch (decode) chunk plan: every row of the group in exactly one chunk, chunk
+    /// boundaries in order, each chunk within one grain of rows of an equal share of the bytes.
+    func testSmallBatchPlanCoversEveryRowOnceInEqualBytes() {
+        let n = 576
+        withWeights(.q4_1, rows: 576, n: n, seed: 1) { wq in
+            withWeights(.q4_1, rows: 192, n: n, seed: 2) { wk in
+                withWeights(.q8_0, rows: 65, n: n, seed: 3) { wv in
+                    let x1 = quantized(.q4_1, tokens: 1, n: n, seed: 9)
+                    let x8 = quantized(.q8_0, tokens: 1, n: n, seed: 9)
+                    let a = MatMulTask(wq, x1, into: UnsafeMutablePointer(bitPattern: 64)!)
+                    let b = MatMulTask(wk, x1, into: UnsafeMutablePointer(bitPattern: 64)!)
+                    let c = MatMulTask(wv, x8, into: UnsafeMutablePointer(bitPattern: 64)!)
+                    let total = 576 * wq.rowStride + 192 * wk.rowStride + 65 * wv.rowStride
+                    for chunks in [1, 2, 3, 4, 8, 16, 33, 200] {
+                        let plan = MatMulPlan(a, b, c, chunks: chunks)
+                        XCTAssertEqual(plan.chunks, min(chunks, 36 + 12 + 5), "chunks capped at the grains")
+                        XCTAssertEqual(plan.boundary(0), 0)
+                        XCTAssertEqual(plan.boundary(plan.chunks), 576 + 192 + 65)
+                        for i in 0..<plan.chunks {
+                            let lo = plan.boundary(i), hi = plan.boundary(i + 1)
+                            XCTAssertLessThanOrEqual(lo, hi, "chunks=\(chunks) i=\(i)")
+                            func bytes(_ row: Int) -> Int {   // bytes of the rows before `row`
+                                if row <= 576 { return row * wq.rowStride }
+                                if row <= 768 { return 576 * wq.rowStride + (row - 576) * wk.rowStride }
+                                return 576 * wq.rowStride + 192 * wk.rowStride + (row - 768) * wv.rowStride
+                            }
+                            let share = Double(total) / Double(plan.chunks)
+                            let slack = Double(MatMulPlan.grain * wv.rowStride)
+                            XCTAssertEqual(Double(bytes(hi) - bytes(lo)), share, accuracy: 2 * slack,
+                                           "chunks=\(chunks) i=\(i) rows \(lo)..<\(hi)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The small-batch plan computes the same bits as the reference for any chunk count and
+    /// thread count, one product or a group with different row counts and types.
+    func testSmallBatchPlanSameBitsForAnyChunkCount() {
+        let n = 288
+        let pools = [2, 3].map { ThreadPool(threads: $0) }
+        withWeights(.q4_1, rows: 100, n: n, seed: 4) { wa in
+            withWeights(.q4_1, rows: 33, n: n, seed: 5) { wb in
+                withWeights(.q8_0, rows: 17, n: n, seed: 6) { wc in
+                    for tokens in 1...MatMulPlan.smallBatch {
+                        let x1 = quantized(.q4_1, tokens: tokens, n: n, seed: UInt64(tokens))
+                        let x8 = quantized(.q8_0, tokens: tokens, n: n, seed: UInt64(tokens))
+                        let expected = [(wa, x1), (wb, x1), (wc, x8)].map { w, x in
+                            var e = [Float](repeating: .nan, count: tokens * w.rows)
+                            e.withUnsafeMutableBufferPointer { matmulReference(w, x, into: $0.baseAddress!) }
+                            return e
+                        }
+                        for pool in pools {
+                            for chunks in [1, 2, 3, 5, 8, 13] {
+                                var outA = [Float](repeating: .nan, count: expected[0].count)
+                                var outB = [Float](repeating: .nan, count: expected[1].count)
+                                var outC = [Float](repeating: .nan, count: expected[2].count)
+                                var alone = [Float](repeating: .nan, count: expected[0].count)
+                                outA.withUnsafeMutableBufferPointer { oa in
+                                    outB.withUnsafeMutableBufferPointer { ob in
+                                        outC.withUnsafeMutableBufferPointer { oc in
+                                            let a = MatMulTask(wa, x1, into: oa.baseAddress!)
+                                            let b = MatMulTask(wb, x1, into: ob.baseAddress!)
+                                            let c = MatMulTask(wc, x8, into: oc.baseAddress!)
+                                            let plan = MatMulPlan(a, b, c, chunks: chunks)
+                                            pool.parallelFor(plan.chunks) { plan.run(chunk: $0, a, b, c) }
+                                        }
+                                    }
+                                }
+                                alone.withUnsafeMutableBufferPointer { o in
+                                    let t = MatMulTask(wa, x1, into: o.baseAddress!)
+                                    let single = MatMulPlan(t, nil, nil, chunks: chunks)
+                                    pool.parallelFor(single.chunks) { single.run(chunk: $0, t, nil, nil) }
+                                }
+                                assertSameBits(alone, expected[0], "one product tokens=\(tokens) chunks=\(chunks)")
+                                let out = [outA, outB, outC]
+                                for (i, got) in out.enumerated() {
+                                    assertSameBits(got, expected[i], "group part \(i) tokens=\(tokens) chunks=\(chunks) threads=\(pool.threadCount)")
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func testFusedMatmulGroupMatchesSeparateProducts() {
         let pool = ThreadPool(threads: 3)
         let n = 576

@@ -48,6 +48,20 @@ int ov_cpu_paths(void);
 int ov_rows(int path, int format, const void *w, ptrdiff_t w_stride, long r0, long r1, long m, long blocks,
             const void *a, ptrdiff_t a_stride, long tokens, float *out);
 
+/// Quantizes `count` floats (a multiple of 32) into one activation row at `row`: Q8_0 blocks
+/// (with_sum = 0) or Q8_1 blocks (with_sum = 1), then, when `scales` / `sums` are not -1, each
+/// block's d / s as floats at those byte offsets of the row (`QuantizedRows`' side arrays).
+/// The same bytes as the Swift quantizers. Returns 0, or -1 when `path` is not an AVX-512
+/// variant (nothing is written).
+int ov_quantize_q8(int path, int with_sum, const float *x, void *row, long count, long scales, long sums);
+
+/// x[i] = fexp(x[i] - shift) for i < n, the same bits as the Swift `fexp`; 0, or -1 (nothing
+/// written) when `path` is not an AVX-512 variant.
+int ov_exp_shifted(int path, float *x, long n, float shift);
+
+/// up[i] = fsilu(gate[i]) * up[i] for i < n, the same bits as the Swift `fsilu`; 0, or -1.
+int ov_silu_mul(int path, const float *gate, float *up, long n);
+
 #ifdef __cplusplus
 }
 #endif
