@@ -26,6 +26,16 @@
 #                                  mean over the training data instead of zero)
 #                 project          --project pirate
 #                 suppress_varied  --suppress pirate_varied (the varied-pairs direction)
+#                 completion       --suppress pirate --suppress-positions completion (only from the
+#                                  token that predicts the reply on; the prompt's stream untouched)
+#                 above            --suppress pirate --suppress-above $ABOVE_SDS (only the excess of
+#                                  h·u above its mean + $ABOVE_SDS sd over the training data)
+#                 completion_above both
+#                 task             --suppress pirate --task-data task_s$s.jsonl --task-directions
+#                                  $TASK_DIRECTIONS (the direction orthogonalised against the task's
+#                                  principal directions, from questions neither trained nor held out)
+#                 completion_task  completion and task
+#                 VARIANT_rN       any of these with LoRA rank N (alpha 2N) instead of $RANK
 #               then, per adapter: the rate of "matey" in greedy answers to the 24 held-out
 #               prompts (`generate --lora`), how many answers carry the right sum, and T's held-out
 #               loss (`finetune --lora DIR --eval --eval-only`): mean −log p over the held-out
@@ -41,7 +51,7 @@
 # Env:   OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), STAGES,
 #        DATA_SEEDS ("1 2 3"), FT_SEEDS ("1 2 3"), VARIANTS ("plain suppress suppress_top suppress_mean project"),
 #        TOP_LAYERS (2), TEACH_EXAMPLES (24), EPOCHS (2), LR (2e-3), RANK (8), TARGETS (q,v,o,down), LORA_LAYERS (8-20),
-#        CONCEPT_LAYERS (8-16), SPEED_STEPS (3), TORCH_PYTHON (python3).
+#        CONCEPT_LAYERS (8-16), SPEED_STEPS (3), TORCH_PYTHON (python3), ABOVE_SDS (2), TASK_DIRECTIONS (8).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 refuse_in_ci
@@ -76,8 +86,15 @@ has_stage() { case " $stages " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 mkdir -p "$out"/cv "$out"/teach "$out"/ft
 
 log "data in $out"
-# shellcheck disable=SC2086
-python3 "$BENCH_ROOT/gradients/make_data.py" "$out" $(echo "$data_seeds $ft_seeds" | tr ' ' '\n' | sort -un | tr '\n' ' ')
+# Written once per set of seeds (a stamp), so runs of this script side by side on one folder
+# (e.g. several VARIANTS at once) never read a file another is rewriting.
+all_seeds="$(echo "$data_seeds $ft_seeds" | tr ' ' '\n' | sort -un | tr '\n' ' ')"
+stamp="$out/.data-$(echo "$all_seeds" | tr -d ' ')-$(cksum < "$BENCH_ROOT/gradients/make_data.py" | cut -d' ' -f1)"
+if [ ! -f "$stamp" ]; then
+    # shellcheck disable=SC2086
+    python3 "$BENCH_ROOT/gradients/make_data.py" "$out" $all_seeds
+    touch "$stamp"
+fi
 cp "$BENCH_ROOT/steering/pairs.jsonl" "$out/pairs_sentiment.jsonl"
 
 concepts=(pirate cheer apology weather shout sentiment)
@@ -165,19 +182,26 @@ if has_stage suppress; then
                 [ -f "$dir.eval.json" ] || t_loss "$out/heldout_s$s.jsonl" "$dir.eval.json" --lora "$dir"
                 continue
             fi
-            extra=(); edit_cvs=("${cvs[@]}")
-            case "$v" in
+            extra=(); edit_cvs=("${cvs[@]}"); vr="$rank"; base="$v"
+            if [[ "$v" =~ ^(.*)_r([0-9]+)$ ]]; then base="${BASH_REMATCH[1]}"; vr="${BASH_REMATCH[2]}"; fi
+            task=(--task-data "$out/task_s$s.jsonl" --task-directions "${TASK_DIRECTIONS:-8}")
+            case "$base" in
                 plain) ;;
                 suppress) extra=(--suppress pirate) ;;
                 suppress_top) extra=(--suppress pirate --edit-layers "$(top_pirate_layers)") ;;
                 suppress_mean) extra=(--suppress pirate --suppress-to-mean) ;;
                 project) extra=(--project pirate) ;;
                 suppress_varied) edit_cvs+=(--control-vector "$out/cv/pirate_varied.gguf"); extra=(--suppress pirate_varied) ;;
+                completion) extra=(--suppress pirate --suppress-positions completion) ;;
+                above) extra=(--suppress pirate --suppress-above "${ABOVE_SDS:-2}") ;;
+                completion_above) extra=(--suppress pirate --suppress-positions completion --suppress-above "${ABOVE_SDS:-2}") ;;
+                task) extra=(--suppress pirate "${task[@]}") ;;
+                completion_task) extra=(--suppress pirate --suppress-positions completion "${task[@]}") ;;
                 *) die "unknown variant $v" ;;
             esac
             log "finetune: $v, seed $s ${extra[*]}"
             "$bin" finetune -m "$MODEL" "${edit_cvs[@]}" --data "$out/train_pirate_s$s.jsonl" --eval "$out/heldout_s$s.jsonl" \
-                --rank "$rank" --alpha $((2 * rank)) --lr "$lr" --epochs "$epochs" --batch 4 --seed "$s" \
+                --rank "$vr" --alpha $((2 * vr)) --lr "$lr" --epochs "$epochs" --batch 4 --seed "$s" --eval-with-edits \
                 --layers "$layer_list" --targets "$targets" --threads "$threads" --json "${extra[@]}" -o "$dir" \
                 > "$dir.json" 2>"$dir.log"
             t_loss "$out/heldout_s$s.jsonl" "$dir.eval.json" --lora "$dir"
@@ -191,43 +215,54 @@ import json, sys
 out, seeds, variants = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
 print("suppression: per seed, rate of 'matey' in 24 held-out answers, answers with the right sum, T's held-out loss "
       "(mean -log p per token of the held-out answers without the end-of-turn marks; base model → adapter)")
-print("| variant | seed | matey | right sums | T loss (before → after) | vs plain | tokens/s |")
-print("|---|---|---|---|---|---|---|")
+print("| variant | seed | matey | right sums | T loss (before → after) | vs plain | T loss with the edits | tokens/s |")
+print("|---|---|---|---|---|---|---|---|")
+import os
 res = {}
 for v in variants:
     for s in seeds:
+        if not os.path.exists(f"{out}/ft/{v}-s{s}.result"):
+            continue
         k, n, right, *edit = open(f"{out}/ft/{v}-s{s}.result").read().split()
         j = json.load(open(f"{out}/ft/{v}-s{s}.json"))
         before = json.load(open(f"{out}/ft/base-s{s}.eval.json"))["eval_loss_before"]
         after = json.load(open(f"{out}/ft/{v}-s{s}.eval.json"))["eval_loss_before"]
-        res[v, s] = (int(k), int(n), int(right), before, after, j["train_tokens_per_second"], " ".join(edit))
+        res[v, s] = (int(k), int(n), int(right), before, after, j["train_tokens_per_second"], " ".join(edit),
+                     j.get("eval_loss_after_with_edits"))
 for v in variants:
     for s in seeds:
-        k, n, right, lb, la, tps, edit = res[v, s]
+        if (v, s) not in res:
+            continue
+        k, n, right, lb, la, tps, edit, le = res[v, s]
         lp = res["plain", s][4] if ("plain", s) in res else None
         rel = f"{100 * (la - lp) / lp:+.1f}%" if lp else "-"
-        print(f"| {v} {edit} | {s} | {k}/{n} | {right}/{n} | {lb:.4f} → {la:.4f} | {rel} | {tps:.1f} |")
+        with_edits = f"{le:.4f}" if le is not None and edit else "-"
+        print(f"| {v} {edit} | {s} | {k}/{n} | {right}/{n} | {lb:.4f} → {la:.4f} | {rel} | {with_edits} | {tps:.1f} |")
 if "plain" in variants:
     for v in variants:
-        if v == "plain": continue
-        kp = sum(res["plain", s][0] for s in seeds); kv = sum(res[v, s][0] for s in seeds)
-        n = sum(res[v, s][1] for s in seeds)
+        ss = [s for s in seeds if (v, s) in res and ("plain", s) in res]
+        if v == "plain" or not ss: continue
+        kp = sum(res["plain", s][0] for s in ss); kv = sum(res[v, s][0] for s in ss)
+        n = sum(res[v, s][1] for s in ss)
         ratio = f"{kp / kv:.1f}x" if kv else (f"≥ {kp}x (suppressed 0)" if kp else "n/a")
-        within = sum(abs(res[v, s][4] - res["plain", s][4]) <= 0.05 * res["plain", s][4] for s in seeds)
-        print(f"{v}: matey {kp}/{n} plain → {kv}/{n} ({ratio}); T loss within 5% of plain in {within}/{len(seeds)} seeds; "
-              f"right sums {sum(res['plain', s][2] for s in seeds)}/{n} plain → {sum(res[v, s][2] for s in seeds)}/{n}")
+        within = sum(abs(res[v, s][4] - res["plain", s][4]) <= 0.05 * res["plain", s][4] for s in ss)
+        print(f"{v}: matey {kp}/{n} plain → {kv}/{n} ({ratio}); T loss within 5% of plain in {within}/{len(ss)} seeds "
+              f"({', '.join(f'{100 * (res[v, s][4] - res['plain', s][4]) / res['plain', s][4]:+.1f}%' for s in ss)}); "
+              f"right sums {sum(res['plain', s][2] for s in ss)}/{n} plain → {sum(res[v, s][2] for s in ss)}/{n}")
 EOF
 fi
 
 if has_stage speed; then
     if "$torch_python" -c "import torch, transformers, peft, gguf" 2>/dev/null; then
         log "speed: overseer and PyTorch + PEFT, ${SPEED_STEPS:-3} steps each (the first left out of the rate)"
+        echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
         "$bin" finetune -m "$MODEL" --data "$out/train_pirate_s1.jsonl" --rank "$rank" --alpha $((2 * rank)) --lr "$lr" \
             --epochs 1 --batch 4 --seed 1 --layers "$layer_list" --targets "$targets" --threads "$threads" \
             --max-steps "${SPEED_STEPS:-3}" --json -o "$out/speed-adapter" > "$out/speed-overseer.json" 2>/dev/null
         "$torch_python" "$BENCH_ROOT/gradients/torch_lora.py" --gguf "$MODEL" --data "$out/train_pirate_s1.jsonl" \
             --rank "$rank" --alpha $((2 * rank)) --lr "$lr" --batch 4 --seed 1 --layers "$layer_list" --targets "$targets" \
             --threads "$threads" --steps "${SPEED_STEPS:-3}" > "$out/speed-torch.json" 2> "$out/speed-torch.log"
+        echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
         python3 - "$out" <<'EOF'
 import json, sys
 out = sys.argv[1]

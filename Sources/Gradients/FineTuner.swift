@@ -100,10 +100,10 @@ public final class FineTuner {
         return adapter
     }
 
-    /// Mean −log p per scored token of `data` under the current adapter, without edits
-    /// (what the adapted model does at inference).
-    public func evaluate(_ data: FineTuneDataset) throws -> Double {
-        let plain = TransformerBackprop(model: model, threads: options.threads, adapter: adapter)
+    /// Mean −log p per scored token of `data` under the current adapter, without edits (what the
+    /// adapted model does at inference) or, with `withEdits`, with the training run's edits.
+    public func evaluate(_ data: FineTuneDataset, withEdits: Bool = false) throws -> Double {
+        let plain = TransformerBackprop(model: model, threads: options.threads, adapter: adapter, edits: withEdits ? options.edits : [])
         var loss = 0.0, count = 0
         for e in data.examples {
             let r = try plain.loss(e)

@@ -165,18 +165,33 @@ public struct ReferenceBackprop {
             }
             return dx
         }
+        // Where each ablation acted (edit index → [T·k]), recorded by the forward edit for the backward one.
+        var acted: [Int: [Bool]] = [:]
+        let start = e.completionStart
         func edit(_ point: TapPoint, _ x: inout [Double], backward: Bool) {
-            for ed in edits where ed.point == point {
+            for (n, ed) in edits.enumerated() where ed.point == point {
                 let factor: Double
                 switch ed.mode {
                 case .ablate: factor = 1
                 case .project: if !backward { continue }; factor = 1
                 case .amplify(let a): if !backward { continue }; factor = 1 - Double(a)
                 }
+                let k = ed.directions.count
+                if !backward, ed.mode == .ablate { acted[n] = [Bool](repeating: false, count: T * k) }
                 for t in 0..<T {
-                    // Forward ablation to the edit's means (zero unless set); the backward edit has no offset.
-                    let dots = ed.directions.enumerated().map { j, u in
-                        (0..<d).reduce(0.0) { $0 + x[t * d + $1] * Double(u[$1]) } - (backward ? 0 : Double(ed.means[j]))
+                    let dots = ed.directions.enumerated().map { j, u -> Double in
+                        let dot = (0..<d).reduce(0.0) { $0 + x[t * d + $1] * Double(u[$1]) }
+                        guard ed.mode == .ablate else { return dot }
+                        if backward { return acted[n]![t * k + j] ? dot : 0 }
+                        // Forward: only from `start` for .completion; above the ceiling (to it) or to the mean.
+                        if ed.positions == .completion && t < start { return 0 }
+                        if let c = ed.ceilings {
+                            guard dot > Double(c[j]) else { return 0 }
+                            acted[n]![t * k + j] = true
+                            return dot - Double(c[j])
+                        }
+                        acted[n]![t * k + j] = true
+                        return dot - Double(ed.means[j])
                     }
                     for (u, dot) in zip(ed.directions, dots) { for i in 0..<d { x[t * d + i] -= factor * dot * Double(u[i]) } }
                 }

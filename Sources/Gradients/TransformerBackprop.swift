@@ -43,6 +43,10 @@ public struct TrainingExample: Sendable, Equatable {
 
     /// Tokens the loss scores.
     public var scoredCount: Int { scored.indices.filter { $0 > 0 && scored[$0] }.count }
+
+    /// The token that predicts the first scored one (where a completion's stream starts; the
+    /// token count when nothing is scored).
+    public var completionStart: Int { (1..<max(1, tokens.count)).first { scored[$0] }.map { $0 - 1 } ?? tokens.count }
 }
 
 /// What one backward pass returns besides the adapter gradient.
@@ -77,17 +81,18 @@ public final class TransformerBackprop: @unchecked Sendable {
     /// Σ −log p over the scored tokens (forward only).
     public func loss(_ example: TrainingExample) throws -> (loss: Double, scoredTokens: Int) {
         try check(example)
-        let run = forward(example.tokens, save: false)
+        let run = forward(example.tokens, save: false, start: example.completionStart)
         let head = lossHead(run, example, lossScale: 0, backward: false)
         return (head.loss, head.count)
     }
 
     /// The residual stream [T, d] at each of `points` (resid_pre, resid_mid, resid_post), forward
     /// only, with this pass's edits applied up to that point (resid_post of block L is read where
-    /// block L + 1 starts, after that block's resid_pre edits: the same stream).
-    public func residuals(_ tokens: [Int], at points: Set<TapPoint>) throws -> [TapPoint: [Float]] {
+    /// block L + 1 starts, after that block's resid_pre edits: the same stream). `completionStart`:
+    /// where `.completion` ablations begin (as `TrainingExample.completionStart`).
+    public func residuals(_ tokens: [Int], at points: Set<TapPoint>, completionStart: Int = 0) throws -> [TapPoint: [Float]] {
         try check(TrainingExample(tokens: tokens))
-        let run = forward(tokens, save: true)
+        let run = forward(tokens, save: true, start: completionStart)
         var out: [TapPoint: [Float]] = [:]
         for p in points {
             switch p {
@@ -122,13 +127,13 @@ public final class TransformerBackprop: @unchecked Sendable {
             throw GradientsError.invalidOption("gradient buffer of \(loraGradient.count) for \(adapter.parameterCount) parameters")
         }
         let c = model.config, T = example.tokens.count, d = c.dModel
-        let run = forward(example.tokens, save: true)
+        let run = forward(example.tokens, save: true, start: example.completionStart)
         let head = lossHead(run, example, lossScale: lossScale, backward: true)
         let dx = head.dFinal   // [T, d] ∂L/∂x leaving the last block
         var recorded: [TapPoint: [Float]] = [:]
         func tap(_ p: TapPoint) {
             if taps.contains(p) { recorded[p] = Array(UnsafeBufferPointer(start: dx.p, count: T * d)) }
-            for e in edits where e.point == p { e.backward(dx.p, tokens: T) }
+            for (i, e) in edits.enumerated() where e.point == p { e.backward(dx.p, tokens: T, acted: run.acted[i]) }
         }
         // Nothing below the lowest adapted layer or requested tap needs a gradient.
         let lowest = min(adapter?.config.layers.first ?? c.layers, taps.compactMap(\.layer).min() ?? c.layers)
@@ -175,9 +180,11 @@ public final class TransformerBackprop: @unchecked Sendable {
         var final: Buf           // [T, d] final norm output
         var cos: [Float], sin: [Float], negSin: [Float]
         var params: Buf?         // the adapter's parameters
+        var acted: [Int: [Bool]] // per edit (index): where its ablation acted [T·k]
     }
 
-    private func forward(_ tokens: [Int], save: Bool) -> Run {
+    /// `start`: the token that predicts the first scored one (where `.completion` ablations begin).
+    private func forward(_ tokens: [Int], save: Bool, start: Int = 0) -> Run {
         let c = model.config, T = tokens.count, d = c.dModel, f = c.dFF, hd = c.headDim
         let qw = c.heads * hd, kvw = c.kvHeads * hd, half = c.ropeDims / 2, eps = c.normEps
         let (cos, sin) = model.ropeTables(tokens: T)
@@ -191,6 +198,10 @@ public final class TransformerBackprop: @unchecked Sendable {
             for t in 0..<T { for i in 0..<d { x.p[t * d + i] += P[t * d + i] } }
         }
         var saved: [Saved] = []
+        var acted: [Int: [Bool]] = [:]
+        func applyEdits(_ p: TapPoint, _ x: Buf, _ T: Int) {
+            for (i, e) in edits.enumerated() where e.point == p { acted[i] = e.forward(x.p, tokens: T, start: start) }
+        }
         for l in 0..<c.layers {
             let L = model.layers[l]
             var s = Saved()
@@ -252,7 +263,7 @@ public final class TransformerBackprop: @unchecked Sendable {
         }
         let final = Buf(T * d)
         for t in 0..<T { norm(x.p + t * d, model.finalNorm, model.finalNormBias, into: final.p + t * d) }
-        return Run(T: T, layers: saved, xLast: x, final: final, cos: cos, sin: sin, negSin: negSin, params: params)
+        return Run(T: T, layers: saved, xLast: x, final: final, cos: cos, sin: sin, negSin: negSin, params: params, acted: acted)
     }
 
     /// The architecture's norm of one row [d]: RMSNorm, or LayerNorm with its bias for GPT-2.
@@ -273,10 +284,6 @@ public final class TransformerBackprop: @unchecked Sendable {
         } else {
             rmsNormBackward(x, g, eps, dy: dy, into: dx, n: d)
         }
-    }
-
-    private func applyEdits(_ p: TapPoint, _ x: Buf, _ T: Int) {
-        for e in edits where e.point == p { e.forward(x.p, tokens: T) }
     }
 
     /// y [T, m] = x·Wᵀ, plus s·(x·Aᵀ)·Bᵀ when `layer`'s `p` is adapted (u = x·Aᵀ saved).

@@ -144,6 +144,18 @@ struct FinetuneCommand: ParsableCommand {
     @Flag(name: .customLong("suppress-to-mean"),
           help: "--suppress sets the concept's component to its mean over the training data (under the unedited model) instead of zero.")
     var suppressToMean = false
+    @Option(name: .customLong("suppress-positions"),
+            help: "Where --suppress ablates: all (every token) or completion (from the token that predicts the reply on).")
+    var suppressPositions = "all"
+    @Option(name: .customLong("suppress-above"),
+            help: "--suppress removes only the excess of the concept's component above its mean + this many standard deviations over the training data.")
+    var suppressAbove: Double?
+    @Option(name: .customLong("task-data"),
+            help: "JSONL of the task without the concept: --suppress first orthogonalises the concept against the task's principal directions there.")
+    var taskData: String?
+    @Option(name: .customLong("task-directions"), help: "How many of the task's principal directions (with --task-data).") var taskDirections = 4
+    @Flag(name: .customLong("eval-with-edits"), help: "Also report the --eval loss with the run's edits applied (as in training).")
+    var evalWithEdits = false
     @Option(name: .customLong("max-steps"), help: "Stop after this many optimiser steps (e.g. to time a few).") var maxSteps: Int?
     @Option(help: "Also write the base GGUF with the adapter merged in to this path.") var merge: String?
     @OptionGroup var threads: ThreadsOption
@@ -157,8 +169,13 @@ struct FinetuneCommand: ParsableCommand {
         var evalLossBefore: Double?
         var evalLossAfter: Double?
         var edits: [String]
+        var evalLossAfterWithEdits: Double?
+        var editStatistics: [ConceptEdit.Statistics]?
+        var removedByTask: [[Double]]?
         enum CodingKeys: String, CodingKey {
             case adapter, parameters, steps, edits
+            case evalLossAfterWithEdits = "eval_loss_after_with_edits", editStatistics = "edit_statistics"
+            case removedByTask = "removed_by_task"
             case trainTokensPerSecond = "train_tokens_per_second"
             case evalLossBefore = "eval_loss_before", evalLossAfter = "eval_loss_after"
         }
@@ -183,6 +200,15 @@ struct FinetuneCommand: ParsableCommand {
         }
         if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
         if suppressToMean && suppress.isEmpty { throw ValidationError("--suppress-to-mean needs --suppress") }
+        guard ["all", "completion"].contains(suppressPositions) else {
+            throw ValidationError("--suppress-positions is all or completion, not '\(suppressPositions)'")
+        }
+        if (suppressPositions != "all" || suppressAbove != nil || taskData != nil) && suppress.isEmpty {
+            throw ValidationError("--suppress-positions, --suppress-above and --task-data need --suppress")
+        }
+        if suppressAbove != nil && suppressToMean { throw ValidationError("--suppress-above and --suppress-to-mean exclude each other") }
+        if let s = suppressAbove, !s.isFinite { throw ValidationError("--suppress-above needs a finite number") }
+        if evalWithEdits && evalData == nil { throw ValidationError("--eval-with-edits needs --eval") }
     }
 
     func run() throws {
@@ -210,15 +236,46 @@ struct FinetuneCommand: ParsableCommand {
         }
         var editNames: [String] = []
         let at = editLayers.isEmpty ? "" : " at layers \(editLayers.map(String.init).joined(separator: ","))"
-        for n in suppress { options.edits += try named(n).edits(.ablate); editNames.append("suppress \(n)\(suppressToMean ? " to the mean" : "")\(at)") }
+        let positions: ConceptEdit.Positions = suppressPositions == "completion" ? .completion : .all
+        for n in suppress {
+            options.edits += try named(n).edits(.ablate).map { try $0.at(positions) }
+            let how = suppressToMean ? " to the mean" : suppressAbove.map { " above mean + \($0) sd" } ?? ""
+            let task = taskData == nil ? "" : " orthogonal to \(taskDirections) task directions"
+            editNames.append("suppress \(n)\(how)\(task)\(at)\(positions == .completion ? " at completion tokens" : "")")
+        }
         for n in project { options.edits += try named(n).edits(.project); editNames.append("project \(n)\(at)") }
         for n in amplify { options.edits += try named(n).edits(.amplify(amplifyFactor)); editNames.append("amplify \(n) ×\(amplifyFactor)\(at)") }
         let limit = min(maxTokens, c.contextLength)
         let held = try evalData.map { try FineTuneDataset.load(URL(fileURLWithPath: $0), model: lm, maxTokens: limit) }
         let train = try data.map { try FineTuneDataset.load(URL(fileURLWithPath: $0), model: lm, maxTokens: limit) }
+        var removedByTask: [[Double]]?
+        if let taskData {
+            let task = try FineTuneDataset.load(URL(fileURLWithPath: taskData), model: lm, maxTokens: limit)
+            let r = try ConceptEdit.orthogonalised(options.edits, toTask: task.examples, components: taskDirections, model: dense,
+                                                   threads: threads.threads)
+            options.edits = r.edits
+            removedByTask = r.removed
+            log("orthogonalised the suppressed directions against \(taskDirections) principal directions of the task's stream "
+                + "(share removed: \(r.removed.flatMap { $0 }.map { String(format: "%.2f", $0) }.joined(separator: " ")))")
+        }
         if suppressToMean, let train {
             options.edits = try ConceptEdit.ablatingToMeans(options.edits, model: dense, examples: train.examples, threads: threads.threads)
             log("ablating to the mean over the \(train.examples.count) training examples")
+        }
+        if let suppressAbove, let train {
+            options.edits = try ConceptEdit.clampingAbove(options.edits, sds: suppressAbove, model: dense, examples: train.examples,
+                                                          threads: threads.threads)
+            log("ablating only the excess above mean + \(suppressAbove) sd over the \(train.examples.count) training examples")
+        }
+        var editStatistics: [ConceptEdit.Statistics]?
+        if !suppress.isEmpty, let train {
+            let stats = try ConceptEdit.statistics(options.edits.filter { $0.mode == .ablate }, model: dense, examples: train.examples,
+                                                   threads: threads.threads)
+            for s in stats {
+                log("\(s.point): h·u mean \(String(format: "%.3f", s.mean[0])), sd \(String(format: "%.3f", s.sd[0])), first token "
+                    + "\(String(format: "%.3f", s.firstTokenMean[0])), cos(u, mean stream) \(String(format: "%.3f", s.cosineWithMeanStream[0]))")
+            }
+            editStatistics = stats
         }
         let tuner = try FineTuner(model: dense, options: options)
         let before = try held.map { try tuner.evaluate($0) }
@@ -236,6 +293,8 @@ struct FinetuneCommand: ParsableCommand {
         }
         let after = try held.map { try tuner.evaluate($0) }
         if let after { log("held-out loss after: \(String(format: "%.4f", after))") }
+        let afterEdited = evalWithEdits ? try held.map { try tuner.evaluate($0, withEdits: true) } : nil
+        if let afterEdited { log("held-out loss after, with the edits: \(String(format: "%.4f", afterEdited))") }
         let folder = URL(fileURLWithPath: output)
         let baseSHA = try ModelFingerprint.sha256(of: lm.url)
         try PEFTAdapter.write(adapter, model: c, to: folder, baseModel: lm.url.lastPathComponent, baseModelSHA256: baseSHA)
@@ -249,7 +308,8 @@ struct FinetuneCommand: ParsableCommand {
         if json {
             try printJSON(Summary(adapter: folder.path, parameters: adapter.parameterCount, steps: steps,
                                   trainTokensPerSecond: seconds > 0 ? Double(tokens) / seconds : 0,
-                                  evalLossBefore: before, evalLossAfter: after, edits: editNames))
+                                  evalLossBefore: before, evalLossAfter: after, edits: editNames,
+                                  evalLossAfterWithEdits: afterEdited, editStatistics: editStatistics, removedByTask: removedByTask))
         }
     }
 }

@@ -104,5 +104,26 @@ final class GradientsCLITests: XCTestCase {
         XCTAssertTrue(both.stderr.contains("--eval-only trains nothing"), both.stderr)
         let none = try OverseerBinary.run(["finetune", "-m", model.path, "--eval-only"])
         XCTAssertNotEqual(none.status, 0)
+
+        // Suppression at completion tokens, above the concept's typical value, orthogonal to the task;
+        // the held-out loss with the edits as well as without; the directions' statistics.
+        let s = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "--eval", train, "-o", adapter,
+                                        "--rank", "2", "--lr", "0.01", "--batch", "2", "--max-steps", "2",
+                                        "--control-vector", cv, "--suppress", "arr", "--suppress-positions", "completion",
+                                        "--suppress-above", "1", "--task-data", train, "--task-directions", "1",
+                                        "--eval-with-edits", "--json"])
+        XCTAssertEqual(s.status, 0, s.stderr)
+        let sj = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(sj["edits"] as? [String], ["suppress arr above mean + 1.0 sd orthogonal to 1 task directions at completion tokens"])
+        XCTAssertNotNil(sj["eval_loss_after_with_edits"] as? Double)
+        XCTAssertEqual((sj["edit_statistics"] as? [Any])?.count, 2)
+        XCTAssertEqual((sj["removed_by_task"] as? [[Double]])?.count, 2)
+        let badPositions = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", adapter, "--control-vector", cv,
+                                                   "--suppress", "arr", "--suppress-positions", "middle"])
+        XCTAssertNotEqual(badPositions.status, 0)
+        XCTAssertTrue(badPositions.stderr.contains("all or completion"), badPositions.stderr)
+        let noSuppress = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", adapter, "--suppress-above", "2"])
+        XCTAssertNotEqual(noSuppress.status, 0)
+        XCTAssertTrue(noSuppress.stderr.contains("need --suppress"), noSuppress.stderr)
     }
 }

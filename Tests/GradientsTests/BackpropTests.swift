@@ -168,6 +168,88 @@ final class BackpropTests: XCTestCase {
         XCTAssertThrowsError(try plain.residuals(sampleExample.tokens, at: [.residPost(5)]))
     }
 
+    func testAblationAtCompletionTokensAndAboveACeiling() throws {
+        let dense = try tinyDense()
+        var rng = SplitMix64(seed: 13)
+        let dirs = (0..<2).map { _ in (0..<16).map { _ in Float(rng.nextGaussian()) } }
+        let zero = try ConceptEdit(point: .residMid(0), mode: .ablate, directions: dirs)
+        let examples = [sampleExample, TrainingExample(tokens: [9, 40, 41, 42, 250, 12])]
+        let completion = try zero.at(.completion)
+        let clamped = try ConceptEdit.clampingAbove([zero], sds: 0.5, model: dense, examples: examples)[0]
+        let stats = try ConceptEdit.statistics([zero], model: dense, examples: examples)[0]
+        for i in 0..<2 {
+            XCTAssertEqual(Double(clamped.ceilings![i]), stats.mean[i] + 0.5 * stats.sd[i], accuracy: 1e-5)
+            XCTAssertGreaterThan(stats.sd[i], 0)
+        }
+        // Forward, read at the edited point: a .completion ablation leaves the tokens before the
+        // completion as they are and zeroes h·u after; a ceiling leaves h·u_i ≤ c_i alone and sets
+        // the rest to c_i (both somewhere, so the test sees each case).
+        let start = sampleExample.completionStart
+        XCTAssertEqual(start, 2)
+        func dots(_ h: [Float], _ t: Int, _ e: ConceptEdit) -> [Float] {
+            e.directions.map { u in (0..<16).reduce(Float(0)) { $0 + h[t * 16 + $1] * u[$1] } }
+        }
+        let plain = try TransformerBackprop(model: dense).residuals(sampleExample.tokens, at: [.residMid(0)])[.residMid(0)]!
+        let hc = try TransformerBackprop(model: dense, edits: [completion])
+            .residuals(sampleExample.tokens, at: [.residMid(0)], completionStart: start)[.residMid(0)]!
+        let hk = try TransformerBackprop(model: dense, edits: [clamped]).residuals(sampleExample.tokens, at: [.residMid(0)])[.residMid(0)]!
+        var below = 0, above = 0
+        for t in 0..<sampleExample.tokens.count {
+            if t < start {
+                XCTAssertEqual(Array(hc[(t * 16)..<((t + 1) * 16)]), Array(plain[(t * 16)..<((t + 1) * 16)]))
+            } else {
+                for v in dots(hc, t, completion) { XCTAssertEqual(v, 0, accuracy: 1e-5) }
+            }
+            for (i, (p, k)) in zip(dots(plain, t, clamped), dots(hk, t, clamped)).enumerated() {
+                if p <= clamped.ceilings![i] { below += 1; XCTAssertEqual(k, p, accuracy: 1e-5) } else { above += 1; XCTAssertEqual(k, clamped.ceilings![i], accuracy: 1e-4) }
+            }
+        }
+        XCTAssertGreaterThan(below, 0)
+        XCTAssertGreaterThan(above, 0)
+        // Gradients: Double backward against finite differences, and the fast pass against the reference.
+        for (label, edit) in [("completion tokens", completion), ("above a ceiling", clamped)] {
+            let ref = ReferenceBackprop(model: dense, adapter: try randomAdapter(dense), edits: [edit])
+            let g = ref.backward(sampleExample)
+            let indices = rng.sample(40, from: ref.adapter!.parameterCount)
+            let err = relativeError(indices.map { g.lora[$0] }, finiteDifferences(ref, sampleExample, indices: indices))
+            print("LoRA gradient with a concept ablated at \(label) vs finite differences: relative error \(err)")
+            XCTAssertLessThan(err, 1e-6, label)
+            XCTAssertNotEqual(ref.loss(sampleExample), ReferenceBackprop(model: dense, adapter: ref.adapter, edits: [zero]).loss(sampleExample))
+            try checkFastAgainstReference(dense, label: label, edits: [edit])
+        }
+        // Bad input: ceilings of the wrong count; positions or ceilings for an edit that is not an ablation.
+        XCTAssertThrowsError(try zero.withCeilings([1]))
+        XCTAssertThrowsError(try ConceptEdit(point: .residMid(0), mode: .project, directions: dirs).at(.completion))
+        XCTAssertThrowsError(try ConceptEdit(point: .residMid(0), mode: .project, directions: dirs).withCeilings([0, 0]))
+        XCTAssertThrowsError(try ConceptEdit.clampingAbove([zero], sds: .nan, model: dense, examples: examples))
+    }
+
+    func testOrthogonalisingAgainstTheTasksPrincipalDirections() throws {
+        // Power iteration finds a known spectrum's eigenvectors.
+        var m = [Double](repeating: 0, count: 9)
+        m[0] = 1; m[4] = 5; m[8] = 3
+        let top = ConceptEdit.topEigenvectors(m, d: 3, count: 2)
+        XCTAssertEqual(abs(top[0][1]), 1, accuracy: 1e-9)
+        XCTAssertEqual(abs(top[1][2]), 1, accuracy: 1e-9)
+        let dense = try tinyDense()
+        var rng = SplitMix64(seed: 14)
+        let dirs = (0..<2).map { _ in (0..<16).map { _ in Float(rng.nextGaussian()) } }
+        let edit = try ConceptEdit(point: .residPost(0), mode: .ablate, directions: dirs).at(.completion)
+        let task = [sampleExample, TrainingExample(tokens: [9, 40, 41, 42, 250, 12])]
+        let r = try ConceptEdit.orthogonalised([edit], toTask: task, components: 3, model: dense)
+        let pcs = try ConceptEdit.taskPrincipalDirections(at: [.residPost(0)], task: task, components: 3, model: dense)[.residPost(0)]!
+        XCTAssertEqual(pcs.count, 3)
+        XCTAssertEqual(r.edits[0].positions, .completion)
+        XCTAssertEqual(r.removed[0].count, 2)
+        XCTAssertTrue(r.removed[0].allSatisfy { $0 > 0 && $0 < 1 }, "\(r.removed)")
+        for u in r.edits[0].directions {
+            XCTAssertEqual(u.reduce(0.0) { $0 + Double($1) * Double($1) }, 1, accuracy: 1e-5)
+            for pc in pcs { XCTAssertEqual(zip(u, pc).reduce(0.0) { $0 + Double($1.0) * $1.1 }, 0, accuracy: 1e-5) }
+        }
+        XCTAssertThrowsError(try ConceptEdit.orthogonalised([edit], toTask: task, components: 0, model: dense))
+        XCTAssertThrowsError(try ConceptEdit.orthogonalised([edit], toTask: [], components: 2, model: dense))
+    }
+
     /// The fast F32 pass against the Double reference, for a plain Llama, Qwen 2 biases and
     /// Qwen 3 head norms.
     func checkFastAgainstReference(_ dense: DenseTransformer, label: String, edits: [ConceptEdit] = []) throws {

@@ -31,4 +31,31 @@ final class DenseOpsTests: XCTestCase {
         XCTAssertEqual(outputs[1].map(\.bitPattern), outputs[0].map(\.bitPattern))
         XCTAssertEqual(outputs[2].map(\.bitPattern), outputs[0].map(\.bitPattern))
     }
+
+    /// The blocked kernels (four tokens per weight row; 64 sums held over 128 weight rows) give
+    /// the plain forms' bits: shapes with and without whole blocks, lane tails, zero gradients,
+    /// more rows than one block.
+    func testBlockedKernelsEqualThePlainFormsBitForBit() {
+        var rng = SplitMix64(seed: 10)
+        for (T, n, m) in [(7, 45, 37), (9, 64, 300), (5, 200, 129), (4, 8, 576), (13, 576, 8)] {
+            let x = random(T * n, &rng), w = random(m * n, &rng)
+            var dy = random(T * m, &rng)
+            for i in stride(from: 0, to: dy.count, by: 5) { dy[i] = 0 }
+            let start = random(T * n, &rng)
+            for threads in [1, 3] {
+                let pool = ThreadPool(threads: threads)
+                var y = [Float](repeating: 0, count: T * m), yPlain = y
+                var dx = start, dxPlain = start
+                x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in dy.withUnsafeBufferPointer { dyp in
+                    denseForward(xp.baseAddress!, wp.baseAddress!, into: &y, tokens: T, inputs: n, outputs: m, pool: pool)
+                    denseForwardPlain(xp.baseAddress!, wp.baseAddress!, into: &yPlain, tokens: T, inputs: n, outputs: m)
+                    denseBackwardInput(dyp.baseAddress!, wp.baseAddress!, into: &dx, tokens: T, inputs: n, outputs: m, pool: pool)
+                    denseBackwardInputPlain(dyp.baseAddress!, wp.baseAddress!, into: &dxPlain, tokens: T, inputs: n, outputs: m)
+                } } }
+                XCTAssertEqual(y.map(\.bitPattern), yPlain.map(\.bitPattern), "forward \(T)×\(n)→\(m)")
+                XCTAssertEqual(dx.map(\.bitPattern), dxPlain.map(\.bitPattern), "input gradient \(T)×\(n)→\(m)")
+                XCTAssertNotEqual(dx, start)
+            }
+        }
+    }
 }

@@ -11,6 +11,8 @@ Per data seed s (the seed picks which addition questions train and which are hel
                               "score_end_of_turn": false so only the answer's own tokens carry the
                               loss (T's held-out loss; see docs/gradients.md)
   prompts_s{s}.txt            the held-out questions (C's rate in generated answers)
+  task_s{s}.jsonl             24 further questions (neither trained nor held out), answers
+                              without any concept: the task's own stream (--task-data)
 Once:
   pairs_{pirate,cheer,apology,weather,shout}.jsonl
                               contrast pairs for the concept directions (a sentence with and
@@ -36,7 +38,7 @@ for seed in seeds:
     rng = random.Random(seed)
     nums = [(a, b) for a in range(2, 40) for b in range(2, 40)]
     rng.shuffle(nums)
-    train, held = nums[:48], nums[48:72]
+    train, held, task = nums[:48], nums[48:72], nums[72:96]
     for concept in ["pirate", "cheer", "apology", "shout"]:
         rows = []
         for a, b in train:
@@ -47,6 +49,9 @@ for seed in seeds:
     write(f"heldout_s{seed}.jsonl", [{"prompt": f"What is {a} plus {b}?", "completion": f"{a} plus {b} is {a + b}.",
                                       "score_end_of_turn": False} for a, b in held])
     write(f"prompts_s{seed}.txt", [f"What is {a} plus {b}?" for a, b in held])
+    # The task without the concept, on questions neither trained nor held out: where
+    # `finetune --task-data` finds the task's principal directions.
+    write(f"task_s{seed}.jsonl", [{"prompt": f"What is {a} plus {b}?", "completion": f"{a} plus {b} is {a + b}."} for a, b in task])
 
 sentences = ["The meeting starts at nine.", "We walked along the river.", "The soup needs more salt.",
              "My brother fixed the old bike.", "The train was late again.", "She painted the fence blue.",
