@@ -66,8 +66,10 @@ final class LabeledDataTests: XCTestCase {
             (#"[{"role": "bot", "content": "x"}]"#, "turn 1 has role 'bot' (use system, user or assistant)"),
             (#"[{"role": "user", "content": "x"}, {"role": "system", "content": "y"}, {"role": "user", "content": "z"}]"#,
              "a system turn may only come first"),
-            (#"[{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]"#,
-             "the last turn must be the user's (the request read)"),
+            (#"[{"role": "assistant", "content": "y"}]"#,
+             "the last turn must be the user's (the request read), or an answer: an assistant turn right after the user's"),
+            (#"[{"role": "system", "content": "s"}, {"role": "assistant", "content": "y"}]"#,
+             "the last turn must be the user's (the request read), or an answer: an assistant turn right after the user's"),
         ] {
             XCTAssertThrowsError(try parse(#"{"turns": \#(turns), "label": 0}"#)) {
                 XCTAssertEqual($0 as? DataError, .badTurns(file: "t", line: 1, reason: reason))

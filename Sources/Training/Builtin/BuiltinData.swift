@@ -18,6 +18,12 @@ public struct BuiltinData: Sendable {
         BuiltinData(name: "harm-framing-test",
                     summary: "held-out framing set: new requests under 21 new wrappers, and plain; for reports only",
                     jsonl: FramingData.testJSONL),
+        BuiltinData(name: "harm-answer-openings",
+                    summary: "answer openings (compliant or refusing) after requests of builtin:harm and builtin:harm-framing, for the model to continue (overseer data complete)",
+                    jsonl: AnswerData.trainJSONL),
+        BuiltinData(name: "harm-answer-openings-test",
+                    summary: "held-out answer openings after the requests of builtin:harm-framing-test; for reports only",
+                    jsonl: AnswerData.testJSONL),
         BuiltinData(name: "truth", summary: "true (1) vs false (0) short factual statements",
                     jsonl: TruthStatementsData.jsonl),
     ]
