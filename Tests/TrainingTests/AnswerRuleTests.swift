@@ -159,5 +159,18 @@ final class AnswerRuleTests: XCTestCase {
         XCTAssertTrue(Set(train.map(opening)).isDisjoint(with: test.map(opening)))
         func request(_ e: LabeledExample) -> String { e.turns?.dropLast().last?.content ?? "" }
         XCTAssertTrue(Set(train.map(request)).isDisjoint(with: test.map(request)))
+        // The stored answers continue rows of these sets: same request, label and kind, and the
+        // answer begins with the row's opening.
+        for (answers, openings) in [(try DataSource(path: "builtin:harm-answers").load(), train),
+                                    (try DataSource(path: "builtin:harm-answers-test").load(), test)] {
+            XCTAssertGreaterThan(answers.count, 50)
+            for a in answers {
+                let source = openings.first { Array($0.turns!.dropLast()) == Array(a.turns!.dropLast()) && $0.label == a.label
+                    && a.turns!.last!.content.hasPrefix(opening($0)) }
+                XCTAssertNotNil(source, a.text)
+                XCTAssertEqual(source?.category, a.category)
+                XCTAssertGreaterThan(a.turns!.last!.content.count, opening(source ?? a).count, "the model added to the opening")
+            }
+        }
     }
 }

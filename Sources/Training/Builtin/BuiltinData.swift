@@ -24,6 +24,12 @@ public struct BuiltinData: Sendable {
         BuiltinData(name: "harm-answer-openings-test",
                     summary: "held-out answer openings after the requests of builtin:harm-framing-test; for reports only",
                     jsonl: AnswerData.testJSONL),
+        BuiltinData(name: "harm-answers",
+                    summary: "the model's own answers (openings of builtin:harm-answer-openings continued by SmolLM2): harmful (1) vs helpful or refusing (0)",
+                    jsonl: AnswerCompletionsData.trainJSONL),
+        BuiltinData(name: "harm-answers-test",
+                    summary: "held-out answers (openings of builtin:harm-answer-openings-test continued by SmolLM2); for reports only",
+                    jsonl: AnswerCompletionsData.testJSONL),
         BuiltinData(name: "truth", summary: "true (1) vs false (0) short factual statements",
                     jsonl: TruthStatementsData.jsonl),
     ]
