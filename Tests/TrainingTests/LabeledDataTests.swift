@@ -83,6 +83,20 @@ final class LabeledDataTests: XCTestCase {
         let plain = try DataSource(path: "builtin:harm").load()
         XCTAssertEqual(train.count, 520)
         XCTAssertEqual(test.count, 347)
+        // The further wrappers: 28 new ones, each carrying harmful and more harmless requests,
+        // and 20 harmless conversations; none shares a source with the first 35.
+        let more = try DataSource(path: "builtin:harm-framing-more").load()
+        XCTAssertEqual(more.count, 468)
+        let wrappers = Dictionary(grouping: more.filter { FramingData.kinds.contains($0.category ?? "") }, by: { $0.source ?? "" })
+        XCTAssertEqual(wrappers.count, 28)
+        XCTAssertTrue(Set(wrappers.keys).isDisjoint(with: train.compactMap(\.source)))
+        for (source, rows) in wrappers {
+            XCTAssertGreaterThan(rows.filter { $0.label == 0 }.count, rows.filter { $0.label == 1 }.count, source)
+            XCTAssertGreaterThan(rows.filter { $0.label == 1 }.count, 0, source)
+        }
+        let conversations = more.filter { $0.category == "conversation" }
+        XCTAssertEqual(conversations.count, 20)
+        XCTAssertTrue(conversations.allSatisfy { $0.label == 0 && ($0.turns?.count ?? 0) >= 3 })
         for (name, rows) in [("train", train), ("test", test)] {
             for kind in FramingData.kinds {
                 let k = rows.filter { $0.category == kind }
@@ -95,7 +109,7 @@ final class LabeledDataTests: XCTestCase {
             XCTAssertTrue(rows.contains { $0.turns?.first?.role == "system" }, "a system-turn override")
         }
         // Neither the held-out requests nor its wrappers' words appear in anything trained on.
-        let trained = (train + plain).map(\.text).joined(separator: "\n")
+        let trained = (train + more + plain).map(\.text).joined(separator: "\n")
         for r in FramingData.testHarmful + FramingData.testHarmless + FramingData.testNearMisses {
             XCTAssertFalse(trained.contains(r), r)
         }
