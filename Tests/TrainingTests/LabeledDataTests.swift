@@ -49,7 +49,8 @@ final class LabeledDataTests: XCTestCase {
             XCTAssertEqual($0 as? DataError, .io("cannot read /nonexistent/file.jsonl"))
         }
         XCTAssertThrowsError(try DataSource(path: "builtin:nope").load()) {
-            XCTAssertEqual($0 as? DataError, .unknownBuiltin("nope", available: ["harm", "harm-framing", "harm-framing-test", "truth"]))
+            XCTAssertEqual($0 as? DataError, .unknownBuiltin("nope", available: ["harm", "harm-framing", "harm-framing-more", "harm-framing-test", "harm-answer-openings",
+                                                                                "harm-answer-openings-test", "harm-answers", "harm-answers-test", "truth"]))
         }
     }
 
