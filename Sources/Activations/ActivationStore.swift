@@ -45,15 +45,19 @@ public enum PositionSelection: Sendable, Equatable, Codable, CustomStringConvert
     case mean
     /// Every token (after `skipFirst`).
     case all
+    /// The tokens of the answer: a conversation's closing assistant turn, read after the chat
+    /// template's generation prompt — the positions a `generation` rule judges at run time.
+    case answer
 
     public init(parsing s: String) throws {
         switch s {
         case "last": self = .last
         case "mean": self = .mean
         case "all": self = .all
+        case "answer": self = .answer
         default:
             if s.hasPrefix("last:"), let n = Int(s.dropFirst(5)), n >= 1, n <= 1 << 16 { self = .lastN(n); return }
-            throw ActivationStoreError.invalid("positions must be last, last:N, mean or all, not '\(s)'")
+            throw ActivationStoreError.invalid("positions must be last, last:N, mean, all or answer, not '\(s)'")
         }
     }
 
@@ -63,6 +67,7 @@ public enum PositionSelection: Sendable, Equatable, Codable, CustomStringConvert
         case .lastN(let n): return "last:\(n)"
         case .mean: return "mean"
         case .all: return "all"
+        case .answer: return "answer"
         }
     }
 

@@ -68,17 +68,19 @@ public final class CollectingSink: TapSink {
     }
 
     /// Positions kept for a text of `n` tokens: empty when `skipFirst` leaves none (for last:N,
-    /// mean and all; `last` always keeps the last token).
-    public func kept(tokens n: Int) -> Range<Int> {
+    /// mean and all; `last` always keeps the last token). For `answer`, the positions from
+    /// `answerFrom` (the answer's first token) on; empty without an answer.
+    public func kept(tokens n: Int, answerFrom: Int? = nil) -> Range<Int> {
         switch positions {
         case .last: return (n - 1)..<n
         case .lastN(let k): return Swift.min(n, Swift.max(skipFirst, n - k))..<n
         case .mean, .all: return Swift.min(n, skipFirst)..<n
+        case .answer: return answerFrom.map { Swift.min(n, $0)..<n } ?? n..<n
         }
     }
 
-    func begin(tokens n: Int) {
-        let r = kept(tokens: n)
+    func begin(tokens n: Int, answerFrom: Int?) {
+        let r = kept(tokens: n, answerFrom: answerFrom)
         keepFrom = r.lowerBound
         keepTo = r.upperBound
         if positions == .mean { for t in sums.indices { for i in sums[t].indices { sums[t][i] = 0 } } }
@@ -150,21 +152,43 @@ public final class Collector {
 
     /// The tokens the model reads for `e` (cut to `maxTokens`; see `tokens(for:)`).
     public func tokens(for e: LabeledExample) throws -> (tokens: [Int], truncated: Bool) {
+        let t = try encode(e)
+        return (t.tokens, t.truncated)
+    }
+
+    /// The tokens of `e`, whether they were cut, and where its answer starts (nil without one).
+    ///
+    /// A conversation ending with an assistant turn is an answer: the turns before it are
+    /// rendered up to the generation prompt, exactly as a request is, and the answer's text
+    /// follows as plain tokens (never control tokens) — the sequence the model sees while it
+    /// generates that answer, so position `answerFrom + k` holds what S judges for the answer's
+    /// token k (a `generation` rule's position `P + k`, P the prompt's length).
+    public func encode(_ e: LabeledExample) throws -> (tokens: [Int], truncated: Bool, answerFrom: Int?) {
         let s = plan.settings
-        let ids: [Int]
-        if let turns = e.turns {
+        var ids: [Int]
+        var answerFrom: Int?
+        if var turns = e.turns {
             // A conversation is read as the chat template renders it, up to the generation
             // prompt after its last user turn; --system applies when it has no system turn.
             guard s.chat else { throw Self.conversationWithoutChat(e) }
+            let answer = turns.last?.role == "assistant" ? turns.removeLast().content : nil
             let system = turns.first?.role == "system" ? [] : s.system.map { [ChatTurn(role: "system", content: $0)] } ?? []
             ids = try model.chatTokens(system + turns, addGenerationPrompt: true)
+            if let answer {
+                answerFrom = ids.count
+                ids += model.tokenizer.encode(answer, parseSpecialTokens: false, addBOS: false)
+            }
         } else {
             ids = try model.promptTokens(e.text, chat: s.chat, system: s.system)
         }
-        guard ids.count > s.maxTokens else { return (ids, false) }
-        // A chat prompt keeps its end (the generation prompt, where a request is read); plain
-        // text keeps its beginning.
-        return (s.chat ? Array(ids.suffix(s.maxTokens)) : Array(ids.prefix(s.maxTokens)), true)
+        guard ids.count > s.maxTokens else { return (ids, false, answerFrom) }
+        // A chat prompt keeps its end (the generation prompt, where a request is read; an
+        // answer); plain text keeps its beginning.
+        if s.chat {
+            let cut = ids.count - s.maxTokens
+            return (Array(ids.suffix(s.maxTokens)), true, answerFrom.map { Swift.max(0, $0 - cut) })
+        }
+        return (Array(ids.prefix(s.maxTokens)), true, answerFrom)
     }
 
     /// Collects into `folder`, resuming a compatible unfinished collection there. With
@@ -290,21 +314,25 @@ public final class Collector {
         session.editor = editor
         var cached: [Int] = []   // the tokens whose keys and values the session holds
         for i in range {
-            let (ids, truncated) = try tokens(for: examples[i])
-            let kept = sink.kept(tokens: ids.count)
+            let (ids, truncated, answerFrom) = try encode(examples[i])
+            let kept = sink.kept(tokens: ids.count, answerFrom: answerFrom)
             guard !kept.isEmpty else {
+                if settings.positions == .answer {
+                    throw ActivationStoreError.invalid("example \(i + 1) has no answer to collect: positions answer need "
+                                                       + "conversations (turns) ending with a non-empty assistant turn")
+                }
                 throw ActivationStoreError.invalid("example \(i + 1) has \(ids.count) tokens: skipping the first "
                                                    + "\(settings.skipFirst) leaves no position to keep")
             }
             // A steering plan's conditional edits keep state per sequence from position 0, so a
             // cached prefix is reused only without an editor.
             let shared = editor == nil ? Self.reusablePrefix(cached, ids, kept: kept) : 0
-            sink.begin(tokens: ids.count)
+            sink.begin(tokens: ids.count, answerFrom: answerFrom)
             session.rewind(to: shared)
             _ = try session.forward(Array(ids[shared...]), logits: .none, sink: sink)
             cached = ids
             sink.end()
-            try body(i, ids, truncated, sink.kept(tokens: ids.count), sink)
+            try body(i, ids, truncated, kept, sink)
             sink.reset()
         }
     }

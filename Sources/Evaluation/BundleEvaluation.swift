@@ -78,8 +78,12 @@ public struct BundleEvaluation: Sendable, Codable {
     public var groups: [GroupEvaluation]
     /// The ROC of the rule's score (for plots).
     public var roc: [ROCPoint]
+    /// For a bundle trained on answers (positions `answer`): the rule as S applies it to whole
+    /// answers — halts, false halts, tokens released before the halt. `metrics`, `groups` and
+    /// `roc` are then per answer too (an answer's score is its peak aggregate).
+    public var answers: AnswerMetrics?
     enum CodingKeys: String, CodingKey {
-        case bundle, rule, threshold, collection, examples, rows, metrics, detectors, groups, roc
+        case bundle, rule, threshold, collection, examples, rows, metrics, detectors, groups, roc, answers
         case bundleSHA256 = "bundle_sha256", dataSHA256 = "data_sha256"
     }
 }
@@ -127,7 +131,7 @@ public enum BundleEvaluator {
         }
         let examples = collector.examples
         return report(bundle, rule: rule, settings: settings, dataSHA256: collector.dataSHA256, examples: n,
-                      perDetector: perDetector, labels: rowExamples.map { examples[$0].label },
+                      perDetector: perDetector, rowExamples: rowExamples, labels: rowExamples.map { examples[$0].label },
                       sources: rowExamples.map { examples[$0].source ?? "(none)" },
                       categories: rowExamples.map { examples[$0].category ?? "(none)" },
                       bootstrap: bootstrap, seed: seed)
@@ -157,7 +161,7 @@ public enum BundleEvaluator {
         }
         let examples = store.examples
         return report(bundle, rule: rule, settings: s, dataSHA256: store.index.dataSHA256, examples: examples.count,
-                      perDetector: perDetector, labels: store.rowLabels,
+                      perDetector: perDetector, rowExamples: store.rowExamples, labels: store.rowLabels,
                       sources: store.rowExamples.map { examples[$0].source ?? "(none)" },
                       categories: store.rowExamples.map { examples[$0].category ?? "(none)" },
                       bootstrap: bootstrap, seed: seed)
@@ -172,23 +176,38 @@ public enum BundleEvaluator {
 
     /// Scores per detector [detectors][rows] to the rule's report, overall and per group.
     static func report(_ bundle: SupervisorBundle, rule: RuleSpec, settings: CollectionSettings, dataSHA256: String,
-                       examples: Int, perDetector: [[Double]], labels: [Int], sources: [String], categories: [String],
-                       bootstrap: Int, seed: UInt64) -> BundleEvaluation {
+                       examples: Int, perDetector: [[Double]], rowExamples: [Int], labels: [Int], sources: [String],
+                       categories: [String], bootstrap: Int, seed: UInt64) -> BundleEvaluation {
         let detectors = bundle.detectors
         let ids = Dictionary(uniqueKeysWithValues: detectors.enumerated().map { ($1.id, $0) })
         let ruleDetectors = rule.detectors.compactMap { ids[$0] }
-        let combined = (0..<labels.count).map { r in ruleDetectors.map { perDetector[$0][r] }.max() ?? -.infinity }
+        var combined = (0..<labels.count).map { r in ruleDetectors.map { perDetector[$0][r] }.max() ?? -.infinity }
+        let rowLabels = labels
+        var (labels, sources, categories) = (labels, sources, categories)
         let threshold = Double(rule.threshold)
+        var answers: AnswerMetrics?
+        if settings.positions == .answer {
+            // Answers halt as a whole: one score per answer, its peak aggregate under the rule.
+            let firstRows = AnswerScoring.spans(rowExamples).map { $0.rows.lowerBound }
+            let traces = AnswerScoring.traces(scores: combined, rowExamples: rowExamples, aggregation: rule.aggregation)
+            var exampleLabels = [Int](repeating: 0, count: examples)
+            for r in firstRows { exampleLabels[rowExamples[r]] = labels[r] }
+            answers = AnswerMetrics(traces: traces, labels: exampleLabels, threshold: rule.threshold)
+            combined = traces.map { Double($0.peak) }
+            labels = firstRows.map { labels[$0] }
+            sources = firstRows.map { sources[$0] }
+            categories = firstRows.map { categories[$0] }
+        }
         let metrics = Metrics.evaluate(combined, labels, threshold: threshold, bootstrap: bootstrap, seed: seed)
         let each = detectors.enumerated().map { d, det in
             DetectorEvaluation(detector: det.id, tap: det.tap.description,
-                               metrics: Metrics.evaluate(perDetector[d], labels))
+                               metrics: Metrics.evaluate(perDetector[d], rowLabels))
         }
         let groups = GroupEvaluation.groups(by: "source", keys: sources, scores: combined, labels: labels, threshold: threshold)
             + GroupEvaluation.groups(by: "category", keys: categories, scores: combined, labels: labels, threshold: threshold)
         return BundleEvaluation(bundle: bundle.manifest.name, bundleSHA256: bundle.sha256, rule: rule.id,
                                 threshold: rule.threshold, collection: settings, dataSHA256: dataSHA256,
-                                examples: examples, rows: labels.count, metrics: metrics, detectors: each,
-                                groups: groups, roc: Metrics.roc(combined, labels))
+                                examples: examples, rows: rowLabels.count, metrics: metrics, detectors: each,
+                                groups: groups, roc: Metrics.roc(combined, labels), answers: answers)
     }
 }

@@ -10,7 +10,8 @@
 // requests and another of harmless ones. `builtin:NAME` names a data set shipped in the binary.
 //
 // A JSON row may hold a conversation instead of one text: `"turns": [{"role": "system"|"user"|
-// "assistant", "content": str}, ...]`, ending with a user turn (the request the detector reads).
+// "assistant", "content": str}, ...]`, ending with a user turn (the request the detector reads), or
+// with an assistant turn right after it: an answer, whose tokens positions `answer` collect.
 // The chat template renders all turns (collection needs --chat); the row's `text` is then the
 // turns written out one per line ("role: content"), which names the example in hashes and splits.
 // Optional fields kept for reports: `category` (a topic or, for framed requests, the wrapper
@@ -51,8 +52,8 @@ public struct LabeledExample: Sendable, Equatable, Codable {
     public var label: Int
     /// Optional tag from the file (a category column), kept for reports.
     public var category: String?
-    /// A conversation (system, user and assistant turns, the last one the user's) read through
-    /// the chat template instead of `text`; nil for a single request.
+    /// A conversation (system, user and assistant turns, the last one the user's, or an answer
+    /// after it) read through the chat template instead of `text`; nil for a single request.
     public var turns: [ChatTurn]?
     /// Where the example came from (the row's `source` field, else the file or built-in set).
     public var source: String?
@@ -182,7 +183,7 @@ public enum LabeledData {
     static let roles: Set<String> = ["system", "user", "assistant"]
 
     /// A `turns` array: objects with a known `role` and a string `content`, a system turn only
-    /// first, ending with the user's turn.
+    /// first, ending with the user's turn or an answer to it.
     static func parseTurns(_ raw: Any, name: String, line: Int) throws -> [ChatTurn] {
         guard let list = raw as? [Any], !list.isEmpty else {
             throw DataError.badTurns(file: name, line: line, reason: "expected a non-empty array of {role, content}")
@@ -199,8 +200,12 @@ public enum LabeledData {
             }
             return ChatTurn(role: role, content: content)
         }
-        guard turns.last?.role == "user" else {
-            throw DataError.badTurns(file: name, line: line, reason: "the last turn must be the user's (the request read)")
+        // The request read is the last user turn; an assistant turn after it is an answer
+        // (collected with positions `answer`, for rules that judge generated tokens).
+        let last = turns.last?.role
+        guard last == "user" || (last == "assistant" && turns.count >= 2 && turns[turns.count - 2].role == "user") else {
+            throw DataError.badTurns(file: name, line: line,
+                                     reason: "the last turn must be the user's (the request read), or an answer: an assistant turn right after the user's")
         }
         return turns
     }

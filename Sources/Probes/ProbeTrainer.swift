@@ -23,6 +23,11 @@ import Kernels
 import LabeledData
 import Taps
 
+/// What a hash split keys on (see `TrainOptions.splitBy`).
+public enum SplitKey: String, Sendable, Codable, CaseIterable {
+    case text, source
+}
+
 public struct TrainOptions: Sendable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case logistic, diffmean, mlp
@@ -65,6 +70,13 @@ public struct TrainOptions: Sendable {
     public var mlp = MLPOptions()
     public var targetFPR = 0.01
     public var validationFraction = 0.2
+    /// What the hash split draws: each text on its own, or (`source`) every row that names its
+    /// own `source` — a wrapper of the framing sets — as one group, so that validation holds
+    /// wrappers training never saw and a threshold set there carries over to new wrappers.
+    public var splitBy: SplitKey = .text
+    /// Examples whose source starts with one of these are left out of training (validation keeps
+    /// them): to measure what some of the data adds, on the same validation rows.
+    public var dropFromTraining: [String] = []
     public var seed: UInt64 = 0
     public var pick: Pick = .best
     public var name = "supervisor"
@@ -74,6 +86,10 @@ public struct TrainOptions: Sendable {
     /// collected (`PositionSelection.matchingScope`).
     public var scope: RuleScope?
     public var aggregation: Aggregation = .last
+    /// For answers (positions `answer`): aggregations to choose from on validation, by the AUROC
+    /// of the answers' peaks (ties: more answers halted at the calibrated threshold, then the
+    /// earlier candidate); empty: `aggregation`.
+    public var aggregationCandidates: [Aggregation] = []
     /// A fixed threshold instead of the calibrated one (validation metrics are still reported at it).
     public var threshold: Float?
 
@@ -89,6 +105,7 @@ public struct TrainOptions: Sendable {
             throw TrainingError.badOption("L2 strengths must be positive numbers")
         }
         try aggregation.validate()
+        for a in aggregationCandidates { try a.validate() }
         if kind == .mlp {
             guard mlp.hidden >= 1, mlp.epochs >= 1, mlp.batch >= 1 else {
                 throw TrainingError.badOption("the MLP needs at least one hidden unit, epoch and row per batch")
@@ -109,16 +126,28 @@ extension PositionSelection {
         switch self {
         case .last, .lastN, .mean: return .request
         case .all: return .prompt
+        case .answer: return .generation
         }
     }
 
     /// Why `scope` judges positions unlike the training rows, or nil when it does not.
     public func mismatch(with scope: RuleScope) -> String? {
+        if self == .answer, scope != .generation {
+            return "scope \(scope.rawValue) judges prompt tokens, but the probe was trained on answers only: its scores there "
+                + "are uncalibrated (use --scope generation)"
+        }
         guard matchingScope == .request, scope != .request else { return nil }
         return "scope \(scope.rawValue) also judges generated tokens, but the probe was trained on \(self) prompt "
             + "positions only: expect halts in the middle of harmless answers (collect with --positions all, or "
             + "use --scope request)"
     }
+}
+
+/// One aggregation tried for a rule on answers, on the validation answers.
+public struct AnswerCandidate: Sendable, Equatable, Codable {
+    public var aggregation: Aggregation
+    public var threshold: Float
+    public var validation: AnswerMetrics
 }
 
 /// One candidate tap's result.
@@ -151,12 +180,20 @@ public struct TrainReport: Sendable, Equatable, Codable {
     public var targetFPR: Double
     public var taps: [TapResult]
     public var chosen: [String]
+    /// For answers (positions `answer`): each candidate aggregation on the validation answers
+    /// at its own calibrated threshold, and the one chosen (its threshold is the rule's).
+    public var answers: [AnswerCandidate]?
+    /// How the hash split drew validation, when not by text (nil: by text, or a validation store).
+    public var split: SplitKey?
+    /// Source prefixes left out of training (nil: none).
+    public var droppedFromTraining: [String]?
     public var threshold: Float
     /// Of the picked rule on the validation rows, at `threshold`.
     public var validation: BinaryMetrics
 
     enum CodingKeys: String, CodingKey {
-        case kind, pick, collection, seed, taps, chosen, threshold, validation
+        case kind, pick, collection, seed, taps, chosen, threshold, validation, answers, split
+        case droppedFromTraining = "dropped_from_training"
         case modelSHA256 = "model_sha256", dataSHA256 = "data_sha256", validationDataSHA256 = "val_data_sha256"
         case trainRows = "train_rows", trainPositives = "train_positives"
         case validationRows = "val_rows", validationPositives = "val_positives", targetFPR = "target_fpr"
@@ -187,14 +224,22 @@ public enum ProbeTrainer {
         }
 
         // Split rows.
-        let trainRows: [Int], valRows: [Int]
+        var trainRows: [Int]
+        let valRows: [Int]
         if validation != nil {
             trainRows = Array(0..<store.rowCount)
             valRows = Array(0..<validation!.rowCount)
         } else {
-            let inValidation = store.examples.map { isValidation($0.text, seed: options.seed, fraction: options.validationFraction) }
+            let files = Set(store.index.sources.map(\.path))
+            let inValidation = store.examples.map {
+                isValidation(splitKey($0, by: options.splitBy, files: files), seed: options.seed, fraction: options.validationFraction)
+            }
             trainRows = (0..<store.rowCount).filter { !inValidation[store.rowExamples[$0]] }
             valRows = (0..<store.rowCount).filter { inValidation[store.rowExamples[$0]] }
+        }
+        if !options.dropFromTraining.isEmpty {
+            let dropped = store.examples.map { e in options.dropFromTraining.contains { e.source?.hasPrefix($0) == true } }
+            trainRows = trainRows.filter { !dropped[store.rowExamples[$0]] }
         }
         let valStore = validation ?? store
         let yTrain = trainRows.map { store.rowLabels[$0] }
@@ -268,9 +313,19 @@ public enum ProbeTrainer {
         let combined = (0..<valRows.count).map { r in picked.map { valScores[$0][r] }.max()! }
         let negatives = zip(combined, yVal).filter { $0.1 == 0 }.map(\.0)
         // Scores are Float at run time: the threshold is a Float with the same ≥ semantics.
-        let chosenThreshold = options.threshold
+        var chosenThreshold = options.threshold
             ?? floatThreshold(Metrics.threshold(forFPR: options.targetFPR, negatives: negatives), negatives: negatives,
                               allowed: Metrics.allowedFalsePositives(options.targetFPR, of: negatives.count))
+        var aggregation = options.aggregation
+        var answerCandidates: [AnswerCandidate]?
+        if settings.positions == .answer {
+            // Answers halt as a whole: calibrate on the answers' peaks, per candidate window.
+            let choice = chooseAnswerAggregation(scores: combined, rowExamples: valRows.map { valStore.rowExamples[$0] },
+                                                 labels: valStore.examples.map(\.label), options: options)
+            answerCandidates = choice.candidates
+            aggregation = choice.candidates[choice.chosen].aggregation
+            chosenThreshold = choice.candidates[choice.chosen].threshold
+        }
         let metrics = Metrics.evaluate(combined, yVal, threshold: Double(chosenThreshold))
 
         let report = TrainReport(kind: options.kind, pick: options.pick, modelSHA256: settings.modelSHA256,
@@ -279,7 +334,11 @@ public enum ProbeTrainer {
                                  trainPositives: yTrain.filter { $0 == 1 }.count, validationRows: valRows.count,
                                  validationPositives: yVal.filter { $0 == 1 }.count, seed: options.seed,
                                  targetFPR: options.targetFPR, taps: results,
-                                 chosen: picked.map { results[$0].tap }, threshold: chosenThreshold, validation: metrics)
+                                 chosen: picked.map { results[$0].tap }, answers: answerCandidates,
+                                 split: validation == nil && options.splitBy != .text ? options.splitBy : nil,
+                                 droppedFromTraining: options.dropFromTraining.isEmpty ? nil : options.dropFromTraining,
+                                 threshold: chosenThreshold,
+                                 validation: metrics)
 
         var builder = BundleBuilder(name: options.name, description: options.description, model: store.index.model,
                                     training: try jsonValue(report))
@@ -292,9 +351,34 @@ public enum ProbeTrainer {
             }
         }
         builder.rules.append(RuleSpec(id: options.name, detectors: picked.map { detectors[$0].id },
-                                      aggregation: options.aggregation, threshold: chosenThreshold,
+                                      aggregation: aggregation, threshold: chosenThreshold,
                                       action: options.action, scope: options.scope ?? settings.positions.matchingScope))
         return (try builder.build(), report)
+    }
+
+    /// The aggregation (among `options.aggregationCandidates`, or `options.aggregation`) and
+    /// threshold for a rule on answers: per candidate, the rows' scores become answer traces,
+    /// the threshold lets at most `targetFPR` of the harmless validation answers halt (or is the
+    /// fixed `options.threshold`), and the answers' peaks are scored. Chosen: the best AUROC,
+    /// ties to more harmful answers halted, then to the earlier candidate.
+    static func chooseAnswerAggregation(scores: [Double], rowExamples: [Int], labels: [Int],
+                                        options: TrainOptions) -> (candidates: [AnswerCandidate], chosen: Int) {
+        let aggregations = options.aggregationCandidates.isEmpty ? [options.aggregation] : options.aggregationCandidates
+        let candidates = aggregations.map { a -> AnswerCandidate in
+            let traces = AnswerScoring.traces(scores: scores, rowExamples: rowExamples, aggregation: a)
+            let negatives = traces.filter { labels[$0.example] == 0 }.map { Double($0.peak) }
+            let threshold = options.threshold
+                ?? floatThreshold(Metrics.threshold(forFPR: options.targetFPR, negatives: negatives), negatives: negatives,
+                                  allowed: Metrics.allowedFalsePositives(options.targetFPR, of: negatives.count))
+            return AnswerCandidate(aggregation: a, threshold: threshold,
+                                   validation: AnswerMetrics(traces: traces, labels: labels, threshold: threshold))
+        }
+        var best = 0
+        for (i, c) in candidates.enumerated() {
+            let b = candidates[best].validation
+            if c.validation.auroc > b.auroc || (c.validation.auroc == b.auroc && c.validation.halted > b.halted) { best = i }
+        }
+        return (candidates, best)
     }
 
     /// Scores of rows `rows` of `matrix` [*, D] computed by `detector` itself.
@@ -302,6 +386,14 @@ public enum ProbeTrainer {
         try matrix.withUnsafeBufferPointer { m in
             try rows.map { r in Double(try detector.score(UnsafeBufferPointer(rebasing: m[(r * D)..<((r + 1) * D)]))) }
         }
+    }
+
+    /// What the hash split draws for `e`: its text, or with `.source` its `source` when the row
+    /// named one (not the file or built-in set it came from, listed in `files`) — all the rows
+    /// of one wrapper then fall on the same side.
+    static func splitKey(_ e: StoredExample, by key: SplitKey, files: Set<String>) -> String {
+        guard key == .source, let s = e.source, !files.contains(s) else { return e.text }
+        return "source:" + s
     }
 
     /// Whether an example goes to validation in a hash split.

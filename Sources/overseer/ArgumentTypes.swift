@@ -14,6 +14,7 @@ extension LogisticOptions.Solver: ExpressibleByArgument {}
 extension DirectionDetector.Normalization: ExpressibleByArgument {}
 extension RuleAction: ExpressibleByArgument {}
 extension RuleScope: ExpressibleByArgument {}
+extension SplitKey: ExpressibleByArgument {}
 extension SAEEncoderPrecision: ExpressibleByArgument {}
 
 extension Aggregation: ExpressibleByArgument {

@@ -21,7 +21,7 @@ struct CollectCommand: ParsableCommand {
     @Option(help: "System message for --chat.") var system: String?
     @Option(help: "Taps: TransformerLens names or KIND[:LAYERS], comma-separated (e.g. resid_post, resid_post:8-16,mlp_out:12).")
     var taps = "resid_post"
-    @Option(help: "Positions kept per text: last, last:N, mean or all.") var positions: PositionSelection = .last
+    @Option(help: "Positions kept per text: last, last:N, mean, all, or answer (the tokens of a closing assistant turn: what a generation rule judges).") var positions: PositionSelection = .last
     @Option(name: .customLong("skip-first"), help: "Leading positions never kept (for mean and all).") var skipFirst = 0
     @Option(name: .customLong("max-tokens"), help: "Cut texts to this many tokens (chat prompts keep their end).")
     var maxTokens = 512

@@ -69,6 +69,13 @@ struct EvalCommand: ParsableCommand {
         let m = report.metrics
         func ci(_ i: Interval?) -> String { i.map { String(format: " [%.3f, %.3f]", $0.low, $0.high) } ?? "" }
         print("\(report.bundle) rule \(report.rule) on \(report.examples) texts (\(report.rows) rows; \(m.positives) label 1, \(m.negatives) label 0)")
+        if let a = report.answers {
+            print("per answer (score: the peak aggregate; a halt at the threshold releases the tokens before the first aggregate ≥ it):")
+            print(String(format: "  halted %d of %d harmful answers (%.3f), after %@ tokens released (median; p90 %@; harmful answers average %.1f tokens)",
+                         a.halted, a.harmful, a.haltRate, a.releasedMedian.map { String(format: "%.1f", $0) } ?? "-",
+                         a.releasedP90.map { "\($0)" } ?? "-", a.harmfulMeanTokens))
+            print(String(format: "  false halts: %d of %d harmless answers (%.3f)", a.falseHalts, a.harmless, a.falseHaltRate))
+        }
         print(String(format: "AUROC          %.4f", m.auroc) + ci(m.aurocCI))
         print(String(format: "TPR @ 1%% FPR   %.3f", m.tprAt1) + ci(m.tprAt1CI))
         print(String(format: "TPR @ 5%% FPR   %.3f", m.tprAt5) + ci(m.tprAt5CI))

@@ -26,6 +26,10 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("target-fpr"), help: "False-positive rate on validation that sets the threshold.") var targetFPR = 0.01
     @Option(help: "A fixed threshold instead of the calibrated one.") var threshold: Float?
     @Option(name: .customLong("val-fraction"), help: "Share of examples held out when there is no --val-acts.") var valFraction = 0.2
+    @Option(name: .customLong("split-by"), help: "Without --val-acts: draw validation by text, or by source (each wrapper of the framing sets wholly on one side, so the threshold is set on wrappers training never saw).")
+    var splitBy: SplitKey = .text
+    @Option(name: .customLong("drop-source"), help: "Leave examples whose source starts with this out of training, not out of validation (repeatable): what that data adds, on the same validation.")
+    var dropSource: [String] = []
     @Option(help: "Seed for the split and the MLP.") var seed: UInt64 = 0
     @Option(help: "L2 strengths to try, comma-separated positive numbers (logistic).")
     var l2 = PositiveNumbers(argument: "1,0.1,0.01,0.001,0.0001")!
@@ -40,6 +44,9 @@ struct TrainCommand: ParsableCommand {
                                valueName: "prompt|prompt_end|generation|request"))
     var scope: RuleScope?
     @Option(help: "Rule aggregation: last, max:N, mean:N or ema:N.") var aggregation: Aggregation = .last
+    @Option(help: ArgumentHelp("Answers (positions answer): aggregations to choose from on the validation answers, comma-separated (e.g. last,max:4,mean:8,ema:8); replaces --aggregation.",
+                               valueName: "AGG,AGG,..."))
+    var aggregations: String?
     @Option(name: [.customShort("o"), .long], help: "Output bundle folder.") var output: String
     @Option(help: "Write the per-layer validation AUROC plot (SVG).") var plot: String?
     @Flag(help: "Print the report as JSON.") var json = false
@@ -68,6 +75,8 @@ struct TrainCommand: ParsableCommand {
         o.targetFPR = targetFPR
         o.threshold = threshold
         o.validationFraction = valFraction
+        o.splitBy = splitBy
+        o.dropFromTraining = dropSource
         o.seed = seed
         o.pick = pick
         o.name = name
@@ -76,6 +85,13 @@ struct TrainCommand: ParsableCommand {
         o.scope = scope ?? positions.matchingScope
         if let scope, let why = positions.mismatch(with: scope) { log("warning: \(why)") }
         o.aggregation = aggregation
+        if let aggregations {
+            guard positions == .answer else { throw ValidationError("--aggregations needs a collection of answers (--positions answer)") }
+            o.aggregationCandidates = try aggregations.split(separator: ",").map {
+                guard let a = Aggregation(argument: String($0)) else { throw ValidationError("--aggregations: '\($0)' is not last, max:N, mean:N or ema:N") }
+                return a
+            }
+        }
         return o
     }
 
@@ -106,5 +122,12 @@ struct TrainCommand: ParsableCommand {
         print(String(format: "validation: AUROC %.4f, TPR@1%%FPR %.3f, at the threshold TPR %.3f FPR %.3f (target %.3f), %d rows",
                      m.auroc, m.tprAt1, m.tprAtThreshold ?? .nan, m.fprAtThreshold ?? .nan, report.targetFPR,
                      report.validationRows))
+        for c in report.answers ?? [] {
+            let v = c.validation
+            print(String(format: "  answers, %@: AUROC %.4f, threshold %g: halted %d/%d, released median %@ p90 %@, false halts %d/%d%@",
+                         c.aggregation.description, v.auroc, Double(c.threshold), v.halted, v.harmful,
+                         v.releasedMedian.map { String(format: "%.1f", $0) } ?? "-", v.releasedP90.map { "\($0)" } ?? "-",
+                         v.falseHalts, v.harmless, c.aggregation == bundle.manifest.rules.first?.aggregation ? "  (chosen)" : ""))
+        }
     }
 }

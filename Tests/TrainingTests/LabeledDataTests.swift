@@ -49,7 +49,8 @@ final class LabeledDataTests: XCTestCase {
             XCTAssertEqual($0 as? DataError, .io("cannot read /nonexistent/file.jsonl"))
         }
         XCTAssertThrowsError(try DataSource(path: "builtin:nope").load()) {
-            XCTAssertEqual($0 as? DataError, .unknownBuiltin("nope", available: ["harm", "harm-framing", "harm-framing-test", "truth"]))
+            XCTAssertEqual($0 as? DataError, .unknownBuiltin("nope", available: ["harm", "harm-framing", "harm-framing-more", "harm-framing-test", "harm-answer-openings",
+                                                                                "harm-answer-openings-test", "harm-answers", "harm-answers-test", "truth"]))
         }
     }
 
@@ -66,8 +67,10 @@ final class LabeledDataTests: XCTestCase {
             (#"[{"role": "bot", "content": "x"}]"#, "turn 1 has role 'bot' (use system, user or assistant)"),
             (#"[{"role": "user", "content": "x"}, {"role": "system", "content": "y"}, {"role": "user", "content": "z"}]"#,
              "a system turn may only come first"),
-            (#"[{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]"#,
-             "the last turn must be the user's (the request read)"),
+            (#"[{"role": "assistant", "content": "y"}]"#,
+             "the last turn must be the user's (the request read), or an answer: an assistant turn right after the user's"),
+            (#"[{"role": "system", "content": "s"}, {"role": "assistant", "content": "y"}]"#,
+             "the last turn must be the user's (the request read), or an answer: an assistant turn right after the user's"),
         ] {
             XCTAssertThrowsError(try parse(#"{"turns": \#(turns), "label": 0}"#)) {
                 XCTAssertEqual($0 as? DataError, .badTurns(file: "t", line: 1, reason: reason))
@@ -81,6 +84,20 @@ final class LabeledDataTests: XCTestCase {
         let plain = try DataSource(path: "builtin:harm").load()
         XCTAssertEqual(train.count, 520)
         XCTAssertEqual(test.count, 347)
+        // The further wrappers: 28 new ones, each carrying harmful and more harmless requests,
+        // and 20 harmless conversations; none shares a source with the first 35.
+        let more = try DataSource(path: "builtin:harm-framing-more").load()
+        XCTAssertEqual(more.count, 468)
+        let wrappers = Dictionary(grouping: more.filter { FramingData.kinds.contains($0.category ?? "") }, by: { $0.source ?? "" })
+        XCTAssertEqual(wrappers.count, 28)
+        XCTAssertTrue(Set(wrappers.keys).isDisjoint(with: train.compactMap(\.source)))
+        for (source, rows) in wrappers {
+            XCTAssertGreaterThan(rows.filter { $0.label == 0 }.count, rows.filter { $0.label == 1 }.count, source)
+            XCTAssertGreaterThan(rows.filter { $0.label == 1 }.count, 0, source)
+        }
+        let conversations = more.filter { $0.category == "conversation" }
+        XCTAssertEqual(conversations.count, 20)
+        XCTAssertTrue(conversations.allSatisfy { $0.label == 0 && ($0.turns?.count ?? 0) >= 3 })
         for (name, rows) in [("train", train), ("test", test)] {
             for kind in FramingData.kinds {
                 let k = rows.filter { $0.category == kind }
@@ -93,7 +110,7 @@ final class LabeledDataTests: XCTestCase {
             XCTAssertTrue(rows.contains { $0.turns?.first?.role == "system" }, "a system-turn override")
         }
         // Neither the held-out requests nor its wrappers' words appear in anything trained on.
-        let trained = (train + plain).map(\.text).joined(separator: "\n")
+        let trained = (train + more + plain).map(\.text).joined(separator: "\n")
         for r in FramingData.testHarmful + FramingData.testHarmless + FramingData.testNearMisses {
             XCTAssertFalse(trained.contains(r), r)
         }

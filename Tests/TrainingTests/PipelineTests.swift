@@ -4,7 +4,7 @@ import Evaluation
 import Foundation
 import LabeledData
 import Models
-import Probes
+@testable import Probes
 import Taps
 import TestSupport
 import XCTest
@@ -270,6 +270,45 @@ final class PipelineTests: XCTestCase {
     func testPositionSelections() throws {
         XCTAssertThrowsError(try PositionSelection(parsing: "first"))
         XCTAssertEqual(try PositionSelection(parsing: "last:3"), .lastN(3))
+        XCTAssertEqual(try PositionSelection(parsing: "answer"), .answer)
+        XCTAssertEqual(PositionSelection.answer.matchingScope, .generation)
+        XCTAssertNotNil(PositionSelection.answer.mismatch(with: .promptEnd))
+        XCTAssertNil(PositionSelection.answer.mismatch(with: .generation))
+    }
+
+    /// A split by source puts every row of one wrapper (a row's own `source`) on the same side;
+    /// rows whose source is only their file are split by text.
+    func testSourceSplitKeepsEachWrapperOnOneSide() throws {
+        let lines = (0..<60).map { i in
+            let source = i < 40 ? #", "source": "set/w\#(i % 8)""# : ""
+            return #"{"text": "the cat \#(i)", "label": \#(i % 2)\#(source)}"#
+        }
+        let url = folder.appendingPathComponent("sources.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: url)
+        var p = plan(taps: [.residPost(2)])
+        p.sources = [DataSource(path: url.path)]
+        let out = folder.appendingPathComponent("acts-sources")
+        try Collector(model: model, plan: p).run(into: out)
+        let store = try ActivationStore(out)
+        let files: Set<String> = [url.path]
+        for e in store.examples {
+            let key = ProbeTrainer.splitKey(e, by: .source, files: files)
+            XCTAssertEqual(key, e.example < 40 ? "source:set/w\(e.example % 8)" : e.text)
+            XCTAssertEqual(ProbeTrainer.splitKey(e, by: .text, files: files), e.text)
+        }
+        var o = TrainOptions()
+        o.splitBy = .source
+        o.validationFraction = 0.4
+        let (_, report) = try ProbeTrainer.train(store, options: o)
+        XCTAssertEqual(report.split, .source)
+        let validation = store.examples.filter {
+            ProbeTrainer.isValidation(ProbeTrainer.splitKey($0, by: .source, files: files), seed: 0, fraction: 0.4)
+        }
+        XCTAssertEqual(report.validationRows, validation.count)
+        let wrappersInValidation = Set(validation.compactMap { $0.example < 40 ? $0.source : nil })
+        for w in wrappersInValidation {
+            XCTAssertEqual(validation.filter { $0.source == w }.count, 5, "all of \(w)")
+        }
     }
 
     /// Skipping more leading positions than a text has is an error naming the example, not a
