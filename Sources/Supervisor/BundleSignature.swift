@@ -14,7 +14,6 @@
 // The signature is Ed25519 over the bytes "overseer-bundle-v1\n<bundle_sha256>", a message no
 // receipt or checkpoint signature covers, so one cannot stand in for another.
 
-import Crypto
 import Detectors
 import Foundation
 
@@ -83,9 +82,7 @@ public struct BundleSignature: Sendable, Codable, Equatable {
             throw SupervisorError.bundle("the signature is for bundle \(bundleSHA256), this bundle's SHA-256 is \(sha256): "
                                          + "the bundle was changed after it was signed")
         }
-        guard let keyBytes = ReceiptSigner.bytes(hex: signer), let sig = ReceiptSigner.bytes(hex: signature),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
-              key.isValidSignature(sig, for: Self.message(bundleSHA256: bundleSHA256)) else {
+        guard ReceiptSigner.isValid(signature: signature, by: signer, for: Self.message(bundleSHA256: bundleSHA256)) else {
             throw SupervisorError.bundle("the bundle's signature is invalid")
         }
     }

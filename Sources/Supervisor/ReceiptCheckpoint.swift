@@ -70,9 +70,7 @@ public struct ReceiptCheckpoint: Sendable, Codable, Equatable {
         if let pinned, pinned.lowercased() != signer.lowercased() {
             return "the checkpoint is signed by \(signer), not by the expected signer \(pinned.lowercased())"
         }
-        guard let keyBytes = ReceiptSigner.bytes(hex: signer), let sig = ReceiptSigner.bytes(hex: signature),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
-              key.isValidSignature(sig, for: Self.message(seq: seq, head: head, time: time)) else {
+        guard ReceiptSigner.isValid(signature: signature, by: signer, for: Self.message(seq: seq, head: head, time: time)) else {
             return "the checkpoint's signature is invalid"
         }
         return nil

@@ -108,6 +108,14 @@ public struct ReceiptSigner: @unchecked Sendable {
         return t.lowercased()
     }
 
+    /// Whether `signature` (hex) is a valid Ed25519 signature by the public key `publicKey`
+    /// (64 hex digits) over `message`; false for anything malformed.
+    static func isValid(signature: String, by publicKey: String, for message: some DataProtocol) -> Bool {
+        guard let keyBytes = bytes(hex: publicKey), let sigBytes = bytes(hex: signature),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes) else { return false }
+        return key.isValidSignature(sigBytes, for: message)
+    }
+
     static func bytes(hex: String) -> [UInt8]? {
         let u = Array(hex.utf8)
         guard u.count % 2 == 0 else { return nil }

@@ -128,10 +128,8 @@ public enum Verifier {
                 return fail("receipt #\(row.seq): body says #\(header.seq) \(header.kind) of run \(header.runID) (moved or edited)")
             }
             if let key = header.signer {
-                guard let sig = row.signature, let sigBytes = ReceiptSigner.bytes(hex: sig),
-                      let keyBytes = ReceiptSigner.bytes(hex: key), let hashBytes = ReceiptSigner.bytes(hex: row.hash),
-                      let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
-                      publicKey.isValidSignature(sigBytes, for: hashBytes) else {
+                guard let sig = row.signature, let hashBytes = ReceiptSigner.bytes(hex: row.hash),
+                      ReceiptSigner.isValid(signature: sig, by: key, for: hashBytes) else {
                     return fail("receipt #\(row.seq): signature missing or invalid")
                 }
                 check.signers[key.lowercased(), default: 0] += 1
