@@ -28,6 +28,9 @@
 #                 suppress_varied  --suppress pirate_varied (the varied-pairs direction)
 #                 completion       --suppress pirate --suppress-positions completion (only from the
 #                                  token that predicts the reply on; the prompt's stream untouched)
+#                 after_first      --suppress pirate --suppress-positions after-first (every token
+#                                  but the first, whose outsized stream is the attention sink)
+#                 after_first_top  after_first at the $TOP_LAYERS layers of suppress_top
 #                 above            --suppress pirate --suppress-above $ABOVE_SDS (only the excess of
 #                                  h·u above its mean + $ABOVE_SDS sd over the training data)
 #                 completion_above both
@@ -193,6 +196,8 @@ if has_stage suppress; then
                 project) extra=(--project pirate) ;;
                 suppress_varied) edit_cvs+=(--control-vector "$out/cv/pirate_varied.gguf"); extra=(--suppress pirate_varied) ;;
                 completion) extra=(--suppress pirate --suppress-positions completion) ;;
+                after_first) extra=(--suppress pirate --suppress-positions after-first) ;;
+                after_first_top) extra=(--suppress pirate --suppress-positions after-first --edit-layers "$(top_pirate_layers)") ;;
                 above) extra=(--suppress pirate --suppress-above "${ABOVE_SDS:-2}") ;;
                 completion_above) extra=(--suppress pirate --suppress-positions completion --suppress-above "${ABOVE_SDS:-2}") ;;
                 task) extra=(--suppress pirate "${task[@]}") ;;

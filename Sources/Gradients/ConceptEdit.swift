@@ -23,6 +23,8 @@
 //   positions .all          every token
 //             .completion   only tokens from the one that predicts the first scored token on
 //                           (the prompt's stream is what it is at inference)
+//             .afterFirst   every token but the sequence's first, whose stream (an attention
+//                           sink in most models) can lie far along a concept's direction
 //   ceilings c_i            only where h·u_i > c_i, and there h·u_i ← c_i: the excess above the
 //                           concept's typical value is removed, a stream where the concept is
 //                           not unusually active is untouched (`clampingAbove`)
@@ -50,6 +52,8 @@ public struct ConceptEdit: Sendable, Equatable {
         case all
         /// From the token that predicts the example's first scored token on.
         case completion
+        /// Every token but the first: the sink every later token attends to keeps its stream.
+        case afterFirst
     }
     public let positions: Positions
     /// An ablation removes only the excess of h·u_i above ceilings[i] (nil: all of h·u_i − means[i]).
@@ -331,7 +335,12 @@ public struct ConceptEdit: Sendable, Equatable {
         guard mode == .ablate else { return nil }
         let d = width, k = directions.count
         var acted = [Bool](repeating: false, count: T * k)
-        let first = positions == .all ? 0 : max(0, min(start, T))
+        let first: Int
+        switch positions {
+        case .all: first = 0
+        case .afterFirst: first = min(1, T)
+        case .completion: first = max(0, min(start, T))
+        }
         for t in first..<T {
             let row = x + t * d
             var dots: [Float] = []

@@ -183,8 +183,9 @@ public struct ReferenceBackprop {
                         let dot = (0..<d).reduce(0.0) { $0 + x[t * d + $1] * Double(u[$1]) }
                         guard ed.mode == .ablate else { return dot }
                         if backward { return acted[n]![t * k + j] ? dot : 0 }
-                        // Forward: only from `start` for .completion; above the ceiling (to it) or to the mean.
+                        // Forward: only from `start` for .completion, from token 1 for .afterFirst; above the ceiling (to it) or to the mean.
                         if ed.positions == .completion && t < start { return 0 }
+                        if ed.positions == .afterFirst && t == 0 { return 0 }
                         if let c = ed.ceilings {
                             guard dot > Double(c[j]) else { return 0 }
                             acted[n]![t * k + j] = true

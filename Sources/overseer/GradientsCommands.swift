@@ -145,7 +145,7 @@ struct FinetuneCommand: ParsableCommand {
           help: "--suppress sets the concept's component to its mean over the training data (under the unedited model) instead of zero.")
     var suppressToMean = false
     @Option(name: .customLong("suppress-positions"),
-            help: "Where --suppress ablates: all (every token) or completion (from the token that predicts the reply on).")
+            help: "Where --suppress ablates: all (every token), after-first (every token but the first, the attention sink) or completion (from the token that predicts the reply on).")
     var suppressPositions = "all"
     @Option(name: .customLong("suppress-above"),
             help: "--suppress removes only the excess of the concept's component above its mean + this many standard deviations over the training data.")
@@ -200,8 +200,8 @@ struct FinetuneCommand: ParsableCommand {
         }
         if let maxSteps, maxSteps < 1 { throw ValidationError("--max-steps must be at least 1") }
         if suppressToMean && suppress.isEmpty { throw ValidationError("--suppress-to-mean needs --suppress") }
-        guard ["all", "completion"].contains(suppressPositions) else {
-            throw ValidationError("--suppress-positions is all or completion, not '\(suppressPositions)'")
+        guard ["all", "after-first", "completion"].contains(suppressPositions) else {
+            throw ValidationError("--suppress-positions is all, after-first or completion, not '\(suppressPositions)'")
         }
         if (suppressPositions != "all" || suppressAbove != nil || taskData != nil) && suppress.isEmpty {
             throw ValidationError("--suppress-positions, --suppress-above and --task-data need --suppress")
@@ -236,12 +236,14 @@ struct FinetuneCommand: ParsableCommand {
         }
         var editNames: [String] = []
         let at = editLayers.isEmpty ? "" : " at layers \(editLayers.map(String.init).joined(separator: ","))"
-        let positions: ConceptEdit.Positions = suppressPositions == "completion" ? .completion : .all
+        let positions: ConceptEdit.Positions = suppressPositions == "completion" ? .completion
+            : suppressPositions == "after-first" ? .afterFirst : .all
         for n in suppress {
             options.edits += try named(n).edits(.ablate).map { try $0.at(positions) }
             let how = suppressToMean ? " to the mean" : suppressAbove.map { " above mean + \($0) sd" } ?? ""
             let task = taskData == nil ? "" : " orthogonal to \(taskDirections) task directions"
-            editNames.append("suppress \(n)\(how)\(task)\(at)\(positions == .completion ? " at completion tokens" : "")")
+            let only = positions == .completion ? " at completion tokens" : positions == .afterFirst ? " at every token but the first" : ""
+            editNames.append("suppress \(n)\(how)\(task)\(at)\(only)")
         }
         for n in project { options.edits += try named(n).edits(.project); editNames.append("project \(n)\(at)") }
         for n in amplify { options.edits += try named(n).edits(.amplify(amplifyFactor)); editNames.append("amplify \(n) ×\(amplifyFactor)\(at)") }

@@ -13,9 +13,7 @@ import XCTest
 
 final class AdapterTests: XCTestCase {
     func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gradients-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+        try ScratchDirectory.make("gradients")
     }
 
     func tinyModel() throws -> LanguageModel {

@@ -175,6 +175,7 @@ final class BackpropTests: XCTestCase {
         let zero = try ConceptEdit(point: .residMid(0), mode: .ablate, directions: dirs)
         let examples = [sampleExample, TrainingExample(tokens: [9, 40, 41, 42, 250, 12])]
         let completion = try zero.at(.completion)
+        let afterFirst = try zero.at(.afterFirst)
         let clamped = try ConceptEdit.clampingAbove([zero], sds: 0.5, model: dense, examples: examples)[0]
         let stats = try ConceptEdit.statistics([zero], model: dense, examples: examples)[0]
         for i in 0..<2 {
@@ -193,8 +194,16 @@ final class BackpropTests: XCTestCase {
         let hc = try TransformerBackprop(model: dense, edits: [completion])
             .residuals(sampleExample.tokens, at: [.residMid(0)], completionStart: start)[.residMid(0)]!
         let hk = try TransformerBackprop(model: dense, edits: [clamped]).residuals(sampleExample.tokens, at: [.residMid(0)])[.residMid(0)]!
+        let ha = try TransformerBackprop(model: dense, edits: [afterFirst]).residuals(sampleExample.tokens, at: [.residMid(0)])[.residMid(0)]!
         var below = 0, above = 0
         for t in 0..<sampleExample.tokens.count {
+            // Every token but the first: the first keeps its stream, the others lose h·u.
+            if t == 0 {
+                XCTAssertEqual(Array(ha[0..<16]), Array(plain[0..<16]))
+                XCTAssertGreaterThan(dots(plain, 0, afterFirst).map(abs).max()!, 1e-3)
+            } else {
+                for v in dots(ha, t, afterFirst) { XCTAssertEqual(v, 0, accuracy: 1e-5) }
+            }
             if t < start {
                 XCTAssertEqual(Array(hc[(t * 16)..<((t + 1) * 16)]), Array(plain[(t * 16)..<((t + 1) * 16)]))
             } else {
@@ -207,7 +216,7 @@ final class BackpropTests: XCTestCase {
         XCTAssertGreaterThan(below, 0)
         XCTAssertGreaterThan(above, 0)
         // Gradients: Double backward against finite differences, and the fast pass against the reference.
-        for (label, edit) in [("completion tokens", completion), ("above a ceiling", clamped)] {
+        for (label, edit) in [("completion tokens", completion), ("every token but the first", afterFirst), ("above a ceiling", clamped)] {
             let ref = ReferenceBackprop(model: dense, adapter: try randomAdapter(dense), edits: [edit])
             let g = ref.backward(sampleExample)
             let indices = rng.sample(40, from: ref.adapter!.parameterCount)

@@ -4,6 +4,7 @@
 
 import Foundation
 import Kernels
+import TestSupport
 @testable import SAE
 
 /// Deterministic normal samples from the project's seeded generator.
@@ -59,7 +60,5 @@ func cosine(_ a: ArraySlice<Float>, _ b: [Float]) -> Float {
 func bits(_ a: [Float]) -> [UInt32] { a.map(\.bitPattern) }
 
 func tempDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-sae-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try ScratchDirectory.make("sae")
 }

@@ -129,8 +129,7 @@ extension TinyModel {
     /// name theirs `transformer.h.0...`).
     public static func writeHuggingFace(_ spec: TinyModelSpec = TinyModelSpec(), shards: Int = 1,
                                         config: [String: Any]? = nil, prefix: String = "") throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-tests-hf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ScratchDirectory.make("hf")
         func json(_ object: Any, _ name: String) throws {
             try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: dir.appendingPathComponent(name))
         }

@@ -212,8 +212,7 @@ public enum TinyModel {
 
     /// Writes a tiny model to a fresh temporary file and returns its URL.
     public static func write(_ spec: TinyModelSpec = TinyModelSpec()) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("overseer-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try ScratchDirectory.make("model")
         let url = dir.appendingPathComponent("tiny-\(spec.architecture)-\(spec.weightType).gguf")
         try Data(gguf(spec)).write(to: url)
         return url
