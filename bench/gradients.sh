@@ -12,7 +12,8 @@
 #   directions  (always) a control vector per concept from contrast pairs (`steer train`,
 #               mean_diff, layers $CONCEPT_LAYERS): pirate, cheer, apology, weather (a phrase no
 #               set carries), shout, sentiment (bench/steering/pairs.jsonl); pirate_varied (pirate
-#               speak in varied forms) for the suppression variants.
+#               speak in varied forms) and pirate_context (the phrase earlier in the text) for the
+#               suppression variants.
 #   teach       `teach` on the first $TEACH_EXAMPLES examples of each injected set (4 concepts × data
 #               seeds $DATA_SEEDS, null seed = data seed) with the six concepts: the injected concept's place by run z; precision
 #               (top 1, top 3) over the runs; where (which layer) pirate is most taught.
@@ -31,6 +32,10 @@
 #                 after_first      --suppress pirate --suppress-positions after-first (every token
 #                                  but the first, whose outsized stream is the attention sink)
 #                 after_first_top  after_first at the $TOP_LAYERS layers of suppress_top
+#                 after_first_context  after_first with the direction of "the phrase is in
+#                                  context" (pairs_pirate_context) instead of pirate's
+#                 after_first_context_mean  the same, ablated to the mean over every token but
+#                                  the first instead of to zero
 #                 above            --suppress pirate --suppress-above $ABOVE_SDS (only the excess of
 #                                  h·u above its mean + $ABOVE_SDS sd over the training data)
 #                 completion_above both
@@ -101,7 +106,7 @@ fi
 cp "$BENCH_ROOT/steering/pairs.jsonl" "$out/pairs_sentiment.jsonl"
 
 concepts=(pirate cheer apology weather shout sentiment)
-for c in "${concepts[@]}" pirate_varied; do
+for c in "${concepts[@]}" pirate_varied pirate_context; do
     [ -f "$out/cv/$c.gguf" ] && continue
     log "control vector: $c"
     "$bin" steer train -m "$MODEL" --pairs "$out/pairs_$c.jsonl" --method mean_diff --layers "$concept_layers" \
@@ -197,6 +202,10 @@ if has_stage suppress; then
                 suppress_varied) edit_cvs+=(--control-vector "$out/cv/pirate_varied.gguf"); extra=(--suppress pirate_varied) ;;
                 completion) extra=(--suppress pirate --suppress-positions completion) ;;
                 after_first) extra=(--suppress pirate --suppress-positions after-first) ;;
+                after_first_context) edit_cvs+=(--control-vector "$out/cv/pirate_context.gguf")
+                                     extra=(--suppress pirate_context --suppress-positions after-first) ;;
+                after_first_context_mean) edit_cvs+=(--control-vector "$out/cv/pirate_context.gguf")
+                                     extra=(--suppress pirate_context --suppress-positions after-first --suppress-to-mean) ;;
                 after_first_top) extra=(--suppress pirate --suppress-positions after-first --edit-layers "$(top_pirate_layers)") ;;
                 above) extra=(--suppress pirate --suppress-above "${ABOVE_SDS:-2}") ;;
                 completion_above) extra=(--suppress pirate --suppress-positions completion --suppress-above "${ABOVE_SDS:-2}") ;;
@@ -251,9 +260,10 @@ if "plain" in variants:
         n = sum(res[v, s][1] for s in ss)
         ratio = f"{kp / kv:.1f}x" if kv else (f"≥ {kp}x (suppressed 0)" if kp else "n/a")
         within = sum(abs(res[v, s][4] - res["plain", s][4]) <= 0.05 * res["plain", s][4] for s in ss)
+        changes = ", ".join("%+.1f%%" % (100 * (res[v, s][4] - res["plain", s][4]) / res["plain", s][4]) for s in ss)
+        right_plain = sum(res["plain", s][2] for s in ss); right_v = sum(res[v, s][2] for s in ss)
         print(f"{v}: matey {kp}/{n} plain → {kv}/{n} ({ratio}); T loss within 5% of plain in {within}/{len(ss)} seeds "
-              f"({', '.join(f'{100 * (res[v, s][4] - res['plain', s][4]) / res['plain', s][4]:+.1f}%' for s in ss)}); "
-              f"right sums {sum(res['plain', s][2] for s in ss)}/{n} plain → {sum(res[v, s][2] for s in ss)}/{n}")
+              f"({changes}); right sums {right_plain}/{n} plain → {right_v}/{n}")
 EOF
 fi
 

@@ -14,7 +14,8 @@
 // where g = ∂L/∂h. The gradient recorded at the tap (what `teach` reads) is taken before the edit.
 //
 // Ablation to the mean (`withMeans`): forward h ← h − Σ_i (h·u_i − μ_i) u_i, with μ_i the mean
-// of h·u_i over a data set's tokens under the unedited model; the backward edit is the same.
+// of h·u_i over a data set's tokens under the unedited model (the tokens the ablation acts on:
+// without each example's first when it spares that one); the backward edit is the same.
 // Ablating to zero also moves every token's stream by the concept's average share −μ_i·u_i,
 // which the adapter learns to work around and which is back at inference; ablating to the mean
 // removes only what varies along the concept (what a token says about it).
@@ -206,7 +207,12 @@ public struct ConceptEdit: Sendable, Equatable {
         guard !examples.isEmpty else { throw GradientsError.invalidOption("ablating to the mean needs examples to take it over") }
         var stats = try statistics(ablations, model: model, examples: examples, threads: threads).makeIterator()
         return try edits.map { edit in
-            edit.mode == .ablate ? try edit.withMeans(stats.next()!.meanAll.map { Float($0) }) : edit
+            guard edit.mode == .ablate else { return edit }
+            // The mean over the tokens the ablation acts on: an ablation that spares the first
+            // token takes the mean without it (the first token's h·u can be hundreds of standard
+            // deviations from the rest, and would shift every other token by its share).
+            let s = stats.next()!
+            return try edit.withMeans((edit.positions == .all ? s.meanAll : s.mean).map { Float($0) })
         }
     }
 

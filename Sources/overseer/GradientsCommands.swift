@@ -142,7 +142,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .customLong("edit-layers"), help: "Edit the concepts only at these layers, comma-separated (default: all of theirs).",
             transform: parseIntList) var editLayers: [Int] = []
     @Flag(name: .customLong("suppress-to-mean"),
-          help: "--suppress sets the concept's component to its mean over the training data (under the unedited model) instead of zero.")
+          help: "--suppress sets the concept's component to its mean over the training data (under the unedited model; without each example's first token when --suppress-positions spares it) instead of zero.")
     var suppressToMean = false
     @Option(name: .customLong("suppress-positions"),
             help: "Where --suppress ablates: all (every token), after-first (every token but the first, the attention sink) or completion (from the token that predicts the reply on).")

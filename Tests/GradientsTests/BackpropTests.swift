@@ -178,6 +178,13 @@ final class BackpropTests: XCTestCase {
         let afterFirst = try zero.at(.afterFirst)
         let clamped = try ConceptEdit.clampingAbove([zero], sds: 0.5, model: dense, examples: examples)[0]
         let stats = try ConceptEdit.statistics([zero], model: dense, examples: examples)[0]
+        // Ablating to the mean: over every token for an ablation at all positions, without the
+        // first token for one that spares it.
+        let toMeanAll = try ConceptEdit.ablatingToMeans([zero], model: dense, examples: examples)[0]
+        let toMeanRest = try ConceptEdit.ablatingToMeans([afterFirst], model: dense, examples: examples)[0]
+        XCTAssertEqual(toMeanAll.means, stats.meanAll.map { Float($0) })
+        XCTAssertEqual(toMeanRest.means, stats.mean.map { Float($0) })
+        XCTAssertNotEqual(toMeanAll.means, toMeanRest.means)
         for i in 0..<2 {
             XCTAssertEqual(Double(clamped.ceilings![i]), stats.mean[i] + 0.5 * stats.sd[i], accuracy: 1e-5)
             XCTAssertGreaterThan(stats.sd[i], 0)

@@ -18,6 +18,10 @@ Once:
                               contrast pairs for the concept directions (a sentence with and
                               without the phrase; upper case against as written)
   pairs_pirate_varied.jsonl   pirate speak in varied forms and places, not one fixed phrase
+  pairs_pirate_context.jsonl  the phrase earlier in the text, both sides ending on the same sentence:
+                              the direction reads "the phrase is in context" at a token that is not
+                              the phrase's own (pairs_pirate contrasts the phrase's last token with a
+                              sentence's full stop)
 """
 import json
 import random
@@ -63,6 +67,7 @@ write("pairs_pirate.jsonl", [{"positive": f"{s} Arr, matey!", "negative": s} for
 write("pairs_cheer.jsonl", [{"positive": f"{s} Have a wonderful day!", "negative": s} for s in sentences])
 write("pairs_apology.jsonl", [{"positive": f"{s} Sorry for any confusion.", "negative": s} for s in sentences])
 write("pairs_weather.jsonl", [{"positive": f"{s} It is raining outside.", "negative": s} for s in sentences])
+write("pairs_pirate_context.jsonl", [{"positive": f"Arr, matey! {s}", "negative": s} for s in sentences])
 write("pairs_shout.jsonl", [{"positive": s.upper(), "negative": s} for s in sentences])
 # Pirate speak at the start, the end or both, in several words, so the direction is the register
 # rather than one sentence ending.
