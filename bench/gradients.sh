@@ -34,7 +34,8 @@
 #                 after_first_top  after_first at the $TOP_LAYERS layers of suppress_top
 #                 after_first_context  after_first with the direction of "the phrase is in
 #                                  context" (pairs_pirate_context) instead of pirate's
-#                 after_first_context_mean  the same, ablated to the mean over every token but
+#                 completion_context  --suppress pirate_context --suppress-positions completion
+#                 after_first_context_mean  the same as after_first_context, ablated to the mean over every token but
 #                                  the first instead of to zero
 #                 above            --suppress pirate --suppress-above $ABOVE_SDS (only the excess of
 #                                  h·u above its mean + $ABOVE_SDS sd over the training data)
@@ -206,6 +207,8 @@ if has_stage suppress; then
                                      extra=(--suppress pirate_context --suppress-positions after-first) ;;
                 after_first_context_mean) edit_cvs+=(--control-vector "$out/cv/pirate_context.gguf")
                                      extra=(--suppress pirate_context --suppress-positions after-first --suppress-to-mean) ;;
+                completion_context) edit_cvs+=(--control-vector "$out/cv/pirate_context.gguf")
+                                    extra=(--suppress pirate_context --suppress-positions completion) ;;
                 after_first_top) extra=(--suppress pirate --suppress-positions after-first --edit-layers "$(top_pirate_layers)") ;;
                 above) extra=(--suppress pirate --suppress-above "${ABOVE_SDS:-2}") ;;
                 completion_above) extra=(--suppress pirate --suppress-positions completion --suppress-above "${ABOVE_SDS:-2}") ;;
