@@ -121,7 +121,9 @@ struct Vocabulary: Sendable {
     let decodedBytes: [[UInt8]]
 
     /// `decodedBytes` gives the bytes a token (text, type) decodes to; it differs between models.
-    init(tokens: [String], tokenTypes: [Int32]?, special: SpecialTokens,
+    /// Tokens in `matchedAfterNormalization` are left out of the raw-text matchers: their model
+    /// finds them in normalised text (tokenizer.json added tokens with `normalized: true`).
+    init(tokens: [String], tokenTypes: [Int32]?, special: SpecialTokens, matchedAfterNormalization: Set<Int> = [],
          decodedBytes: (String, TokenType) -> [UInt8]) throws {
         guard !tokens.isEmpty else { throw TokenizerError.emptyVocabulary }
         if let tokenTypes, tokenTypes.count != tokens.count {
@@ -144,7 +146,7 @@ struct Vocabulary: Sendable {
         self.special = special
         var userDefined: [(String, Int)] = []
         var specials: [(String, Int)] = []
-        for (id, type) in types.enumerated() {
+        for (id, type) in types.enumerated() where !matchedAfterNormalization.contains(id) {
             switch type {
             case .userDefined:
                 userDefined.append((tokens[id], id))

@@ -1,0 +1,172 @@
+// tokenizer.json files beyond byte-level BPE, against Hugging Face `tokenizers`: SentencePiece-style
+// BPE (Llama 2 legacy, Metaspace conversions, Gemma, without byte fallback), Unigram and WordPiece.
+// Fixtures/make_tokenizer_json_fixtures.py wrote each base file and, per variant (keys of the base
+// file replaced), the ids and decodes `tokenizers` 0.23 produces for llama.cpp's test inputs and
+// targeted texts. Every id and every decoded string must match.
+
+import Foundation
+import XCTest
+@testable import Tokenizers
+
+final class TokenizerJSONPipelineTests: XCTestCase {
+    /// The base file with a variant's overrides applied: top-level keys, or "model.KEY".
+    static func variantData(base: String, overrides: [String: Any]) throws -> Data {
+        var root = try XCTUnwrap(Fixtures.json(base) as? [String: Any])
+        var model = try XCTUnwrap(root["model"] as? [String: Any])
+        for (key, value) in overrides {
+            if key.hasPrefix("model.") { model[String(key.dropFirst(6))] = value } else { root[key] = value }
+        }
+        root["model"] = model
+        return try JSONSerialization.data(withJSONObject: root)
+    }
+
+    struct Variant {
+        let name: String
+        let overrides: [String: Any]
+        let cases: [[String: Any]]
+    }
+
+    static func variants(_ expected: String) throws -> [Variant] {
+        let object = try XCTUnwrap(Fixtures.json(expected) as? [String: Any])
+        return try XCTUnwrap(object["variants"] as? [[String: Any]]).map {
+            Variant(name: try XCTUnwrap($0["name"] as? String), overrides: try XCTUnwrap($0["overrides"] as? [String: Any]),
+                    cases: try XCTUnwrap($0["cases"] as? [[String: Any]]))
+        }
+    }
+
+    /// Encodes and decodes every case of every variant; returns (matched, total) checks.
+    @discardableResult
+    func check(base: String, expected: String, only: Set<String>? = nil,
+               transform: ([String: Any]) -> [String: Any] = { $0 }) throws -> (Int, Int) {
+        var matched = 0
+        var total = 0
+        for variant in try Self.variants(expected) where only?.contains(variant.name) ?? true {
+            let data = try Self.variantData(base: base, overrides: transform(variant.overrides))
+            let tok = try TokenizerJSON(data: data).makeTokenizer()
+            var shown = 0
+            func expect<T: Equatable>(_ got: T, _ want: T, _ what: String, _ text: String) {
+                total += 1
+                if got == want {
+                    matched += 1
+                } else if shown < 6 {
+                    shown += 1
+                    XCTFail("\(base) \(variant.name) \(what) \(text.debugDescription): got \(got), tokenizers \(want)")
+                }
+            }
+            for c in variant.cases {
+                let text = try XCTUnwrap(c["text"] as? String)
+                let plain = try XCTUnwrap(c["plain"] as? [Int])
+                expect(tok.encode(text), plain, "ids", text)
+                expect(tok.decode(plain), try XCTUnwrap(c["decoded"] as? String), "decode", text)
+                if let special = c["special"] as? [Int] {
+                    expect(tok.encodeWithSpecialTokens(text), special, "special ids", text)
+                    expect(tok.decode(special, renderControlTokens: true), try XCTUnwrap(c["decoded_special"] as? String),
+                           "decode with special tokens", text)
+                }
+            }
+        }
+        print("\(base): \(matched)/\(total) ids and decodes match tokenizers")
+        XCTAssertGreaterThan(total, 100)
+        XCTAssertEqual(matched, total, "\(base): \(total - matched) of \(total) differ")
+        return (matched, total)
+    }
+
+    func testSentencePieceBPEVariantsMatchTokenizers() throws {
+        try check(base: "spm-bpe-tokenizer.json", expected: "spm-bpe-expected.json")
+    }
+
+    /// The same merges written "left right" (older files) give the same ids.
+    func testSentencePieceBPEStringMerges() throws {
+        let root = try XCTUnwrap(Fixtures.json("spm-bpe-tokenizer.json") as? [String: Any])
+        let pairs = try XCTUnwrap((root["model"] as? [String: Any])?["merges"] as? [[String]])
+        let strings = pairs.map { $0.joined(separator: " ") }
+        try check(base: "spm-bpe-tokenizer.json", expected: "spm-bpe-expected.json", only: ["llama-legacy", "gemma"]) {
+            $0.merging(["model.merges": strings]) { $1 }
+        }
+    }
+
+    func testSentencePieceBPEIsAPipelineTokenizerWithFileTokens() throws {
+        let file = try TokenizerJSON(data: Fixtures.data("spm-bpe-tokenizer.json"))
+        XCTAssertEqual(file.modelType, "BPE")
+        XCTAssertEqual(file.firstSpecialTokenID, 1, "TemplateProcessing puts <s> first")
+        let tok = try file.makeTokenizer(specialTokens: SpecialTokens(bos: 1, eos: 2), addBOS: true)
+        XCTAssert(tok is PipelineTokenizer)
+        XCTAssertEqual(tok.specialTokens.unk, 0, "unk comes from model.unk_token")
+        XCTAssertEqual(tok.tokenType(0), .control)
+        XCTAssertEqual(tok.tokenType(3), .byte)
+        XCTAssertEqual(tok.token(3), "<0x00>")
+        XCTAssertEqual(tok.tokenType(tok.vocabularySize - 1), .userDefined, "<|tool|> is a non-special added token")
+        let ids = tok.encode("Hello world", parseSpecialTokens: false, addBOS: true)
+        XCTAssertEqual(ids.first, 1)
+        XCTAssertEqual(ids.dropFirst().map { tok.token($0) ?? "?" }, ["▁H", "ello", "▁world"])
+        XCTAssertEqual(tok.decode(ids), "Hello world")
+        XCTAssertEqual(tok.decode(ids, renderControlTokens: true), "<s> Hello world")
+    }
+
+    /// Streaming keeps the prefix space `decode` strips; otherwise the same text.
+    func testStreamingDecodeMatchesDecode() throws {
+        let tok = try TokenizerJSON(data: Fixtures.data("spm-bpe-tokenizer.json")).makeTokenizer()
+        for text in ["Hello world", "a😀b 日本語のテキスト", "emoji 👍🏽 and ½", "  two  spaces"] {
+            let ids = tok.encode(text)
+            var stream = StreamingDecoder(tokenizer: tok)
+            var streamed = ids.map { stream.append($0) }.joined()
+            streamed += stream.finish()
+            XCTAssertEqual(streamed, " " + text, text)
+            XCTAssertEqual(tok.decode(ids), text, text)
+        }
+    }
+
+    func testUnigramVariantsMatchTokenizers() throws {
+        try check(base: "unigram-tokenizer.json", expected: "unigram-expected.json")
+    }
+
+    func testWordPieceVariantsMatchTokenizers() throws {
+        try check(base: "wordpiece-tokenizer.json", expected: "wordpiece-expected.json")
+    }
+
+    /// Every piece this module does not implement is named in a typed error.
+    func testUnsupportedPiecesAreNamed() throws {
+        let base = "spm-bpe-tokenizer.json"
+        let cases: [([String: Any], TokenizerError)] = [
+            (["normalizer": ["type": "Lowercase"]], .unsupportedNormalizer("Lowercase")),
+            (["normalizer": ["type": "Replace", "pattern": ["Regex": " +"], "content": "▁"]],
+             .unsupportedNormalizer("Replace with a regular expression or without content")),
+            (["pre_tokenizer": ["type": "Whitespace"]], .unsupportedPreTokenizerConfig("Whitespace")),
+            (["pre_tokenizer": ["type": "Split", "pattern": ["Regex": "\\s+"], "behavior": "Isolated", "invert": false]],
+             .unsupportedPreTokenizerConfig("Split with a regular expression or invert")),
+            (["pre_tokenizer": ["type": "Split", "pattern": ["String": " "], "behavior": "Sideways", "invert": false]],
+             .unsupportedPreTokenizerConfig("Split behavior Sideways")),
+            (["decoder": ["type": "CTC"]], .unsupportedDecoder("CTC")),
+            (["decoder": ["type": "Sequence", "decoders": [["type": "Fuse"], ["type": "BPEDecoder"]]]], .unsupportedDecoder("BPEDecoder")),
+            (["model.continuing_subword_prefix": "##"],
+             .unsupportedModel(name: "BPE with continuing_subword_prefix", known: TokenizerJSON.supportedModels)),
+            (["model.dropout": 0.1],
+             .unsupportedModel(name: "BPE with dropout (random encodings)", known: TokenizerJSON.supportedModels)),
+            (["model.unk_token": "<nope>"], .invalidTokenizerJSON("model.unk_token \"<nope>\" is not in the vocabulary")),
+            (["model.type": "WordLevel"], .unsupportedModel(name: "WordLevel", known: TokenizerJSON.supportedModels)),
+        ]
+        for (overrides, expected) in cases {
+            let data = try Self.variantData(base: base, overrides: overrides)
+            XCTAssertThrowsError(try TokenizerJSON(data: data).makeTokenizer(), "\(overrides)") { error in
+                XCTAssertEqual(error as? TokenizerError, expected)
+            }
+        }
+    }
+
+    /// Hostile sizes: a huge id in a small file of any model type is refused before any table is
+    /// sized from it.
+    func testHugeIdsAreRefusedForEveryModelType() throws {
+        let files = [
+            #"{"model":{"type":"BPE","byte_fallback":true,"vocab":{"a":0,"b":1000000000},"merges":[]}}"#,
+            #"{"model":{"type":"WordPiece","vocab":{"a":0,"b":1000000000}}}"#,
+            #"{"model":{"type":"Unigram","vocab":[["a",0.0]]},"added_tokens":[{"id":99999999,"content":"x"}]}"#,
+        ]
+        for json in files {
+            XCTAssertThrowsError(try TokenizerJSON(data: Data(json.utf8)), json) { error in
+                guard case TokenizerError.invalidTokenizerJSON(let message) = error, message.contains("out of proportion") else {
+                    return XCTFail("unexpected error \(error) for \(json)")
+                }
+            }
+        }
+    }
+}
