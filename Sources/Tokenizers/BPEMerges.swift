@@ -12,13 +12,15 @@ struct BPEMerges: Sendable {
     /// (left id << 32 | right id) -> (rank << 32 | merged id)
     private let table: [UInt64: UInt64]
 
-    /// Builds the table from rules in priority order. Rules whose parts or result are not in the
-    /// vocabulary can never produce a token and are skipped; of duplicate rules the first counts.
-    init(pairs: [(String, String)], idForToken: [String: Int]) {
+    /// Builds the table from rules in priority order, `id` giving the id of a token's UTF-8. Rules
+    /// whose parts or result are not in the vocabulary can never produce a token and are skipped;
+    /// of duplicate rules the first counts.
+    init(pairs: [(String, String)], id: ([UInt8]) -> Int?) {
         var table: [UInt64: UInt64] = [:]
         table.reserveCapacity(pairs.count)
         for (rank, (left, right)) in pairs.enumerated() {
-            guard let l = idForToken[left], let r = idForToken[right], let merged = idForToken[left + right] else { continue }
+            let l8 = Array(left.utf8), r8 = Array(right.utf8)
+            guard let l = id(l8), let r = id(r8), let merged = id(l8 + r8) else { continue }
             let key = UInt64(l) << 32 | UInt64(r)
             if table[key] == nil { table[key] = UInt64(rank) << 32 | UInt64(merged) }
         }

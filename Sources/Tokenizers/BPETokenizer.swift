@@ -76,7 +76,9 @@ public final class BPETokenizer: Tokenizer {
         self.addBOS = addBOS
         self.ignoreMerges = ignoreMerges
 
-        merges = BPEMerges(pairs: mergePairs, idForToken: vocabulary.idForToken)
+        // Byte-level tokens are written in stand-in characters that never combine, so their
+        // strings can be looked up as Swift strings.
+        merges = BPEMerges(pairs: mergePairs) { vocabulary.idForToken[String(decoding: $0, as: UTF8.self)] }
 
         byteTokens = (0..<256).map { b in
             let stand = String(Unicode.Scalar(ByteLevel.scalarForByte[b])!)

@@ -55,8 +55,9 @@ public struct TokenizerJSON {
     let tokens: [String]
     /// [vocab] GGUF token types
     let types: [Int32]
-    /// Model-vocabulary entries (not added-only tokens) -> id
-    let modelIDs: [String: Int]
+    /// UTF-8 of each model-vocabulary entry (not added-only tokens) -> id. Keyed by bytes: Swift
+    /// strings that differ only in Unicode normalisation compare equal, tokens do not.
+    let modelPieces: [ArraySlice<UInt8>: Int]
     /// Added tokens with `normalized: true`: matched in normalised text.
     let normalizedAdded: Set<Int>
     /// Unigram: [model vocab] pieces and scores by id
@@ -87,7 +88,7 @@ public struct TokenizerJSON {
 
         // Model vocabulary: BPE/WordPiece { token: id }, Unigram [[piece, score]].
         var byID: [Int: String] = [:]
-        var modelIDs: [String: Int] = [:]
+        var modelPieces: [ArraySlice<UInt8>: Int] = [:]
         var pieces: [String] = []
         var scores: [Float] = []
         if modelType == "Unigram" {
@@ -101,23 +102,28 @@ public struct TokenizerJSON {
                     throw TokenizerError.invalidTokenizerJSON("model.vocab[\(id)] is not [piece, finite score]")
                 }
                 byID[id] = piece
-                modelIDs[piece] = id       // as `tokenizers`: a later duplicate replaces
+                modelPieces[Array(piece.utf8)[...]] = id       // as `tokenizers`: a later duplicate replaces
                 pieces.append(piece)
                 scores.append(Float(score))
             }
         } else {
-            guard let vocab = model["vocab"] as? [String: Any] else {
+            // Read from the raw bytes (JSONObjectScanner.swift): JSONSerialization merges keys
+            // that are canonically equivalent.
+            guard model["vocab"] is [String: Any],
+                  let entries = JSONObjectScanner.entries(of: Array(data), at: ["model", "vocab"]) else {
                 throw TokenizerError.invalidTokenizerJSON("model.vocab is not an object")
             }
-            for (token, value) in vocab {
-                guard let id = (value as? NSNumber)?.intValue, id >= 0 else {
+            modelPieces.reserveCapacity(entries.count)
+            for (key, value) in entries {
+                let token = String(decoding: key, as: UTF8.self)
+                guard let id = Int(String(decoding: value, as: UTF8.self)), id >= 0 else {
                     throw TokenizerError.invalidTokenizerJSON("vocab id of \(token.debugDescription) is not a non-negative integer")
                 }
                 byID[id] = token
-                modelIDs[token] = id
+                modelPieces[key[...]] = id
             }
         }
-        self.modelIDs = modelIDs
+        self.modelPieces = modelPieces
         self.pieces = pieces
         self.scores = scores
 
@@ -169,7 +175,7 @@ public struct TokenizerJSON {
 
     /// The id of a token string (model vocabulary or added token), as `tokenizers`' `token_to_id`.
     public func id(forToken token: String) -> Int? {
-        modelIDs[token] ?? tokens.firstIndex(of: token).flatMap { types[$0] == TokenType.unused.rawValue ? nil : $0 }
+        modelPieces[Array(token.utf8)[...]] ?? tokens.firstIndex(of: token).flatMap { types[$0] == TokenType.unused.rawValue ? nil : $0 }
     }
 
     /// The id of the special token the post-processor puts in front of a single text
@@ -219,7 +225,7 @@ public struct TokenizerJSON {
                 byteFallback: model["byte_fallback"] as? Bool ?? false,
                 fuseUnknown: model["fuse_unk"] as? Bool ?? false,
                 ignoreMerges: model["ignore_merges"] as? Bool ?? false,
-                merges: BPEMerges(pairs: try mergePairs(), idForToken: modelIDs))
+                merges: BPEMerges(pairs: try mergePairs()) { modelPieces[$0[...]] })
             return PipelineTokenizer(vocabulary: vocabulary, addBOS: addBOS, pipeline: pipeline, decoder: decoder,
                                      model: .bpe(bpe), normalizedTokens: normalizedAdded)
         case "Unigram":
@@ -275,16 +281,8 @@ public struct TokenizerJSON {
         }
     }
 
-    /// UTF-8 of each model-vocabulary entry -> id.
-    var modelPieces: [ArraySlice<UInt8>: Int] {
-        var pieces: [ArraySlice<UInt8>: Int] = [:]
-        pieces.reserveCapacity(modelIDs.count)
-        for (token, id) in modelIDs { pieces[Array(token.utf8)[...]] = id }
-        return pieces
-    }
-
     /// [256] the id of each byte's token "<0xHH>" in the model vocabulary, or -1.
-    var byteTokens: [Int] { (0..<256).map { modelIDs[String(format: "<0x%02X>", UInt32($0))] ?? -1 } }
+    var byteTokens: [Int] { (0..<256).map { modelPieces[Array(String(format: "<0x%02X>", UInt32($0)).utf8)[...]] ?? -1 } }
 
     /// Whether the file is byte-level BPE: a ByteLevel step in its pre-tokenizer.
     var isByteLevel: Bool {
@@ -325,7 +323,7 @@ public struct TokenizerJSON {
     /// The id of the model-vocabulary token named by `model[key]` (nil when the key is absent).
     func modelToken(_ key: String) throws -> Int? {
         guard let name = model[key] as? String else { return nil }
-        guard let id = modelIDs[name] ?? id(forToken: name) else {
+        guard let id = id(forToken: name) else {
             throw TokenizerError.invalidTokenizerJSON("model.\(key) \(name.debugDescription) is not in the vocabulary")
         }
         return id

@@ -17,6 +17,7 @@
 //                                 normalizer -> pre-tokenizer -> model -> decoder
 //   TextPipeline.swift            tokenizer.json normalizers, Metaspace/Split pre-tokenizers, decoders
 //   BPEMerges.swift               ranked merges by token-id pair and the merge loop every BPE runs
+//   JSONObjectScanner.swift       a JSON object's keys byte-exactly (tokenizer.json model.vocab)
 //   TokenizerKind.swift           factory from GGUF-style metadata given as plain values
 //   TokenizerError.swift          the module's typed errors
 //

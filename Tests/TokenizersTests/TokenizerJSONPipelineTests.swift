@@ -9,15 +9,25 @@ import XCTest
 @testable import Tokenizers
 
 final class TokenizerJSONPipelineTests: XCTestCase {
-    /// The base file with a variant's overrides applied: top-level keys, or "model.KEY".
+    /// The base file with a variant's overrides applied: top-level keys, or "model.KEY". An
+    /// object-form model.vocab is carried over as the file's own bytes: a round trip through
+    /// JSONSerialization would merge keys that differ only in Unicode normalisation.
     static func variantData(base: String, overrides: [String: Any]) throws -> Data {
-        var root = try XCTUnwrap(Fixtures.json(base) as? [String: Any])
+        let raw = try Fixtures.data(base)
+        var root = try XCTUnwrap(try JSONSerialization.jsonObject(with: raw) as? [String: Any])
         var model = try XCTUnwrap(root["model"] as? [String: Any])
         for (key, value) in overrides {
             if key.hasPrefix("model.") { model[String(key.dropFirst(6))] = value } else { root[key] = value }
         }
+        let placeholder = "@@vocab@@"
+        let rawVocab = JSONObjectScanner.entries(of: Array(raw), at: ["model"])?.last { $0.key == Array("vocab".utf8) }?.value
+        if let rawVocab, rawVocab.first == UInt8(ascii: "{") { model["vocab"] = placeholder }
         root["model"] = model
-        return try JSONSerialization.data(withJSONObject: root)
+        var data = try JSONSerialization.data(withJSONObject: root)
+        if let rawVocab, let range = data.range(of: Data("\"\(placeholder)\"".utf8)) {
+            data.replaceSubrange(range, with: rawVocab)
+        }
+        return data
     }
 
     struct Variant {
@@ -122,6 +132,28 @@ final class TokenizerJSONPipelineTests: XCTestCase {
 
     func testWordPieceVariantsMatchTokenizers() throws {
         try check(base: "wordpiece-tokenizer.json", expected: "wordpiece-expected.json")
+    }
+
+    /// Vocabulary keys that differ only in Unicode normalisation stay distinct tokens with their
+    /// own ids (JSONSerialization alone would merge them), in lookups and in merges.
+    func testCanonicallyEquivalentVocabularyKeysStayDistinct() throws {
+        let json = #"{"model":{"type":"BPE","byte_fallback":true,"vocab":{"\u03ac":0,"\u1f71":1,"x":2,"\u03acx":3},"merges":[["\u03ac","x"]]}}"#
+        let tok = try TokenizerJSON(data: Data(json.utf8)).makeTokenizer()
+        XCTAssertEqual(tok.vocabularySize, 4)
+        XCTAssertEqual(tok.encode("\u{03AC}\u{1F71}"), [0, 1])
+        XCTAssertEqual(tok.encode("\u{03AC}x"), [3], "the merge applies to U+03AC only")
+        XCTAssertEqual(tok.encode("\u{1F71}x"), [1, 2])
+        XCTAssertEqual(tok.token(1).map { Array($0.unicodeScalars) }, ["\u{1F71}"])
+    }
+
+    func testObjectScannerReadsKeysExactly() {
+        let doc = Array(#"{"a":[1,{"model":2}],"model":{"x":"}{","vocab":{"\u00e9\"\\\ud83d\ude00":7,"e\u0301":8, "k" : [ {"]":1} ] }}}"#.utf8)
+        let entries = JSONObjectScanner.entries(of: doc, at: ["model", "vocab"])
+        XCTAssertEqual(entries?.map(\.key), [Array("\u{E9}\"\\\u{1F600}".utf8), Array("e\u{301}".utf8), Array("k".utf8)])
+        XCTAssertEqual(entries?.map { String(decoding: $0.value, as: UTF8.self) }, ["7", "8", #"[ {"]":1} ]"#])
+        XCTAssertNil(JSONObjectScanner.entries(of: doc, at: ["model", "missing"]))
+        XCTAssertNil(JSONObjectScanner.entries(of: doc, at: ["a"]), "an array is not an object")
+        XCTAssertNil(JSONObjectScanner.entries(of: Array(doc.prefix(60)), at: ["model", "vocab"]), "truncated")
     }
 
     /// Every piece this module does not implement is named in a typed error.

@@ -80,6 +80,8 @@ TARGETED = [
     "don't I'M we'Ve", "x²+y²=z² 1,234.56 $100", "snake_case camelCase kebab-case", "!!!???...",
     "<html><body class=\"x\">hi</body></html>", "def f(x):\n    return x * 2  # double\n",
     "a" * 120, "Supercalifragilisticexpialidocious" * 4,
+    # Canonically equivalent but distinct pieces of Llama's vocabulary (tonos and oxia).
+    "\u03ac\u1f71 \u03af\u1f77 \u03cc\u1f79 \u1f71\u03ac",
 ]
 
 
