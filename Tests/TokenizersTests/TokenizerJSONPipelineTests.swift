@@ -12,8 +12,8 @@ final class TokenizerJSONPipelineTests: XCTestCase {
     /// The base file with a variant's overrides applied: top-level keys, or "model.KEY". An
     /// object-form model.vocab is carried over as the file's own bytes: a round trip through
     /// JSONSerialization would merge keys that differ only in Unicode normalisation.
-    static func variantData(base: String, overrides: [String: Any]) throws -> Data {
-        let raw = try Fixtures.data(base)
+    static func variantData(base: String, overrides: [String: Any], in directory: URL = Fixtures.directory) throws -> Data {
+        let raw = try Data(contentsOf: directory.appendingPathComponent(base))
         var root = try XCTUnwrap(try JSONSerialization.jsonObject(with: raw) as? [String: Any])
         var model = try XCTUnwrap(root["model"] as? [String: Any])
         for (key, value) in overrides {
@@ -36,8 +36,9 @@ final class TokenizerJSONPipelineTests: XCTestCase {
         let cases: [[String: Any]]
     }
 
-    static func variants(_ expected: String) throws -> [Variant] {
-        let object = try XCTUnwrap(Fixtures.json(expected) as? [String: Any])
+    static func variants(_ expected: String, in directory: URL = Fixtures.directory) throws -> [Variant] {
+        let data = try Data(contentsOf: directory.appendingPathComponent(expected))
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         return try XCTUnwrap(object["variants"] as? [[String: Any]]).map {
             Variant(name: try XCTUnwrap($0["name"] as? String), overrides: try XCTUnwrap($0["overrides"] as? [String: Any]),
                     cases: try XCTUnwrap($0["cases"] as? [[String: Any]]))
@@ -46,12 +47,12 @@ final class TokenizerJSONPipelineTests: XCTestCase {
 
     /// Encodes and decodes every case of every variant; returns (matched, total) checks.
     @discardableResult
-    func check(base: String, expected: String, only: Set<String>? = nil,
+    func check(base: String, expected: String, in directory: URL = Fixtures.directory, only: Set<String>? = nil,
                transform: ([String: Any]) -> [String: Any] = { $0 }) throws -> (Int, Int) {
         var matched = 0
         var total = 0
-        for variant in try Self.variants(expected) where only?.contains(variant.name) ?? true {
-            let data = try Self.variantData(base: base, overrides: transform(variant.overrides))
+        for variant in try Self.variants(expected, in: directory) where only?.contains(variant.name) ?? true {
+            let data = try Self.variantData(base: base, overrides: transform(variant.overrides), in: directory)
             let tok = try TokenizerJSON(data: data).makeTokenizer()
             var shown = 0
             func expect<T: Equatable>(_ got: T, _ want: T, _ what: String, _ text: String) {
@@ -123,6 +124,20 @@ final class TokenizerJSONPipelineTests: XCTestCase {
             streamed += stream.finish()
             XCTAssertEqual(streamed, " " + text, text)
             XCTAssertEqual(tok.decode(ids), text, text)
+        }
+    }
+
+    /// Whole vocabularies: Llama 2's 32,000 pieces as its legacy tokenizer.json, and Gemma 4's
+    /// 262,144 pieces and 514,906 merges in the shape of Gemma's tokenizer.json. Tens of megabytes,
+    /// so not committed: `make_tokenizer_json_fixtures.py --full DIR` writes them, and
+    /// OVERSEER_TOKENIZER_JSON_FULL=DIR runs this test.
+    func testWholeVocabulariesMatchTokenizers() throws {
+        guard let path = ProcessInfo.processInfo.environment["OVERSEER_TOKENIZER_JSON_FULL"], !path.isEmpty else {
+            throw XCTSkip("set OVERSEER_TOKENIZER_JSON_FULL to a folder written by make_tokenizer_json_fixtures.py --full")
+        }
+        let directory = URL(fileURLWithPath: path)
+        for name in ["llama-full", "gemma-full"] {
+            try check(base: "\(name)-tokenizer.json", expected: "\(name)-expected.json", in: directory)
         }
     }
 

@@ -2,7 +2,7 @@
 """Writes the tokenizer.json fixtures beyond byte-level BPE, with reference ids and decodes from
 Hugging Face `tokenizers`.
 
-    python3 make_tokenizer_json_fixtures.py [LLAMA_CPP_MODELS_DIR]
+    python3 make_tokenizer_json_fixtures.py [LLAMA_CPP_MODELS_DIR] [--full OUT_DIR]
 
 LLAMA_CPP_MODELS_DIR is llama.cpp's models/ folder (ggml-vocab-llama-spm.gguf, ggml-vocab-bert-bge.gguf
 and their .inp test inputs). Needs: pip install gguf tokenizers
@@ -25,6 +25,12 @@ Writes
                            BertPreTokenizer, WordPiece decoder
   wordpiece-expected.json  variants (lowercase on/off) and their ids/decodes
 
+With --full, it writes instead, into OUT_DIR (not committed: tens of megabytes), the same checks
+over whole vocabularies: llama-full-* (all 32,000 Llama pieces, Llama 2's legacy file) and
+gemma-full-* (Gemma 4's 262,144 pieces and 514,906 merges from its vocab-only GGUF, in the shape of
+Gemma's tokenizer.json). TokenizerJSONPipelineTests checks them when OVERSEER_TOKENIZER_JSON_FULL
+names OUT_DIR.
+
 Each case: "text"; "plain" ids with special-token text taken as text (encode_special_tokens); for
 texts holding "<" or "[" also "special" ids (special tokens recognised); "decoded" = decode(plain ids,
 skip_special_tokens=True); "decoded_special" = decode(special ids, skip_special_tokens=False).
@@ -37,8 +43,13 @@ import gguf
 from tokenizers import Tokenizer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MODELS = sys.argv[1] if len(sys.argv) > 1 else \
-    "/root/.cache/overseer-bench/llama-cpp-python-0.3.36/src/vendor/llama.cpp/models"
+ARGS = sys.argv[1:]
+FULL = None
+if "--full" in ARGS:
+    k = ARGS.index("--full")
+    FULL = ARGS[k + 1]
+    del ARGS[k:k + 2]
+MODELS = ARGS[0] if ARGS else "/root/.cache/overseer-bench/llama-cpp-python-0.3.36/src/vendor/llama.cpp/models"
 
 
 def field(reader, key):
@@ -51,7 +62,7 @@ def field(reader, key):
 
 
 def dump(name, obj):
-    path = os.path.join(HERE, name)
+    path = os.path.join(FULL or HERE, name)
     with open(path, "w", encoding="utf-8") as out:
         json.dump(obj, out, ensure_ascii=False, separators=(",", ":"))
         out.write("\n")
@@ -133,7 +144,7 @@ r = gguf.GGUFReader(os.path.join(MODELS, "ggml-vocab-llama-spm.gguf"))
 tokens = field(r, "tokenizer.ggml.tokens")
 scores = field(r, "tokenizer.ggml.scores")
 types = field(r, "tokenizer.ggml.token_type")
-keep = [i for i in range(len(tokens)) if i < 4000 or (len(tokens[i]) == 1 and types[i] == 1)]
+keep = [i for i in range(len(tokens)) if FULL or i < 4000 or (len(tokens[i]) == 1 and types[i] == 1)]
 pieces = [tokens[i] for i in keep]
 piece_scores = [scores[i] for i in keep]
 vocab = {p: i for i, p in enumerate(pieces)}
@@ -177,6 +188,30 @@ spm_base = {
               "end_of_word_suffix": None, "fuse_unk": True, "byte_fallback": True, "ignore_merges": False,
               "vocab": vocab, "merges": merges},
 }
+if FULL:
+    strings = texts("llama-spm", "gemma-4")
+    dump("llama-full-tokenizer.json", spm_base)
+    dump("llama-full-expected.json", run_variants(spm_base, [("llama-legacy", {})], strings))
+    r = gguf.GGUFReader(os.path.join(MODELS, "ggml-vocab-gemma-4.gguf"))
+    g_tokens = field(r, "tokenizer.ggml.tokens")
+    g_types = field(r, "tokenizer.ggml.token_type")
+    g_merges = [m.split(" ") for m in field(r, "tokenizer.ggml.merges")]
+    gemma_full = {
+        "version": "1.0", "truncation": None, "padding": None,
+        # Control tokens are special; user-defined ones (tool-call markers) are not, and are
+        # matched in raw text.
+        "added_tokens": [added(i, t, special=ty == 3) for i, (t, ty) in enumerate(zip(g_tokens, g_types)) if ty in (3, 4)],
+        "normalizer": {"type": "Replace", "pattern": {"String": " "}, "content": "▁"},
+        "pre_tokenizer": {"type": "Split", "pattern": {"String": " "}, "behavior": "MergedWithPrevious", "invert": False},
+        "post_processor": None,
+        "decoder": {"type": "Sequence", "decoders": SPM_DECODER["decoders"][:3]},
+        "model": {"type": "BPE", "dropout": None, "unk_token": "<unk>", "continuing_subword_prefix": None,
+                  "end_of_word_suffix": None, "fuse_unk": True, "byte_fallback": True, "ignore_merges": False,
+                  "vocab": {t: i for i, t in enumerate(g_tokens)}, "merges": g_merges},
+    }
+    dump("gemma-full-tokenizer.json", gemma_full)
+    dump("gemma-full-expected.json", run_variants(gemma_full, [("gemma", {})], strings))
+    sys.exit(0)
 dump("spm-bpe-tokenizer.json", spm_base)
 
 # String-form merges ("a b") must give the same ids as pair-form ones.
