@@ -214,6 +214,13 @@ struct Vocabulary: Sendable {
 
     static let replacementBytes: [UInt8] = Array("\u{FFFD}".utf8)
 
+    /// The UTF-8 of `text` with every "▁" (U+2581) written as a space. Compared as bytes: a
+    /// combining mark after "▁" ("▁ि" in BERT's and Gemma's vocabularies) makes the two one
+    /// Character, which String replacement passes over.
+    static func metaspaceAsSpace(_ text: String) -> [UInt8] {
+        TextPipeline.replacing(Array(text.utf8), [0xE2, 0x96, 0x81], with: [0x20])
+    }
+
     /// "<0xAB>" -> 0xAB
     static func parseByteToken(_ token: String) -> UInt8? {
         let utf8 = Array(token.utf8)

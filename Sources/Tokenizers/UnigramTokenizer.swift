@@ -66,7 +66,7 @@ public final class UnigramTokenizer: Tokenizer {
             case .byte:
                 return Vocabulary.parseByteToken(text).map { [$0] } ?? Array(text.utf8)
             case .normal, .undefined:
-                return Array(text.replacingOccurrences(of: "\u{2581}", with: " ").utf8)
+                return Vocabulary.metaspaceAsSpace(text)
             case .control, .unknown, .unused, .userDefined:
                 return Array(text.utf8)
             }

@@ -74,7 +74,7 @@ public final class WordPieceTokenizer: Tokenizer {
             case .control, .unknown, .unused, .userDefined:
                 return Array(text.utf8)
             default:
-                return Array(text.replacingOccurrences(of: "\u{2581}", with: " ").utf8)
+                return Vocabulary.metaspaceAsSpace(text)
             }
         }
         self.vocabulary = vocabulary
