@@ -281,4 +281,23 @@ final class ArchitectureRegistryTests: XCTestCase {
             XCTAssertTrue(logits.allSatisfy(\.isFinite))
         }
     }
+
+    /// Without `add_bos_token` in tokenizer_config.json, BOS is added when the tokenizer.json
+    /// post-processor puts the BOS token first (as `tokenizers` does with add_special_tokens).
+    func testAddBOSFallsBackToThePostProcessor() throws {
+        let folder = try TinyModel.writeHuggingFace(tokenizer: .llama)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try JSONSerialization.data(withJSONObject: ["bos_token": "<s>", "eos_token": "</s>"])
+            .write(to: folder.appendingPathComponent("tokenizer_config.json"))
+        let tokenizerURL = folder.appendingPathComponent("tokenizer.json")
+        var file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: tokenizerURL)) as? [String: Any])
+        XCTAssertFalse(try LanguageModel.loadTokenizer(folder.path).addBOS, "no post-processor: no BOS")
+        file["post_processor"] = ["type": "TemplateProcessing",
+                                  "single": [["SpecialToken": ["id": "<s>", "type_id": 0]], ["Sequence": ["id": "A", "type_id": 0]]],
+                                  "special_tokens": ["<s>": ["id": "<s>", "ids": [1], "tokens": ["<s>"]]]]
+        try JSONSerialization.data(withJSONObject: file).write(to: tokenizerURL)
+        let tok = try LanguageModel.loadTokenizer(folder.path)
+        XCTAssertTrue(tok.addBOS)
+        XCTAssertEqual(tok.encode("he", parseSpecialTokens: false, addBOS: tok.addBOS), [1, 263])
+    }
 }
