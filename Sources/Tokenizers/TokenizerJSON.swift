@@ -98,7 +98,7 @@ public struct TokenizerJSON {
             scores.reserveCapacity(list.count)
             for (id, entry) in list.enumerated() {
                 guard let pair = entry as? [Any], pair.count == 2, let piece = pair[0] as? String,
-                      let score = (pair[1] as? NSNumber)?.doubleValue, score.isFinite else {
+                      let score = (pair[1] as? NSNumber)?.doubleValue, Float(score).isFinite else {
                     throw TokenizerError.invalidTokenizerJSON("model.vocab[\(id)] is not [piece, finite score]")
                 }
                 byID[id] = piece

@@ -253,6 +253,17 @@ SPM_VARIANTS = [
         "added_tokens": spm_base["added_tokens"][:3] + [dict(added(n, "<|tool|>", special=False), normalized=True)]}),
     ("nfkc", {"normalizer": {"type": "Sequence", "normalizers": [{"type": "NFKC"}] +
                              spm_base["normalizer"]["normalizers"]}}),
+    ("nfd", {"normalizer": {"type": "Sequence", "normalizers": [{"type": "NFD"}] +
+                            spm_base["normalizer"]["normalizers"]}}),
+    # Split behaviours, and Metaspace "first" after a split (only the first word begins the input).
+    ("split-removed", {"normalizer": None, "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+        {"type": "Split", "pattern": {"String": " "}, "behavior": "Removed", "invert": False}, metaspace("always", False)]}}),
+    ("split-isolated-metaspace-first", {"normalizer": None, "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+        {"type": "Split", "pattern": {"String": " "}, "behavior": "Isolated", "invert": False}, metaspace("first", False)]}}),
+    ("split-contiguous", {"normalizer": REPLACE_SPACE, "pre_tokenizer": {
+        "type": "Split", "pattern": {"String": "▁"}, "behavior": "Contiguous", "invert": False}}),
+    ("split-merged-with-next", {"normalizer": REPLACE_SPACE, "pre_tokenizer": {
+        "type": "Split", "pattern": {"String": "▁"}, "behavior": "MergedWithNext", "invert": False}}),
     ("ignore-merges", {"model.ignore_merges": True, "pre_tokenizer": metaspace("first", True), "normalizer": None}),
     ("no-byte-fallback", {"model.byte_fallback": False}),
     ("no-byte-fallback-unfused", {"model.byte_fallback": False, "model.fuse_unk": False}),
