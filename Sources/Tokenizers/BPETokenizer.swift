@@ -58,10 +58,19 @@ public final class BPETokenizer: Tokenizer {
     ///
     /// Merges whose parts or result are not in the vocabulary can never produce a token and are
     /// skipped; of duplicate merges the first (highest priority) counts.
-    public init(tokens: [String], mergePairs: [(String, String)], tokenTypes: [Int32]? = nil,
-                preTokenizer: PreTokenizer, specialTokens: SpecialTokens = SpecialTokens(),
-                addBOS: Bool = false, ignoreMerges: Bool = false) throws {
-        let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: tokenTypes, special: specialTokens) { text, type in
+    public convenience init(tokens: [String], mergePairs: [(String, String)], tokenTypes: [Int32]? = nil,
+                            preTokenizer: PreTokenizer, specialTokens: SpecialTokens = SpecialTokens(),
+                            addBOS: Bool = false, ignoreMerges: Bool = false) throws {
+        try self.init(tokens: tokens, mergePairs: mergePairs, tokenTypes: tokenTypes, preTokenizer: preTokenizer,
+                      specialTokens: specialTokens, addBOS: addBOS, ignoreMerges: ignoreMerges, stripping: [:])
+    }
+
+    /// The designated initialiser; `stripping` marks added tokens that absorb the whitespace
+    /// beside them (tokenizer.json `lstrip`/`rstrip`).
+    init(tokens: [String], mergePairs: [(String, String)], tokenTypes: [Int32]?, preTokenizer: PreTokenizer,
+         specialTokens: SpecialTokens, addBOS: Bool, ignoreMerges: Bool, stripping: [Int: WhitespaceStrip]) throws {
+        let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: tokenTypes, special: specialTokens,
+                                        stripping: stripping) { text, type in
             switch type {
             case .normal, .undefined:
                 return ByteLevel.decode(text)

@@ -54,8 +54,9 @@ public final class PipelineTokenizer: Tokenizer {
         self.decoder = decoder
         self.model = model
         let entries = normalizedTokens.sorted().map { (vocabulary.tokens[$0], $0) }
-        normalizedUserTokens = SpecialTokenMatcher(entries.filter { vocabulary.types[$0.1] == .userDefined })
-        normalizedSpecialTokens = SpecialTokenMatcher(entries)
+        normalizedUserTokens = SpecialTokenMatcher(entries.filter { vocabulary.types[$0.1] == .userDefined },
+                                                   stripping: vocabulary.stripping)
+        normalizedSpecialTokens = SpecialTokenMatcher(entries, stripping: vocabulary.stripping)
     }
 
     // MARK: Tokenizer

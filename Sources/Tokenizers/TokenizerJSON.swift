@@ -28,7 +28,8 @@
 // passes them. Added tokens with `normalized: false` (and special tokens by default) are found in
 // the raw text; those with `normalized: true` (the default for the others) in the normalised text
 // of each segment, by their own normalised text, as `tokenizers` does (WordPiece files: all in the
-// raw text). Not implemented: added tokens' lstrip/rstrip/single_word flags.
+// raw text). Added tokens with `lstrip`/`rstrip` absorb the whitespace beside them; `single_word`
+// is refused.
 //
 // Sizes come from the data: the id table is at most twice the number of tokens in the file (plus
 // 1024) and at most 2^24, so a small file cannot make the loader allocate gigabytes.
@@ -60,6 +61,8 @@ public struct TokenizerJSON {
     let modelPieces: [ArraySlice<UInt8>: Int]
     /// Added tokens with `normalized: true`: matched in normalised text.
     let normalizedAdded: Set<Int>
+    /// Added tokens with `lstrip`/`rstrip`: they absorb the whitespace beside them.
+    let stripping: [Int: WhitespaceStrip]
     /// Unigram: [model vocab] pieces and scores by id
     let pieces: [String]
     let scores: [Float]
@@ -129,6 +132,7 @@ public struct TokenizerJSON {
 
         var addedTypes: [Int: Int32] = [:]
         var normalizedAdded: Set<Int> = []
+        var stripping: [Int: WhitespaceStrip] = [:]
         for entry in root["added_tokens"] as? [[String: Any]] ?? [] {
             guard let id = (entry["id"] as? NSNumber)?.intValue, id >= 0, let content = entry["content"] as? String else {
                 throw TokenizerError.invalidTokenizerJSON("added token without id or content: \(entry)")
@@ -138,6 +142,11 @@ public struct TokenizerJSON {
             addedTypes[id] = special ? TokenType.control.rawValue : TokenType.userDefined.rawValue
             // `tokenizers` defaults `normalized` to the opposite of `special`.
             if entry["normalized"] as? Bool ?? !special { normalizedAdded.insert(id) } else { normalizedAdded.remove(id) }
+            let strip = WhitespaceStrip(left: entry["lstrip"] as? Bool ?? false, right: entry["rstrip"] as? Bool ?? false)
+            stripping[id] = strip.left || strip.right ? strip : nil
+            if entry["single_word"] as? Bool == true {
+                throw TokenizerError.invalidTokenizerJSON("added token \(content.debugDescription) has single_word, which is not implemented")
+            }
         }
         guard let maxID = byID.keys.max() else { throw TokenizerError.emptyVocabulary }
         // The id table is sized from the data: gaps between ids (unused slots) are allowed, but
@@ -171,6 +180,7 @@ public struct TokenizerJSON {
         self.tokens = tokens
         self.types = types
         self.normalizedAdded = normalizedAdded
+        self.stripping = stripping
     }
 
     /// The id of a token string (model vocabulary or added token), as `tokenizers`' `token_to_id`.
@@ -304,7 +314,7 @@ public struct TokenizerJSON {
         let preTokenizer = try BPETokenizer.mapPreTokenizer(root["pre_tokenizer"])
         return try BPETokenizer(tokens: tokens, mergePairs: try mergePairs(), tokenTypes: types, preTokenizer: preTokenizer,
                                 specialTokens: specialTokens, addBOS: addBOS,
-                                ignoreMerges: model["ignore_merges"] as? Bool ?? false)
+                                ignoreMerges: model["ignore_merges"] as? Bool ?? false, stripping: stripping)
     }
 
     /// The shared vocabulary of a pipeline tokenizer: tokens decode through the file's decoder.
@@ -317,7 +327,8 @@ public struct TokenizerJSON {
             for id in normalizedAdded { tokens[id] = String(decoding: pipeline.normalize(Array(tokens[id].utf8)), as: UTF8.self) }
         }
         return try Vocabulary(tokens: tokens, tokenTypes: types, special: special,
-                              matchedAfterNormalization: pipeline == nil ? [] : normalizedAdded) { text, _ in decoder.pieceBytes(text) }
+                              matchedAfterNormalization: pipeline == nil ? [] : normalizedAdded,
+                              stripping: stripping) { text, _ in decoder.pieceBytes(text) }
     }
 
     /// The id of the model-vocabulary token named by `model[key]` (nil when the key is absent).

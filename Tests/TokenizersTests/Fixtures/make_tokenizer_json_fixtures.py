@@ -87,7 +87,7 @@ TARGETED = [
     "emoji 😀 🎉 👍🏽 🇺🇸 👨‍👩‍👧", "😀😀😀", "a😀b", "\U0001F9EC\U0001FAE0 new emoji", "ancient 𐌰𐌱 𓀀",
     "private \ue000\uf8ff use", "zero\u200bwidth\u200d", "\u00a0nbsp\u00a0", "\u3000ideographic",
     "▁already▁escaped▁", "<0x41> looks like a byte", "<s>hello</s>", "<unk> and <s> in text",
-    "<start_of_turn>user\nHi<end_of_turn>\n", "a<|tool|>b <|tool|> c", "[CLS] hello [SEP] [MASK]",
+    "<start_of_turn>user\nHi<end_of_turn>\n", "a<|tool|>b <|tool|> c", "x \u3000<|tool|>\t\n y <s>  z  </s> w", "[CLS] hello [SEP] [MASK]",
     "don't I'M we'Ve", "x²+y²=z² 1,234.56 $100", "snake_case camelCase kebab-case", "!!!???...",
     "<html><body class=\"x\">hi</body></html>", "def f(x):\n    return x * 2  # double\n",
     "a" * 120, "Supercalifragilisticexpialidocious" * 4,
@@ -251,6 +251,10 @@ SPM_VARIANTS = [
                                                          dict(added(vocab["▁▁"], "▁▁", special=False), normalized=True)]}),
     ("llama-normalized-added", {
         "added_tokens": spm_base["added_tokens"][:3] + [dict(added(n, "<|tool|>", special=False), normalized=True)]}),
+    # Added tokens that absorb the whitespace beside them (lstrip/rstrip), one of them special.
+    ("stripping-added-tokens", {
+        "added_tokens": [added(0, "<unk>"), dict(added(1, "<s>"), rstrip=True), dict(added(2, "</s>"), lstrip=True),
+                         dict(added(n, "<|tool|>", special=False), lstrip=True, rstrip=True)]}),
     ("nfkc", {"normalizer": {"type": "Sequence", "normalizers": [{"type": "NFKC"}] +
                              spm_base["normalizer"]["normalizers"]}}),
     ("nfd", {"normalizer": {"type": "Sequence", "normalizers": [{"type": "NFD"}] +
