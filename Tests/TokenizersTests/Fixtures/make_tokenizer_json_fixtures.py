@@ -42,6 +42,9 @@ import copy, json, os, sys
 import gguf
 from tokenizers import Tokenizer
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gguf_fields import field  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARGS = sys.argv[1:]
 FULL = None
@@ -50,15 +53,6 @@ if "--full" in ARGS:
     FULL = ARGS[k + 1]
     del ARGS[k:k + 2]
 MODELS = ARGS[0] if ARGS else "/root/.cache/overseer-bench/llama-cpp-python-0.3.36/src/vendor/llama.cpp/models"
-
-
-def field(reader, key):
-    f = reader.fields[key]
-    if f.types[0] == gguf.GGUFValueType.ARRAY:
-        if f.types[1] == gguf.GGUFValueType.STRING:
-            return [bytes(f.parts[i]).decode("utf-8") for i in f.data]
-        return [f.parts[i].tolist()[0] for i in f.data]
-    return f.parts[f.data[0]].tolist()[0]
 
 
 def dump(name, obj):
