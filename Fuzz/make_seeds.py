@@ -362,6 +362,41 @@ def fixture_copies():
         shutil.copy(os.path.join(tok, name), os.path.join(CORPUS, "tokenizer-json", name))
     with open(os.path.join(tok, "tiny-tokenizer-pair-merges.json"), "rb") as f:
         broken_copies("tokenizer-json", "tiny-tokenizer-pair-merges.json", f.read())
+    pipeline_tokenizer_seeds()
+
+
+def pipeline_tokenizer_seeds():
+    """Tiny tokenizer.json files of the other kinds: SentencePiece-style BPE (Llama 2 and Gemma
+    shapes), Unigram with Metaspace, WordPiece with BERT's normalizer."""
+    pieces = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)] + ["▁", "h", "e", "▁h", "▁he", "l", "o"]
+    added = [{"id": i, "content": t, "special": True, "normalized": False} for i, t in enumerate(pieces[:3])]
+    decoders = [{"type": "Replace", "pattern": {"String": "▁"}, "content": " "}, {"type": "ByteFallback"}, {"type": "Fuse"}]
+    bpe = {"type": "BPE", "unk_token": "<unk>", "byte_fallback": True, "fuse_unk": True,
+           "vocab": {t: i for i, t in enumerate(pieces)}, "merges": [["▁", "h"], ["▁h", "e"]]}
+    llama = {"added_tokens": added + [{"id": len(pieces), "content": "<|tool|>", "special": False, "normalized": True}],
+             "normalizer": {"type": "Sequence", "normalizers": [
+                 {"type": "Prepend", "prepend": "▁"}, {"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]},
+             "pre_tokenizer": None,
+             "decoder": {"type": "Sequence", "decoders": decoders + [{"type": "Strip", "content": " ", "start": 1, "stop": 0}]},
+             "model": bpe}
+    gemma = dict(llama, normalizer={"type": "Replace", "pattern": {"String": " "}, "content": "▁"},
+                 pre_tokenizer={"type": "Split", "pattern": {"String": " "}, "behavior": "MergedWithPrevious", "invert": False},
+                 decoder={"type": "Sequence", "decoders": decoders})
+    metaspace = {"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": True}
+    unigram = {"added_tokens": added, "normalizer": {"type": "NFKC"}, "pre_tokenizer": metaspace, "decoder": metaspace,
+               "model": {"type": "Unigram", "unk_id": 0, "byte_fallback": True,
+                         "vocab": [[t, -float(i % 7)] for i, t in enumerate(pieces)]}}
+    bert = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "##s", "##ing", "play", ",", "!"]
+    wordpiece = {"added_tokens": [{"id": i, "content": t, "special": True} for i, t in enumerate(bert[:4])],
+                 "normalizer": {"type": "BertNormalizer", "clean_text": True, "handle_chinese_chars": True,
+                                "strip_accents": None, "lowercase": True},
+                 "pre_tokenizer": {"type": "BertPreTokenizer"},
+                 "decoder": {"type": "WordPiece", "prefix": "##", "cleanup": True},
+                 "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                           "max_input_chars_per_word": 100, "vocab": {t: i for i, t in enumerate(bert)}}}
+    for name, tj in [("spm-llama.json", llama), ("spm-gemma.json", gemma), ("unigram.json", unigram),
+                     ("wordpiece.json", wordpiece)]:
+        out("tokenizer-json", name, json.dumps(tj, ensure_ascii=False))
 
 
 if __name__ == "__main__":

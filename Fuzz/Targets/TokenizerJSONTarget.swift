@@ -7,8 +7,8 @@ import Tokenizers
 extension FuzzTargets {
     /// One input of the `fuzz-tokenizer-json` harness.
     public static func tokenizerJSON(_ data: Data) {
-        guard let tokenizer = try? BPETokenizer.fromTokenizerJSON(data: data, specialTokens: SpecialTokens(bos: 0, eos: 1),
-                                                                  addBOS: true) else { return }
+        guard let tokenizer = try? TokenizerJSON(data: data).makeTokenizer(specialTokens: SpecialTokens(bos: 0, eos: 1),
+                                                                           addBOS: true) else { return }
         let text = "Hello, wörld! 12345 <|im_start|>user\n  \t tabs 🙂 ok<|im_end|>"
         var ids = tokenizer.encode(text, parseSpecialTokens: true, addBOS: true)
         ids += tokenizer.encode(text, parseSpecialTokens: false, addBOS: false)

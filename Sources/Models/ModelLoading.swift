@@ -116,14 +116,17 @@ extension LanguageModel {
             if let d = tokConfig?[key] as? [String: Any] { return d["content"] as? String }
             return nil
         }
-        let probe = try BPETokenizer.fromTokenizerJSON(data: tokenizerData)
+        let file = try TokenizerJSON(data: tokenizerData)
         let special = SpecialTokens(
-            bos: named("bos_token").flatMap { probe.id(forToken: $0) } ?? config?.bosTokenIds.first,
-            eos: named("eos_token").flatMap { probe.id(forToken: $0) } ?? config?.eosTokenIds.first,
-            unk: named("unk_token").flatMap { probe.id(forToken: $0) },
-            pad: named("pad_token").flatMap { probe.id(forToken: $0) } ?? config?.padTokenId)
-        let addBOS = tokConfig?["add_bos_token"] as? Bool ?? false
-        let tokenizer = try BPETokenizer.fromTokenizerJSON(data: tokenizerData, specialTokens: special, addBOS: addBOS)
+            bos: named("bos_token").flatMap { file.id(forToken: $0) } ?? config?.bosTokenIds.first,
+            eos: named("eos_token").flatMap { file.id(forToken: $0) } ?? config?.eosTokenIds.first,
+            unk: named("unk_token").flatMap { file.id(forToken: $0) },
+            pad: named("pad_token").flatMap { file.id(forToken: $0) } ?? config?.padTokenId)
+        // Without add_bos_token, BOS is added when the file's post-processor puts it first (as
+        // `tokenizers` does with add_special_tokens).
+        let addBOS = tokConfig?["add_bos_token"] as? Bool
+            ?? (special.bos != nil && file.firstSpecialTokenID == special.bos)
+        let tokenizer = try file.makeTokenizer(specialTokens: special, addBOS: addBOS)
         var template = tokConfig?["chat_template"] as? String
         if template == nil, let list = tokConfig?["chat_template"] as? [[String: Any]] {
             template = list.first { ($0["name"] as? String) == "default" }?["template"] as? String

@@ -32,8 +32,8 @@ public final class BPETokenizer: Tokenizer {
     /// (tokenizer.json `ignore_merges`; llama.cpp does this for the Llama 3 pre-tokenizer).
     public let ignoreMerges: Bool
 
-    /// (left id << 32 | right id) -> (rank << 32 | merged id)
-    private let mergeTable: [UInt64: UInt64]
+    /// Ranked merge rules by token-id pair, and the merge loop.
+    let merges: BPEMerges
     /// [256] token id of each byte's stand-in character, or -1 when the vocabulary lacks it
     private let byteTokens: [Int32]
 
@@ -49,17 +49,7 @@ public final class BPETokenizer: Tokenizer {
     public convenience init(tokens: [String], merges: [String], tokenTypes: [Int32]? = nil,
                             preTokenizer: PreTokenizer, specialTokens: SpecialTokens = SpecialTokens(),
                             addBOS: Bool = false, ignoreMerges: Bool = false) throws {
-        var pairs: [(String, String)] = []
-        pairs.reserveCapacity(merges.count)
-        for (index, merge) in merges.enumerated() {
-            // Split at the first space only if there is exactly one: byte-level tokens never
-            // contain a raw space (it is written "Ġ").
-            let parts = merge.split(separator: " ", omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw TokenizerError.malformedMerge(index: index, text: merge)
-            }
-            pairs.append((String(parts[0]), String(parts[1])))
-        }
+        let pairs = try BPEMerges.parse(merges)
         try self.init(tokens: tokens, mergePairs: pairs, tokenTypes: tokenTypes, preTokenizer: preTokenizer,
                       specialTokens: specialTokens, addBOS: addBOS, ignoreMerges: ignoreMerges)
     }
@@ -68,10 +58,19 @@ public final class BPETokenizer: Tokenizer {
     ///
     /// Merges whose parts or result are not in the vocabulary can never produce a token and are
     /// skipped; of duplicate merges the first (highest priority) counts.
-    public init(tokens: [String], mergePairs: [(String, String)], tokenTypes: [Int32]? = nil,
-                preTokenizer: PreTokenizer, specialTokens: SpecialTokens = SpecialTokens(),
-                addBOS: Bool = false, ignoreMerges: Bool = false) throws {
-        let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: tokenTypes, special: specialTokens) { text, type in
+    public convenience init(tokens: [String], mergePairs: [(String, String)], tokenTypes: [Int32]? = nil,
+                            preTokenizer: PreTokenizer, specialTokens: SpecialTokens = SpecialTokens(),
+                            addBOS: Bool = false, ignoreMerges: Bool = false) throws {
+        try self.init(tokens: tokens, mergePairs: mergePairs, tokenTypes: tokenTypes, preTokenizer: preTokenizer,
+                      specialTokens: specialTokens, addBOS: addBOS, ignoreMerges: ignoreMerges, stripping: [:])
+    }
+
+    /// The designated initialiser; `stripping` marks added tokens that absorb the whitespace
+    /// beside them (tokenizer.json `lstrip`/`rstrip`).
+    init(tokens: [String], mergePairs: [(String, String)], tokenTypes: [Int32]?, preTokenizer: PreTokenizer,
+         specialTokens: SpecialTokens, addBOS: Bool, ignoreMerges: Bool, stripping: [Int: WhitespaceStrip]) throws {
+        let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: tokenTypes, special: specialTokens,
+                                        stripping: stripping) { text, type in
             switch type {
             case .normal, .undefined:
                 return ByteLevel.decode(text)
@@ -86,15 +85,9 @@ public final class BPETokenizer: Tokenizer {
         self.addBOS = addBOS
         self.ignoreMerges = ignoreMerges
 
-        var table: [UInt64: UInt64] = [:]
-        table.reserveCapacity(mergePairs.count)
-        for (rank, (left, right)) in mergePairs.enumerated() {
-            guard let l = vocabulary.idForToken[left], let r = vocabulary.idForToken[right],
-                  let merged = vocabulary.idForToken[left + right] else { continue }
-            let key = UInt64(l) << 32 | UInt64(r)
-            if table[key] == nil { table[key] = UInt64(rank) << 32 | UInt64(merged) }
-        }
-        mergeTable = table
+        // Byte-level tokens are written in stand-in characters that never combine, so their
+        // strings can be looked up as Swift strings.
+        merges = BPEMerges(pairs: mergePairs) { vocabulary.idForToken[String(decoding: $0, as: UTF8.self)] }
 
         byteTokens = (0..<256).map { b in
             let stand = String(Unicode.Scalar(ByteLevel.scalarForByte[b])!)
@@ -158,77 +151,9 @@ public final class BPETokenizer: Tokenizer {
                 symbols.append(Int32(unk))
             }
         }
-        if symbols.count > 24 {
-            symbols = mergeWithHeap(symbols)
-        } else {
-            mergeByScanning(&symbols)
-        }
-        return symbols.map(Int.init)
+        return merges.merge(symbols).map(Int.init)
     }
 
-    @inline(__always)
-    private func lookup(_ left: Int32, _ right: Int32) -> UInt64? {
-        mergeTable[UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))]
-    }
-
-    /// Reference merge: scan all adjacent pairs for the best rank, merge it, repeat. O(n²) but
-    /// fastest for the short pieces that make up nearly all text.
-    func mergeByScanning(_ symbols: inout [Int32]) {
-        while symbols.count > 1 {
-            var best = UInt64.max
-            var bestPosition = -1
-            for p in 0..<(symbols.count - 1) {
-                if let entry = lookup(symbols[p], symbols[p + 1]), entry < best {
-                    best = entry
-                    bestPosition = p
-                }
-            }
-            if bestPosition < 0 { break }
-            symbols[bestPosition] = Int32(truncatingIfNeeded: best & 0xFFFF_FFFF)
-            symbols.remove(at: bestPosition + 1)
-        }
-    }
-
-    /// Heap merge for long pieces: a min-heap of (rank, left position) over a linked list of
-    /// symbols; stale entries are recognised on pop by re-checking the pair's current rank.
-    func mergeWithHeap(_ input: [Int32]) -> [Int32] {
-        let n = input.count
-        var symbols = input
-        var next = Array(1...n)            // n means none
-        var prev = Array(-1..<(n - 1))     // -1 means none
-        var alive = [Bool](repeating: true, count: n)
-        var heap = MinHeap<UInt64>()
-        for p in 0..<(n - 1) {
-            if let entry = lookup(symbols[p], symbols[p + 1]) {
-                heap.push((entry >> 32) << 32 | UInt64(p))
-            }
-        }
-        while let top = heap.pop() {
-            let rank = top >> 32
-            let left = Int(top & 0xFFFF_FFFF)
-            guard alive[left] else { continue }
-            let right = next[left]
-            guard right < n, let entry = lookup(symbols[left], symbols[right]), entry >> 32 == rank else { continue }
-            symbols[left] = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF)
-            alive[right] = false
-            next[left] = next[right]
-            if next[left] < n { prev[next[left]] = left }
-            let before = prev[left]
-            if before >= 0, let e = lookup(symbols[before], symbols[left]) {
-                heap.push((e >> 32) << 32 | UInt64(before))
-            }
-            if next[left] < n, let e = lookup(symbols[left], symbols[next[left]]) {
-                heap.push((e >> 32) << 32 | UInt64(left))
-            }
-        }
-        var out: [Int32] = []
-        var p = 0
-        while p < n {
-            out.append(symbols[p])
-            p = next[p]
-        }
-        return out
-    }
 }
 
 /// A binary min-heap (used with packed (rank, position) keys here and SentencePiece bigrams).

@@ -55,7 +55,7 @@ public final class SentencePieceTokenizer: Tokenizer {
             case .byte:
                 return Vocabulary.parseByteToken(text).map { [$0] } ?? Array(text.utf8)
             case .normal, .undefined, .userDefined:
-                return Array(text.replacingOccurrences(of: "\u{2581}", with: " ").utf8)
+                return Vocabulary.metaspaceAsSpace(text)
             case .control, .unknown, .unused:
                 return Array(text.utf8)
             }

@@ -117,12 +117,18 @@ struct Vocabulary: Sendable {
     let userDefinedMatcher: SpecialTokenMatcher
     /// Control, unknown and user-defined tokens: recognised when parsing special tokens.
     let specialMatcher: SpecialTokenMatcher
+    /// Tokens that absorb the whitespace beside them when matched.
+    let stripping: [Int: WhitespaceStrip]
     /// [vocab] the bytes each token decodes to (hidden tokens: their literal text)
     let decodedBytes: [[UInt8]]
 
     /// `decodedBytes` gives the bytes a token (text, type) decodes to; it differs between models.
-    init(tokens: [String], tokenTypes: [Int32]?, special: SpecialTokens,
-         decodedBytes: (String, TokenType) -> [UInt8]) throws {
+    /// Tokens in `matchedAfterNormalization` are left out of the raw-text matchers: their model
+    /// finds them in normalised text (tokenizer.json added tokens with `normalized: true`).
+    /// `stripping`: tokens that absorb the whitespace around them when matched (tokenizer.json
+    /// added tokens' `lstrip`/`rstrip`).
+    init(tokens: [String], tokenTypes: [Int32]?, special: SpecialTokens, matchedAfterNormalization: Set<Int> = [],
+         stripping: [Int: WhitespaceStrip] = [:], decodedBytes: (String, TokenType) -> [UInt8]) throws {
         guard !tokens.isEmpty else { throw TokenizerError.emptyVocabulary }
         if let tokenTypes, tokenTypes.count != tokens.count {
             throw TokenizerError.countMismatch(what: "token types", expected: tokens.count, got: tokenTypes.count)
@@ -144,7 +150,7 @@ struct Vocabulary: Sendable {
         self.special = special
         var userDefined: [(String, Int)] = []
         var specials: [(String, Int)] = []
-        for (id, type) in types.enumerated() {
+        for (id, type) in types.enumerated() where !matchedAfterNormalization.contains(id) {
             switch type {
             case .userDefined:
                 userDefined.append((tokens[id], id))
@@ -155,8 +161,9 @@ struct Vocabulary: Sendable {
                 break
             }
         }
-        self.userDefinedMatcher = SpecialTokenMatcher(userDefined)
-        self.specialMatcher = SpecialTokenMatcher(specials)
+        self.stripping = stripping
+        self.userDefinedMatcher = SpecialTokenMatcher(userDefined, stripping: stripping)
+        self.specialMatcher = SpecialTokenMatcher(specials, stripping: stripping)
         self.decodedBytes = zip(tokens, types).map(decodedBytes)
     }
 
@@ -212,6 +219,13 @@ struct Vocabulary: Sendable {
 
     static let replacementBytes: [UInt8] = Array("\u{FFFD}".utf8)
 
+    /// The UTF-8 of `text` with every "▁" (U+2581) written as a space. Compared as bytes: a
+    /// combining mark after "▁" ("▁ि" in BERT's and Gemma's vocabularies) makes the two one
+    /// Character, which String replacement passes over.
+    static func metaspaceAsSpace(_ text: String) -> [UInt8] {
+        TextPipeline.replacing(Array(text.utf8), [0xE2, 0x96, 0x81], with: [0x20])
+    }
+
     /// "<0xAB>" -> 0xAB
     static func parseByteToken(_ token: String) -> UInt8? {
         let utf8 = Array(token.utf8)
@@ -220,17 +234,24 @@ struct Vocabulary: Sendable {
     }
 }
 
+/// Which side's whitespace an added token absorbs when it is matched (Hugging Face's `lstrip`
+/// and `rstrip`): "a <mask> b" with both gives "a", <mask>, "b".
+struct WhitespaceStrip: Sendable, Equatable {
+    var left: Bool
+    var right: Bool
+}
+
 /// Finds special-token strings in UTF-8 text: at each position the longest token that matches.
 struct SpecialTokenMatcher: Sendable {
     /// [256] candidates by first byte, longest first
-    private let byFirstByte: [[(bytes: [UInt8], id: Int)]]
+    private let byFirstByte: [[(bytes: [UInt8], id: Int, strip: WhitespaceStrip)]]
     let isEmpty: Bool
 
-    init(_ tokens: [(String, Int)]) {
-        var table = [[(bytes: [UInt8], id: Int)]](repeating: [], count: 256)
+    init(_ tokens: [(String, Int)], stripping: [Int: WhitespaceStrip] = [:]) {
+        var table = [[(bytes: [UInt8], id: Int, strip: WhitespaceStrip)]](repeating: [], count: 256)
         for (text, id) in tokens where !text.isEmpty {
             let bytes = Array(text.utf8)
-            table[Int(bytes[0])].append((bytes, id))
+            table[Int(bytes[0])].append((bytes, id, stripping[id] ?? WhitespaceStrip(left: false, right: false)))
         }
         for i in 0..<256 { table[i].sort { $0.bytes.count > $1.bytes.count } }
         byFirstByte = table
@@ -252,9 +273,17 @@ struct SpecialTokenMatcher: Sendable {
                 let needle = candidate.bytes
                 while k < needle.count && bytes[i + k] == needle[k] { k += 1 }
                 if k == needle.count {
-                    if textStart < i { text(textStart..<i) }
+                    var start = i
+                    var end = i + needle.count
+                    if candidate.strip.left {
+                        while start > textStart, let width = Self.whitespaceWidth(before: start, in: bytes) { start -= width }
+                    }
+                    if candidate.strip.right {
+                        while end < n, let width = Self.whitespaceWidth(at: end, in: bytes) { end += width }
+                    }
+                    if textStart < start { text(textStart..<start) }
                     token(candidate.id)
-                    i += needle.count
+                    i = end
                     textStart = i
                     continue outer
                 }
@@ -262,5 +291,25 @@ struct SpecialTokenMatcher: Sendable {
             i += 1
         }
         if textStart < n { text(textStart..<n) }
+    }
+
+    /// The byte length of the whitespace character (Unicode White_Space, as Rust's
+    /// `char::is_whitespace`) starting at `i`, or nil.
+    static func whitespaceWidth(at i: Int, in bytes: [UInt8]) -> Int? {
+        let width = max(1, min(StreamingDecoder.sequenceLength(lead: bytes[i]), bytes.count - i))
+        return isWhitespace(bytes[i..<(i + width)]) ? width : nil
+    }
+
+    /// The byte length of the whitespace character ending just before `end`, or nil.
+    static func whitespaceWidth(before end: Int, in bytes: [UInt8]) -> Int? {
+        var start = end - 1
+        while start > 0 && end - start < 4 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return isWhitespace(bytes[start..<end]) ? end - start : nil
+    }
+
+    private static func isWhitespace(_ character: ArraySlice<UInt8>) -> Bool {
+        guard let scalar = String(validating: character, as: UTF8.self)?.unicodeScalars.first,
+              String(validating: character, as: UTF8.self)?.unicodeScalars.count == 1 else { return false }
+        return scalar.properties.isWhitespace
     }
 }

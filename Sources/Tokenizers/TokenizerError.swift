@@ -23,8 +23,10 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupportedPreTokenizerConfig(String)
     /// A tokenizer.json (or another structured input) was not shaped as expected.
     case invalidTokenizerJSON(String)
-    /// A tokenizer.json normalizer other than none; byte-level models here take text as given.
+    /// A tokenizer.json normalizer this module does not implement (byte-level models take none).
     case unsupportedNormalizer(String)
+    /// A tokenizer.json decoder step this module does not implement.
+    case unsupportedDecoder(String)
     /// A value needed to build the tokenizer was missing (for example scores for a SentencePiece model).
     case missingField(String)
     /// A unigram model's precompiled character map (`tokenizer.ggml.precompiled_charsmap`) was malformed.
@@ -50,6 +52,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "invalid tokenizer.json: \(detail)"
         case let .unsupportedNormalizer(detail):
             return "unsupported tokenizer.json normalizer: \(detail)"
+        case let .unsupportedDecoder(detail):
+            return "unsupported tokenizer.json decoder: \(detail)"
         case let .missingField(name):
             return "missing tokenizer field: \(name)"
         case let .invalidCharsMap(detail):

@@ -66,7 +66,7 @@ public final class UnigramTokenizer: Tokenizer {
             case .byte:
                 return Vocabulary.parseByteToken(text).map { [$0] } ?? Array(text.utf8)
             case .normal, .undefined:
-                return Array(text.replacingOccurrences(of: "\u{2581}", with: " ").utf8)
+                return Vocabulary.metaspaceAsSpace(text)
             case .control, .unknown, .unused, .userDefined:
                 return Array(text.utf8)
             }
@@ -166,8 +166,14 @@ public final class UnigramTokenizer: Tokenizer {
 
     /// Steps 2 and 3 of the file header.
     func encodeNormalized(_ text: [UInt8], into out: inout [Int]) {
+        for piece in segment(text) { out.append(piece.id) }
+    }
+
+    /// Steps 2 and 3 of the file header: the best segmentation of `text` as (token, byte range)
+    /// pairs, a run of unknown characters as one unknown token over the whole run.
+    func segment(_ text: [UInt8]) -> [(id: Int, range: Range<Int>)] {
         let n = text.count
-        guard n > 0 else { return }
+        guard n > 0 else { return [] }
         // [n + 1] best segmentation of text[0..<k]: its total score, last token and where that starts
         var bestScore = [Double](repeating: -Double.greatestFiniteMagnitude, count: n + 1)
         var bestToken = [Int](repeating: unknownID, count: n + 1)
@@ -198,17 +204,19 @@ public final class UnigramTokenizer: Tokenizer {
             }
             i += width
         }
-        var reversed: [Int] = []
+        var reversed: [(id: Int, range: Range<Int>)] = []
         var end = n
-        var previousUnknown = false
         while end > 0 {
             let id = bestToken[end]
-            let isUnknown = id == unknownID
-            if !(previousUnknown && isUnknown) { reversed.append(id) }
-            previousUnknown = isUnknown
-            end = bestStart[end]
+            let start = bestStart[end]
+            if id == unknownID, let last = reversed.last, last.id == unknownID {
+                reversed[reversed.count - 1].range = start..<last.range.upperBound
+            } else {
+                reversed.append((id, start..<end))
+            }
+            end = start
         }
-        out.append(contentsOf: reversed.reversed())
+        return reversed.reversed()
     }
 }
 

@@ -16,6 +16,13 @@
 // says otherwise, and strip accents exactly when lowercasing unless
 // `tokenizer.ggml.normalizer.strip_accents` says otherwise.
 //
+// A tokenizer.json (Hugging Face's BertNormalizer) normalises a little differently, selected by
+// `Normalization.huggingFace`: stripping accents removes only nonspacing marks (\p{Mn}) from the
+// canonical decomposition and keeps the rest of it (a Hangul syllable stays its three jamo);
+// lowercasing is the full mapping ("İ" -> "i" + U+0307); unassigned code points (\p{Cn}) are
+// dropped with the control characters; and a word of more than `maxWordCharacters` characters
+// is the unknown token.
+//
 // Decoding writes "▁" back as a space and drops the space in front of the first word.
 
 import Foundation
@@ -33,6 +40,14 @@ public final class WordPieceTokenizer: Tokenizer {
     public let stripAccents: Bool
     /// BERT's [SEP]: ends the text when BOS ([CLS]) is added, as llama.cpp frames BERT input.
     public let separator: Int?
+    /// Whose rules normalise the text: llama.cpp's (GGUF files) or Hugging Face's (tokenizer.json).
+    public let normalization: Normalization
+    /// Words with more characters become the unknown token (tokenizer.json
+    /// `max_input_chars_per_word`); nil: no limit.
+    public let maxWordCharacters: Int?
+
+    /// The two readings of BERT's normalisation (see the file header).
+    public enum Normalization: Sendable { case llamaCpp, huggingFace }
 
     /// UTF-8 of each token -> id (the first of duplicate strings wins)
     private let pieces: [ArraySlice<UInt8>: Int]
@@ -46,17 +61,20 @@ public final class WordPieceTokenizer: Tokenizer {
     ///   - stripAccents: drop accents; nil means the same as `lowercase`.
     ///   - separator: the [SEP] id, appended after the text whenever BOS is added.
     public init(tokens: [String], tokenTypes: [Int32]? = nil, specialTokens: SpecialTokens = SpecialTokens(),
-                addBOS: Bool = true, lowercase: Bool = true, stripAccents: Bool? = nil, separator: Int? = nil) throws {
+                addBOS: Bool = true, lowercase: Bool = true, stripAccents: Bool? = nil, separator: Int? = nil,
+                normalization: Normalization = .llamaCpp, maxWordCharacters: Int? = nil) throws {
         if let separator, !(0..<tokens.count).contains(separator) {
             throw TokenizerError.specialTokenOutOfRange(name: "sep", id: separator, vocabularySize: tokens.count)
         }
         self.separator = separator
+        self.normalization = normalization
+        self.maxWordCharacters = maxWordCharacters
         let vocabulary = try Vocabulary(tokens: tokens, tokenTypes: tokenTypes, special: specialTokens) { text, type in
             switch type {
             case .control, .unknown, .unused, .userDefined:
                 return Array(text.utf8)
             default:
-                return Array(text.replacingOccurrences(of: "\u{2581}", with: " ").utf8)
+                return Vocabulary.metaspaceAsSpace(text)
             }
         }
         self.vocabulary = vocabulary
@@ -87,8 +105,7 @@ public final class WordPieceTokenizer: Tokenizer {
     /// See `Tokenizer.encode`; with `addBOS`, the result also ends with [SEP] (when known).
     public func encode(_ text: String, parseSpecialTokens: Bool, addBOS: Bool) -> [Int] {
         var ids = vocabulary.encode(text, parseSpecialTokens: parseSpecialTokens, addBOS: addBOS) { bytes, range, _, out in
-            let segment = String(decoding: bytes[range], as: UTF8.self)
-            for word in words(segment) { encodeWord(word, into: &out) }
+            encodeSegment(String(decoding: bytes[range], as: UTF8.self), into: &out)
         }
         if addBOS, let separator { ids.append(separator) }
         return ids
@@ -106,6 +123,17 @@ public final class WordPieceTokenizer: Tokenizer {
 
     // MARK: encoding
 
+    /// Appends the ids of one segment of text (no special tokens in it).
+    func encodeSegment(_ segment: String, into out: inout [Int]) {
+        for word in words(segment) {
+            if let maxWordCharacters, String(decoding: word, as: UTF8.self).unicodeScalars.count > maxWordCharacters {
+                if let unk = vocabulary.special.unk { out.append(unk) }
+            } else {
+                encodeWord(word, into: &out)
+            }
+        }
+    }
+
     /// Step 1 of the file header: the normalised words of a segment, each as UTF-8.
     func words(_ text: String) -> [[UInt8]] {
         var words: [[UInt8]] = []
@@ -114,7 +142,8 @@ public final class WordPieceTokenizer: Tokenizer {
             if !current.isEmpty { words.append(current); current = [] }
         }
         for original in text.unicodeScalars {
-            let scalar = stripAccents ? Self.firstOfDecomposition(original) : original
+            // llama.cpp classifies the accent-stripped character, Hugging Face the original one.
+            let scalar = normalization == .llamaCpp && stripAccents ? Self.firstOfDecomposition(original) : original
             let properties = scalar.properties
             if properties.isWhitespace {
                 finish()
@@ -123,13 +152,26 @@ public final class WordPieceTokenizer: Tokenizer {
             let value = scalar.value
             let category = properties.generalCategory
             if value == 0 || value == 0xFFFD || Self.isControl(category) { continue }
-            if stripAccents && Self.isMark(category) { continue }
-            let mapped = lowercase ? Self.simpleLowercase(scalar) : scalar
+            let mapped: String
+            switch normalization {
+            case .llamaCpp:
+                if stripAccents && Self.isMark(category) { continue }
+                mapped = String(lowercase ? Self.simpleLowercase(scalar) : scalar)
+            case .huggingFace:
+                if category == .unassigned { continue }
+                var scalars: [Unicode.Scalar] = [scalar]
+                if stripAccents {
+                    scalars = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
+                        .filter { $0.properties.generalCategory != .nonspacingMark }
+                }
+                if lowercase { scalars = scalars.flatMap { $0.properties.lowercaseMapping.unicodeScalars } }
+                mapped = String(String.UnicodeScalarView(scalars))
+            }
             if Self.isPunctuation(category) || (value < 0x7F && Self.isSymbol(category)) || Self.isCJKIdeograph(value) {
                 finish()
-                words.append(Array(String(mapped).utf8))
+                words.append(Array(mapped.utf8))
             } else {
-                current.append(contentsOf: String(mapped).utf8)
+                current.append(contentsOf: mapped.utf8)
             }
         }
         finish()

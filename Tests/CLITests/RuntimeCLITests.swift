@@ -124,4 +124,17 @@ final class RuntimeCLITests: XCTestCase {
         XCTAssertEqual(gen.stderr.split(separator: "\n").count, 1, gen.stderr)
         XCTAssertNotEqual(try OverseerBinary.run(["tokenize", "-m", vocabOnly.path]).status, 0)
     }
+
+    /// `tokenize` reads a Hugging Face folder's SentencePiece-style tokenizer.json (Llama 2's kind):
+    /// BOS as tokenizer_config.json asks, the "▁" prefix, byte fallback for "t".
+    func testTokenizeReadsSentencePieceTokenizerJSONFolder() throws {
+        let folder = try TinyModel.writeHuggingFace(tokenizer: .llama)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try OverseerBinary.run(["tokenize", "-m", folder.path, "--text", "he the", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        // "▁he▁the": ▁he, then ▁ t h e (no merge applies; "t" is its byte token 3 + 0x74).
+        XCTAssertEqual(json["ids"] as? [Int], [1, 263, 259, 3 + 0x74, 260, 261])
+        XCTAssertEqual(json["pieces"] as? [String], ["<s>", " he", " ", "t", "h", "e"])
+    }
 }

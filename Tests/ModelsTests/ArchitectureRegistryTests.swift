@@ -3,6 +3,7 @@ import Formats
 import Kernels
 @testable import Models
 import Taps
+import Tokenizers
 import TestSupport
 import XCTest
 
@@ -249,5 +250,54 @@ final class ArchitectureRegistryTests: XCTestCase {
         weights.layers[2].postFFNNorm = nil
         assertModelError(try Transformer(config: gemma.config, weights: weights, owner: gemma),
                          .missingTensor("blk.2.post_ffw_norm.weight"))
+    }
+
+    /// A Hugging Face folder whose tokenizer.json is SentencePiece-style BPE (the kind Llama 2,
+    /// Mistral, TinyLlama and Gemma ship) loads end to end: the file's pipeline gives the ids, BOS
+    /// and EOS come from tokenizer_config.json, and the model runs on them.
+    func testSentencePieceTokenizerJSONFolderLoads() throws {
+        // Vocabulary (TinyModel.sentencePieceVocabulary): 0 <unk>, 1 <s>, 2 </s>, 3 + b the byte
+        // token of b, then 259 "▁", 260 "h", 261 "e", 262 "▁h", 263 "▁he".
+        let t = 3 + Int(UInt8(ascii: "t"))
+        for (spec, style) in [(TinyModelSpec(), TinyModel.TokenizerStyle.llama), (TinyModelSpec.gemma3, .gemma)] {
+            let folder = try TinyModel.writeHuggingFace(spec, tokenizer: style)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let model = try LanguageModel.load(folder.path)
+            let tok = model.tokenizer
+            XCTAssertTrue(tok is PipelineTokenizer, "\(style)")
+            XCTAssertEqual(tok.specialTokens.bos, 1)
+            XCTAssertEqual(tok.specialTokens.eos, 2)
+            XCTAssertEqual(tok.specialTokens.unk, 0)
+            XCTAssertTrue(tok.addBOS)
+            // Llama prepends "▁" to the text: "▁he▁he" merges to ▁he ▁he. Gemma does not: "he▁he"
+            // is h e ▁he. "t" has no piece and falls back to its byte token.
+            XCTAssertEqual(tok.encode("he he"), style == .llama ? [263, 263] : [260, 261, 263])
+            XCTAssertEqual(tok.encode("the"), style == .llama ? [259, t, 260, 261] : [t, 260, 261])
+            XCTAssertEqual(tok.decode(tok.encode("the hat 😀")), "the hat 😀")
+            let prompt = tok.encode("the hat", parseSpecialTokens: false, addBOS: true)
+            XCTAssertEqual(prompt.first, 1)
+            let logits = try InferenceSession(model: model.transformer).forward(prompt, logits: .last)
+            XCTAssertEqual(logits.count, model.config.vocab)
+            XCTAssertTrue(logits.allSatisfy(\.isFinite))
+        }
+    }
+
+    /// Without `add_bos_token` in tokenizer_config.json, BOS is added when the tokenizer.json
+    /// post-processor puts the BOS token first (as `tokenizers` does with add_special_tokens).
+    func testAddBOSFallsBackToThePostProcessor() throws {
+        let folder = try TinyModel.writeHuggingFace(tokenizer: .llama)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try JSONSerialization.data(withJSONObject: ["bos_token": "<s>", "eos_token": "</s>"])
+            .write(to: folder.appendingPathComponent("tokenizer_config.json"))
+        let tokenizerURL = folder.appendingPathComponent("tokenizer.json")
+        var file = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: tokenizerURL)) as? [String: Any])
+        XCTAssertFalse(try LanguageModel.loadTokenizer(folder.path).addBOS, "no post-processor: no BOS")
+        file["post_processor"] = ["type": "TemplateProcessing",
+                                  "single": [["SpecialToken": ["id": "<s>", "type_id": 0]], ["Sequence": ["id": "A", "type_id": 0]]],
+                                  "special_tokens": ["<s>": ["id": "<s>", "ids": [1], "tokens": ["<s>"]]]]
+        try JSONSerialization.data(withJSONObject: file).write(to: tokenizerURL)
+        let tok = try LanguageModel.loadTokenizer(folder.path)
+        XCTAssertTrue(tok.addBOS)
+        XCTAssertEqual(tok.encode("he", parseSpecialTokens: false, addBOS: tok.addBOS), [1, 263])
     }
 }

@@ -123,21 +123,75 @@ extension TinyModel {
                           "byte_fallback": false, "ignore_merges": false]]
     }
 
+    /// The tokenizer.json styles a tiny folder can carry.
+    public enum TokenizerStyle: Sendable {
+        /// Byte-level BPE over the tiny vocabulary (`tokenizerJSON`).
+        case byteLevel
+        /// SentencePiece-style BPE as Hugging Face converts Llama 2: byte fallback, a
+        /// Prepend("▁") + Replace(" ", "▁") normalizer, a Replace/ByteFallback/Fuse/Strip decoder.
+        case llama
+        /// SentencePiece-style BPE as Gemma's files have it: Replace(" ", "▁"), no prefix, a Split
+        /// pre-tokenizer on " ", no Strip in the decoder.
+        case gemma
+    }
+
+    /// The SentencePiece-style vocabulary, as many tokens as the tiny model has rows: <unk>, <s>,
+    /// </s>, the 256 byte tokens "<0x00>"... and five pieces "▁", "h", "e", "▁h", "▁he" with the
+    /// merges ("▁", "h") then ("▁h", "e"). Every other character falls back to its bytes.
+    public static let sentencePieceVocabulary: [String] =
+        ["<unk>", "<s>", "</s>"] + (0..<256).map { String(format: "<0x%02X>", UInt32($0)) }
+        + ["▁", "h", "e", "▁h", "▁he"]
+
+    /// tokenizer.json of the SentencePiece-style vocabulary in `style` (.llama or .gemma).
+    public static func sentencePieceTokenizerJSON(_ style: TokenizerStyle) -> [String: Any] {
+        let tokens = sentencePieceVocabulary
+        var vocab: [String: Int] = [:]
+        for (id, token) in tokens.enumerated() { vocab[token] = id }
+        let added = tokens.prefix(3).enumerated().map { id, token -> [String: Any] in
+            ["id": id, "content": token, "single_word": false, "lstrip": false, "rstrip": false,
+             "normalized": false, "special": true]
+        }
+        let replaceSpace: [String: Any] = ["type": "Replace", "pattern": ["String": " "], "content": "▁"]
+        var decoders: [[String: Any]] = [["type": "Replace", "pattern": ["String": "▁"], "content": " "],
+                                         ["type": "ByteFallback"], ["type": "Fuse"]]
+        let normalizer: Any
+        let preTokenizer: Any
+        if style == .gemma {
+            normalizer = replaceSpace
+            preTokenizer = ["type": "Split", "pattern": ["String": " "], "behavior": "MergedWithPrevious", "invert": false]
+        } else {
+            normalizer = ["type": "Sequence", "normalizers": [["type": "Prepend", "prepend": "▁"], replaceSpace]]
+            preTokenizer = NSNull()
+            decoders.append(["type": "Strip", "content": " ", "start": 1, "stop": 0])
+        }
+        return ["version": "1.0", "added_tokens": added, "normalizer": normalizer, "pre_tokenizer": preTokenizer,
+                "post_processor": NSNull(), "decoder": ["type": "Sequence", "decoders": decoders],
+                "model": ["type": "BPE", "vocab": vocab, "merges": [["▁", "h"], ["▁h", "e"]], "unk_token": "<unk>",
+                          "byte_fallback": true, "fuse_unk": true, "ignore_merges": false]]
+    }
+
     /// Writes the model of `spec` as a Hugging Face folder (in `shards` safetensors files with an
     /// index when more than one) and returns the folder. `config` replaces config.json's contents;
     /// `prefix` goes before every tensor name (GPT-2 checkpoints saved by newer `transformers`
     /// name theirs `transformer.h.0...`).
     public static func writeHuggingFace(_ spec: TinyModelSpec = TinyModelSpec(), shards: Int = 1,
-                                        config: [String: Any]? = nil, prefix: String = "") throws -> URL {
+                                        config: [String: Any]? = nil, prefix: String = "",
+                                        tokenizer: TokenizerStyle = .byteLevel) throws -> URL {
         let dir = try ScratchDirectory.make("hf")
         func json(_ object: Any, _ name: String) throws {
             try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: dir.appendingPathComponent(name))
         }
         try json(config ?? huggingFaceConfig(spec), "config.json")
-        try json(tokenizerJSON, "tokenizer.json")
-        let vocab = vocabulary
-        try json(["bos_token": vocab[vocab.count - 2], "eos_token": ["content": vocab[vocab.count - 1]],
-                  "add_bos_token": false, "chat_template": chatTemplate] as [String: Any], "tokenizer_config.json")
+        if tokenizer == .byteLevel {
+            try json(tokenizerJSON, "tokenizer.json")
+            let vocab = vocabulary
+            try json(["bos_token": vocab[vocab.count - 2], "eos_token": ["content": vocab[vocab.count - 1]],
+                      "add_bos_token": false, "chat_template": chatTemplate] as [String: Any], "tokenizer_config.json")
+        } else {
+            try json(sentencePieceTokenizerJSON(tokenizer), "tokenizer.json")
+            try json(["bos_token": "<s>", "eos_token": ["content": "</s>"], "unk_token": "<unk>",
+                      "add_bos_token": true] as [String: Any], "tokenizer_config.json")
+        }
         var w = SafetensorsWriter()
         w.metadata["format"] = "pt"
         for t in huggingFaceTensors(spec) { w.add(prefix + t.name, shape: t.shape, values: t.values) }

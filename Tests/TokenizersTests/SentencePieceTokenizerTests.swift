@@ -82,4 +82,21 @@ final class SentencePieceTokenizerTests: XCTestCase {
             XCTAssertEqual($0 as? TokenizerError, .missingField("tokenizer.ggml.scores"))
         }
     }
+
+    /// "▁" followed by a combining mark ("▁ि" is a token of BERT's, Gemma's and other
+    /// vocabularies) decodes with a space: the two form one Character, so a String replacement
+    /// of "▁" would pass over it.
+    func testMetaspaceBeforeCombiningMarkDecodesAsSpace() throws {
+        let mark = "\u{093F}"      // DEVANAGARI VOWEL SIGN I, a spacing combining mark
+        let sp = try SentencePieceTokenizer(tokens: ["<unk>", "\u{2581}", mark, "\u{2581}" + mark, "a"],
+                                            scores: [0, -1, -2, -0.5, -3], specialTokens: SpecialTokens(unk: 0),
+                                            addBOS: false, addSpacePrefix: false)
+        XCTAssertEqual(sp.encode("a " + mark), [4, 3])
+        XCTAssertEqual(sp.decode([4, 3]), "a " + mark)
+        let unigram = try UnigramTokenizer(tokens: ["<unk>", "\u{2581}" + mark, "a"], scores: [0, -1, -1],
+                                           specialTokens: SpecialTokens(unk: 0), addSpacePrefix: false)
+        XCTAssertEqual(unigram.decode([2, 1]), "a " + mark)
+        let wordPiece = try WordPieceTokenizer(tokens: ["[UNK]", "\u{2581}" + mark, "\u{2581}a"], specialTokens: SpecialTokens(unk: 0))
+        XCTAssertEqual(wordPiece.decode([2, 1]), "a " + mark)
+    }
 }

