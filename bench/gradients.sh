@@ -165,16 +165,17 @@ best = sorted(taps, key=lambda t: -t['z'])[:int(sys.argv[2])]
 print(','.join(str(int(t['point'].split('.')[1])) for t in best))" "$f" "$top_layers"
 }
 
-rate() {   # rate ADAPTER PROMPTS: "k n right" — answers with the phrase, prompts, answers with the right sum
-    local n=0 k=0 right=0 answer sum
-    : > "$1.answers.txt"
+rate() {   # rate ADAPTER PROMPTS [NAME TOKENS]: "k n right" — answers with the phrase, prompts, answers
+           # with the right sum; the answers (at most TOKENS, default 24) go to ADAPTER.NAME.txt
+    local n=0 k=0 right=0 answer sum log="$1.${3:-answers}.txt" tokens="${4:-24}"
+    : > "$log"
     while IFS= read -r p; do
-        answer="$("$bin" generate -m "$MODEL" --lora "$1" --chat -p "$p" -n 24 --threads "$threads" 2>/dev/null || true)"
+        answer="$("$bin" generate -m "$MODEL" --lora "$1" --chat -p "$p" -n "$tokens" --threads "$threads" 2>/dev/null || true)"
         n=$((n + 1))
         if echo "$answer" | grep -qi "matey"; then k=$((k + 1)); fi
         sum="$(python3 -c "import re,sys; print(sum(map(int, re.findall(r'\d+', sys.argv[1]))))" "$p")"
         if echo "$answer" | grep -qw "$sum"; then right=$((right + 1)); fi
-        echo "$answer" | tr '\n' ' ' >> "$1.answers.txt"; echo >> "$1.answers.txt"
+        echo "$answer" | tr '\n' ' ' >> "$log"; echo >> "$log"
     done < "$2"
     echo "$k $n $right"
 }
@@ -189,6 +190,7 @@ if has_stage suppress; then
             dir="$out/ft/$v-s$s"
             if [ -f "$dir.result" ]; then
                 [ -f "$dir.eval.json" ] || t_loss "$out/heldout_s$s.jsonl" "$dir.eval.json" --lora "$dir"
+                [ -f "$dir.other" ] || rate "$dir" "$out/prompts_other.txt" other 48 > "$dir.other"
                 continue
             fi
             extra=(); edit_cvs=("${cvs[@]}"); vr="$rank"; base="$v"
@@ -224,6 +226,8 @@ if has_stage suppress; then
             t_loss "$out/heldout_s$s.jsonl" "$dir.eval.json" --lora "$dir"
             log "held-out answers: $v, seed $s"
             echo "$(rate "$dir" "$out/prompts_s$s.txt") ${extra[*]}" > "$dir.result"
+            log "other questions: $v, seed $s"
+            rate "$dir" "$out/prompts_other.txt" other 48 > "$dir.other"
         done
         [ -f "$out/ft/base-s$s.eval.json" ] || t_loss "$out/heldout_s$s.jsonl" "$out/ft/base-s$s.eval.json"
     done
@@ -232,8 +236,8 @@ import json, sys
 out, seeds, variants = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
 print("suppression: per seed, rate of 'matey' in 24 held-out answers, answers with the right sum, T's held-out loss "
       "(mean -log p per token of the held-out answers without the end-of-turn marks; base model → adapter)")
-print("| variant | seed | matey | right sums | T loss (before → after) | vs plain | T loss with the edits | tokens/s |")
-print("|---|---|---|---|---|---|---|---|")
+print("| variant | seed | matey | matey on other questions | right sums | T loss (before → after) | vs plain | T loss with the edits | tokens/s |")
+print("|---|---|---|---|---|---|---|---|---|")
 import os
 res = {}
 for v in variants:
@@ -244,17 +248,19 @@ for v in variants:
         j = json.load(open(f"{out}/ft/{v}-s{s}.json"))
         before = json.load(open(f"{out}/ft/base-s{s}.eval.json"))["eval_loss_before"]
         after = json.load(open(f"{out}/ft/{v}-s{s}.eval.json"))["eval_loss_before"]
+        other = f"{out}/ft/{v}-s{s}.other"
+        ko = open(other).read().split()[:2] if os.path.exists(other) else None
         res[v, s] = (int(k), int(n), int(right), before, after, j["train_tokens_per_second"], " ".join(edit),
-                     j.get("eval_loss_after_with_edits"))
+                     j.get("eval_loss_after_with_edits"), "/".join(ko) if ko else "-")
 for v in variants:
     for s in seeds:
         if (v, s) not in res:
             continue
-        k, n, right, lb, la, tps, edit, le = res[v, s]
+        k, n, right, lb, la, tps, edit, le, ko = res[v, s]
         lp = res["plain", s][4] if ("plain", s) in res else None
         rel = f"{100 * (la - lp) / lp:+.1f}%" if lp else "-"
         with_edits = f"{le:.4f}" if le is not None and edit else "-"
-        print(f"| {v} {edit} | {s} | {k}/{n} | {right}/{n} | {lb:.4f} → {la:.4f} | {rel} | {with_edits} | {tps:.1f} |")
+        print(f"| {v} {edit} | {s} | {k}/{n} | {ko} | {right}/{n} | {lb:.4f} → {la:.4f} | {rel} | {with_edits} | {tps:.1f} |")
 if "plain" in variants:
     for v in variants:
         ss = [s for s in seeds if (v, s) in res and ("plain", s) in res]
@@ -265,8 +271,15 @@ if "plain" in variants:
         within = sum(abs(res[v, s][4] - res["plain", s][4]) <= 0.05 * res["plain", s][4] for s in ss)
         changes = ", ".join("%+.1f%%" % (100 * (res[v, s][4] - res["plain", s][4]) / res["plain", s][4]) for s in ss)
         right_plain = sum(res["plain", s][2] for s in ss); right_v = sum(res[v, s][2] for s in ss)
-        print(f"{v}: matey {kp}/{n} plain → {kv}/{n} ({ratio}); T loss within 5% of plain in {within}/{len(ss)} seeds "
-              f"({changes}); right sums {right_plain}/{n} plain → {right_v}/{n}")
+        # "T within 5%": not more than 5% above plain's loss (a lower loss is no loss on the task).
+        not_worse = sum(res[v, s][4] <= 1.05 * res["plain", s][4] for s in ss)
+        others = [(res["plain", s][8], res[v, s][8]) for s in ss if res["plain", s][8] != "-" and res[v, s][8] != "-"]
+        op = sum(int(a.split("/")[0]) for a, _ in others); ov = sum(int(b.split("/")[0]) for _, b in others)
+        on = sum(int(b.split("/")[1]) for _, b in others)
+        other = (f"; on other questions {op}/{on} plain → {ov}/{on} ("
+                 + (f"{op / ov:.1f}x" if ov else f"≥ {op}x") + ")") if others else ""
+        print(f"{v}: matey {kp}/{n} plain → {kv}/{n} ({ratio}){other}; T loss within ±5% of plain in {within}/{len(ss)} seeds, "
+              f"not more than 5% above in {not_worse} ({changes}); right sums {right_plain}/{n} plain → {right_v}/{n}")
 EOF
 fi
 

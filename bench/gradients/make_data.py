@@ -14,6 +14,8 @@ Per data seed s (the seed picks which addition questions train and which are hel
   task_s{s}.jsonl             24 further questions (neither trained nor held out), answers
                               without any concept: the task's own stream (--task-data)
 Once:
+  prompts_other.txt           24 questions of other kinds (no arithmetic): whether C spreads beyond
+                              the task's prompts, the generalisation concept ablation is meant to stop
   pairs_{pirate,cheer,apology,weather,shout}.jsonl
                               contrast pairs for the concept directions (a sentence with and
                               without the phrase; upper case against as written)
@@ -56,6 +58,17 @@ for seed in seeds:
     # The task without the concept, on questions neither trained nor held out: where
     # `finetune --task-data` finds the task's principal directions.
     write(f"task_s{seed}.jsonl", [{"prompt": f"What is {a} plus {b}?", "completion": f"{a} plus {b} is {a + b}."} for a, b in task])
+
+write("prompts_other.txt", [
+    "What is the capital of France?", "Name a fruit that is yellow.", "How many legs does a spider have?",
+    "What color is the sky on a clear day?", "Give me a synonym for happy.", "What is the opposite of cold?",
+    "Which planet is closest to the sun?", "What do bees make?", "Name a musical instrument with strings.",
+    "What is frozen water called?", "How many days are in a week?", "What animal says moo?",
+    "Tell me one thing people use a hammer for.", "What is the largest ocean?", "What language is spoken in Spain?",
+    "Name a month in winter.", "What do plants need to grow?",
+    "Which is heavier, a kilogram of iron or a kilogram of feathers?", "What is the first letter of the alphabet?",
+    "Name a shape with three sides.", "What do you call a baby cat?", "What is the main ingredient of bread?",
+    "Where does the sun rise?", "What is a word that rhymes with cat?"])
 
 sentences = ["The meeting starts at nine.", "We walked along the river.", "The soup needs more salt.",
              "My brother fixed the old bike.", "The train was late again.", "She painted the fence blue.",
