@@ -152,6 +152,13 @@ public struct ActivationIndex: Sendable, Equatable, Codable {
     public var tokens: Int
     public var complete: Bool
 
+    /// The data hash of a list of examples: SHA-256 over one line "SHA-256(text) label" per example.
+    public static func dataSHA256(_ examples: [(text: String, label: Int)]) -> String {
+        var listing = ""
+        for e in examples { listing += "\(Digest.sha256(Data(e.text.utf8))) \(e.label)\n" }
+        return Digest.sha256(Data(listing.utf8))
+    }
+
     enum CodingKeys: String, CodingKey {
         case format, formatVersion = "format_version", settings, dims, model, sources
         case dataSHA256 = "data_sha256", plannedExamples = "planned_examples", shards, examples, rows, tokens, complete
@@ -253,6 +260,59 @@ public final class ActivationStore: @unchecked Sendable {
         self.rowTokens = rowTokens
         rowLabels = rowExamples.map { examples[$0].label }
         shardFiles = files
+    }
+
+    private init(url: URL, index: ActivationIndex, examples: [StoredExample], rowExamples: [Int], rowPositions: [Int],
+                 rowTokens: [Int], shardFiles: [SafetensorsFile]) {
+        self.url = url
+        self.index = index
+        self.examples = examples
+        self.rowExamples = rowExamples
+        self.rowPositions = rowPositions
+        self.rowTokens = rowTokens
+        rowLabels = rowExamples.map { examples[$0].label }
+        self.shardFiles = shardFiles
+    }
+
+    /// Several complete collections made with the same settings, read as one: their examples in
+    /// order, renumbered, with the data hash of the joined list — so what is trained on the
+    /// joined store equals what one collection of all the sources gives (collection is per text,
+    /// from an empty cache), and each data set is collected once and reused in any combination.
+    ///
+    /// ```swift
+    /// let joined = try ActivationStore.joining([try ActivationStore(harm), try ActivationStore(framing)])
+    /// ```
+    public static func joining(_ stores: [ActivationStore]) throws -> ActivationStore {
+        guard let first = stores.first else { throw ActivationStoreError.invalid("no collection to read") }
+        if stores.count == 1 { return first }
+        for s in stores {
+            guard s.index.complete else {
+                throw ActivationStoreError.incompatible("\(s.url.path) is not a complete collection (run the same collect command again)")
+            }
+            guard s.index.settings == first.index.settings, s.index.dims == first.index.dims, s.index.model == first.index.model else {
+                throw ActivationStoreError.incompatible(
+                    "\(s.url.path) was collected with other settings or another model than \(first.url.path)")
+            }
+        }
+        var index = first.index
+        index.sources = stores.flatMap(\.index.sources)
+        index.shards = []
+        var examples: [StoredExample] = [], rowExamples: [Int] = [], rowPositions: [Int] = [], rowTokens: [Int] = []
+        for s in stores {
+            let offset = examples.count
+            index.shards += s.index.shards.map { var shard = $0; shard.firstExample += offset; return shard }
+            examples += s.examples.map { var e = $0; e.example += offset; return e }
+            rowExamples += s.rowExamples.map { $0 + offset }
+            rowPositions += s.rowPositions
+            rowTokens += s.rowTokens
+        }
+        index.plannedExamples = examples.count
+        index.examples = examples.count
+        index.rows = rowExamples.count
+        index.tokens = stores.map(\.index.tokens).reduce(0, +)
+        index.dataSHA256 = ActivationIndex.dataSHA256(examples.map { (text: $0.text, label: $0.label) })
+        return ActivationStore(url: first.url, index: index, examples: examples, rowExamples: rowExamples,
+                               rowPositions: rowPositions, rowTokens: rowTokens, shardFiles: stores.flatMap(\.shardFiles))
     }
 
     public var taps: [TapPoint] { index.settings.tapPoints }

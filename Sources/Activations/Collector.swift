@@ -124,9 +124,7 @@ public final class Collector {
         for s in plan.sources { all += try s.load() }
         if !plan.settings.chat, let e = all.first(where: { $0.turns != nil }) { throw Self.conversationWithoutChat(e) }
         examples = all
-        var listing = ""
-        for e in all { listing += "\(e.textSHA256) \(e.label)\n" }
-        dataSHA256 = Digest.sha256(Data(listing.utf8))
+        dataSHA256 = ActivationIndex.dataSHA256(all.map { (text: $0.text, label: $0.label) })
         let c = model.config
         for tap in plan.settings.tapPoints where (tap.layer ?? 0) >= c.layers {
             throw ActivationStoreError.invalid("tap \(tap) is past the model's \(c.layers) layers")

@@ -30,24 +30,28 @@ public struct BuiltinBundle: Sendable {
 
     /// Halts on harmful requests before any output: logistic probes on the chat prompt's last
     /// token at the three best layers of hook_resid_post 15–22 (the rule takes their maximum),
-    /// chosen on a held-out fifth of builtin:harm and
-    /// builtin:harm-framing (the same requests under personas, fiction, hypotheticals, games,
-    /// prefix instructions, system overrides and conversations, harmful and harmless alike), the
-    /// threshold at 1% FPR there — so the benign side it is calibrated on includes wrapped requests.
+    /// trained on builtin:harm, builtin:harm-framing and builtin:harm-framing-wide (the same
+    /// requests under personas, fiction, hypotheticals, games, prefix instructions, system prompts
+    /// and conversations, harmful and harmless alike, and harmless twins of harmful requests).
+    /// Validation is a split by source — whole wrappers, a fifth of them, with a fifth of the
+    /// plain requests — so the layers are chosen, and the threshold set at 1% FPR, on wrappers
+    /// training never saw: the benign side it is calibrated on includes new framings.
     public static let harm: BuiltinBundle = {
         var o = TrainOptions()
         o.name = "harm"
-        o.description = "Halts generation on a harmful request before any output (trained on builtin:harm and builtin:harm-framing)."
+        o.description = "Halts generation on a harmful request before any output (trained on builtin:harm, builtin:harm-framing and builtin:harm-framing-wide)."
         o.kind = .logistic
         o.taps = (15...22).map { TapPoint.residPost($0) }
         o.pick = .top(3)
         o.targetFPR = 0.01
         o.validationFraction = 0.2
+        o.splitBy = .source
         o.action = .halt
         o.scope = .request
         return BuiltinBundle(name: "harm", summary: "halt on harmful requests, plain or framed (logistic probes, three best resid_post layers of 15-22)",
-                             model: "smollm2", data: ["builtin:harm", "builtin:harm-framing"], settings: (true, .last, "resid_post"), options: o,
-                             expectedSHA256: "cb9f80f11d99bb5b57ee3cbaae77b79e12fdc2992064569d6ed929bbdbfdf251")
+                             model: "smollm2", data: ["builtin:harm", "builtin:harm-framing", "builtin:harm-framing-wide"],
+                             settings: (true, .last, "resid_post"), options: o,
+                             expectedSHA256: "9f5eecff7a7c9f4c429f1ec18f1c190bb1ecdb3203fec090d0fb60256ac793fd")
     }()
 
     public static func named(_ name: String) -> BuiltinBundle? { all.first { $0.name == name } }
@@ -57,20 +61,30 @@ public struct BuiltinBundle: Sendable {
         ModelStore.home.appendingPathComponent("bundles").appendingPathComponent(name)
     }
 
-    /// Collects the built-in data with `model` and trains the bundle (two to three minutes for
-    /// harm on two cores).
+    /// The folder inside `scratch` that holds the collection of one data set (`builtin:NAME` → NAME).
+    public static func collectionFolder(of data: String, in scratch: URL) -> URL {
+        scratch.appendingPathComponent(data.hasPrefix("builtin:") ? String(data.dropFirst("builtin:".count)) : data)
+    }
+
+    /// Collects the built-in data with `model`, each set into its own folder of `scratch` (a set
+    /// already collected there with these settings is reused, so adding a set to the recipe
+    /// collects only that set), and trains the bundle on the sets read as one
+    /// (`ActivationStore.joining`: the same bytes as one collection of all of them).
     public func train(model lm: LanguageModel, threads: Int, scratch: URL,
                       progress: (String) -> Void = { _ in }) throws -> (SupervisorBundle, TrainReport) {
         let sha = try ModelFingerprint.sha256(of: lm.url)
         let taps = try TapSelection.taps(settings.taps, layers: lm.config.layers)
-        let plan = CollectionPlan(settings: CollectionSettings(modelSHA256: sha, taps: taps, positions: settings.positions,
-                                                               chat: settings.chat),
-                                  sources: data.map { DataSource(path: $0) })
-        let collector = try Collector(model: lm, plan: plan)
-        progress("collecting \(collector.examples.count) texts of \(data.joined(separator: ", "))")
-        try collector.run(into: scratch, threads: threads, overwrite: true)
+        let collection = CollectionSettings(modelSHA256: sha, taps: taps, positions: settings.positions, chat: settings.chat)
+        var stores: [ActivationStore] = []
+        for set in data {
+            let collector = try Collector(model: lm, plan: CollectionPlan(settings: collection, sources: [DataSource(path: set)]))
+            let folder = Self.collectionFolder(of: set, in: scratch)
+            progress("collecting \(collector.examples.count) texts of \(set) into \(folder.path)")
+            try collector.run(into: folder, threads: threads, overwrite: true)
+            stores.append(try ActivationStore(folder))
+        }
         progress("training on \(taps.count) taps")
-        return try ProbeTrainer.train(try ActivationStore(scratch), options: options)
+        return try ProbeTrainer.train(try ActivationStore.joining(stores), options: options)
     }
 
     /// The bundle in `folder` if it loads and its SHA-256 (over bundle.json and the weights) is
@@ -92,9 +106,10 @@ public struct BuiltinBundle: Sendable {
     /// a threshold raised in bundle.json, say — is never used: it is reported and rebuilt.
     /// `progress` receives a warning when the trained bytes differ from the pinned hash.
     ///
-    /// With `collection`, the activations are collected into that folder and kept, or taken from
-    /// it when it already holds this bundle's complete collection (same model, settings and data:
-    /// the collector checks), so measurements and rebuilds need not run the model again.
+    /// With `collection`, the activations are collected into that folder (one subfolder per data
+    /// set) and kept, or taken from it where a subfolder already holds its set's complete
+    /// collection (same model, settings and data: the collector checks), so measurements and
+    /// rebuilds need not run the model again.
     public func load(threads: Int, collection: URL? = nil, progress: (String) -> Void = { _ in }) throws -> SupervisorBundle {
         if let cached = pinnedCopy(at: folder, progress: progress) { return cached }
         let lm = try LanguageModel.load(model)

@@ -24,7 +24,7 @@ struct BundlesCommand: ParsableCommand {
             abstract: "Train a built-in bundle from the built-in data (deterministic: the same bytes everywhere) and print its path.")
         @Argument(help: "Bundle name (harm).") var name: String
         @Flag(help: "Retrain even when a cached copy exists.") var force = false
-        @Option(help: "Collect into this folder and keep it (another collection there is replaced), or reuse the bundle's complete collection found there.")
+        @Option(help: "Collect into this folder and keep it, one subfolder per data set (another collection there is replaced), or reuse the complete collections of the bundle's data sets found there.")
         var acts: String?
         @OptionGroup var threads: ThreadsOption
 

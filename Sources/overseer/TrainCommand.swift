@@ -17,7 +17,8 @@ struct TrainCommand: ParsableCommand {
         threshold that keeps the false-positive rate on validation at --target-fpr.
         """)
 
-    @Option(help: "Folder written by `overseer collect`.") var acts: String
+    @Option(help: "Folder written by `overseer collect`; repeat it to train on several collections made with the same settings, read as one.")
+    var acts: [String] = []
     @Option(name: .customLong("val-acts"), help: "Validation folder (default: a hash split of --acts).") var valActs: String?
     @Option(help: "Probe kind.") var kind: TrainOptions.Kind = .logistic
     @Option(help: "Candidate taps among the collected ones (names or KIND[:LAYERS]; default: all collected).") var taps: String?
@@ -52,6 +53,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {
+        guard !acts.isEmpty else { throw ValidationError("--acts: name at least one folder written by `overseer collect`") }
         try requireFinite(targetFPR, in: 0...0.999_999, "--target-fpr")
         try requireFinite(valFraction, in: 0.000_001...0.999_999, "--val-fraction")
         try requireFinite(learningRate, in: 1e-12...10, "--learning-rate")
@@ -96,11 +98,11 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ActivationStore(URL(fileURLWithPath: acts))
+        let store = try ActivationStore.joining(acts.map { try ActivationStore(URL(fileURLWithPath: $0)) })
         let validation = try valActs.map { try ActivationStore(URL(fileURLWithPath: $0)) }
         let layerCount = store.index.model.layers ?? (store.taps.compactMap(\.layer).max() ?? 0) + 1
         let o = try options(layers: layerCount, store: store)
-        log("training \(o.kind.rawValue) on \(o.taps!.count) taps of \(acts) (\(store.rowCount) rows)")
+        log("training \(o.kind.rawValue) on \(o.taps!.count) taps of \(acts.joined(separator: " + ")) (\(store.rowCount) rows)")
         let (bundle, report) = try ProbeTrainer.train(store, validation: validation, options: o) { r in
             log(String(format: "  %@  train AUROC %.4f  val AUROC %.4f  val TPR@1%%FPR %.3f%@", r.tap, r.trainAUROC,
                        r.validationAUROC, r.validationTPRAt1, r.l2.map { String(format: "  l2 %g", $0) } ?? ""))

@@ -49,7 +49,7 @@ final class LabeledDataTests: XCTestCase {
             XCTAssertEqual($0 as? DataError, .io("cannot read /nonexistent/file.jsonl"))
         }
         XCTAssertThrowsError(try DataSource(path: "builtin:nope").load()) {
-            XCTAssertEqual($0 as? DataError, .unknownBuiltin("nope", available: ["harm", "harm-framing", "harm-framing-more", "harm-framing-test", "harm-answer-openings",
+            XCTAssertEqual($0 as? DataError, .unknownBuiltin("nope", available: ["harm", "harm-framing", "harm-framing-more", "harm-framing-wide", "harm-framing-test", "harm-answer-openings",
                                                                                 "harm-answer-openings-test", "harm-answers", "harm-answers-test", "truth"]))
         }
     }
@@ -95,6 +95,25 @@ final class LabeledDataTests: XCTestCase {
             XCTAssertGreaterThan(rows.filter { $0.label == 0 }.count, rows.filter { $0.label == 1 }.count, source)
             XCTAssertGreaterThan(rows.filter { $0.label == 1 }.count, 0, source)
         }
+        // The wide set: 42 more wrappers, harmless twins and near-misses wrapped and plain, and
+        // conversations of both labels; again no source shared with the other training sets.
+        let wide = try DataSource(path: "builtin:harm-framing-wide").load()
+        XCTAssertEqual(wide.count, 750)
+        let wideWrappers = Dictionary(grouping: wide.filter { FramingData.kinds.contains($0.category ?? "") }, by: { $0.source ?? "" })
+        XCTAssertEqual(wideWrappers.count, 42)
+        XCTAssertTrue(Set(wideWrappers.keys).isDisjoint(with: (train + more).compactMap(\.source)))
+        for (source, rows) in wideWrappers {
+            XCTAssertEqual(rows.filter { $0.label == 1 }.count, 6, source)
+            XCTAssertEqual(rows.filter { $0.label == 0 }.count, 9, source)
+        }
+        XCTAssertEqual(wide.filter { $0.category == "plain" }.count, FramingData.wideHarmless.count)
+        XCTAssertEqual(wide.filter { $0.category == "near_miss" }.count, FramingData.wideNearMisses.count)
+        let wideChats = wide.filter { $0.category == "conversation" }
+        XCTAssertEqual(wideChats.count, 36)
+        XCTAssertEqual(wideChats.filter { $0.label == 1 }.count, 12)
+        XCTAssertTrue(wideChats.allSatisfy { ($0.turns?.count ?? 0) >= 3 })
+        XCTAssertEqual(Set(wide.map(\.text)).count, wide.count, "wide has repeated rows")
+        XCTAssertTrue(wide.contains { ($0.turns?.filter { $0.role == "user" }.count ?? 0) >= 4 }, "a request in turn 4")
         let conversations = more.filter { $0.category == "conversation" }
         XCTAssertEqual(conversations.count, 20)
         XCTAssertTrue(conversations.allSatisfy { $0.label == 0 && ($0.turns?.count ?? 0) >= 3 })
@@ -110,7 +129,7 @@ final class LabeledDataTests: XCTestCase {
             XCTAssertTrue(rows.contains { $0.turns?.first?.role == "system" }, "a system-turn override")
         }
         // Neither the held-out requests nor its wrappers' words appear in anything trained on.
-        let trained = (train + more + plain).map(\.text).joined(separator: "\n")
+        let trained = (train + more + wide + plain).map(\.text).joined(separator: "\n")
         for r in FramingData.testHarmful + FramingData.testHarmless + FramingData.testNearMisses {
             XCTAssertFalse(trained.contains(r), r)
         }

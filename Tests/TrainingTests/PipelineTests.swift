@@ -171,6 +171,39 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(multi.manifest.rules[0].detectors.count, 4)
     }
 
+    func testJoinedCollectionsTrainLikeOneCollectionOfAllTheirSources() throws {
+        // The data in two files, collected apart and together.
+        let lines = try String(contentsOf: dataURL, encoding: .utf8).split(separator: "\n")
+        let a = folder.appendingPathComponent("a.jsonl"), b = folder.appendingPathComponent("b.jsonl")
+        try Data(lines[..<25].joined(separator: "\n").utf8).write(to: a)
+        try Data(lines[25...].joined(separator: "\n").utf8).write(to: b)
+        func collect(_ sources: [URL], _ name: String, taps: [TapPoint]? = nil) throws -> ActivationStore {
+            var p = plan(taps: taps, shard: 8)
+            p.sources = sources.map { DataSource(path: $0.path) }
+            try Collector(model: model, plan: p).run(into: folder.appendingPathComponent(name))
+            return try ActivationStore(folder.appendingPathComponent(name))
+        }
+        let both = try collect([a, b], "both")
+        let joined = try ActivationStore.joining([try collect([a], "a"), try collect([b], "b")])
+        XCTAssertEqual(joined.index.dataSHA256, both.index.dataSHA256)
+        XCTAssertEqual(joined.examples, both.examples.map { var e = $0; e.row = joined.examples[$0.example].row; return e })
+        XCTAssertEqual(joined.rowExamples, both.rowExamples)
+        XCTAssertEqual(joined.rowLabels, both.rowLabels)
+        for tap in both.taps { XCTAssertEqual(try joined.matrix(tap), try both.matrix(tap), "\(tap)") }
+        var o = TrainOptions()
+        o.name = "t"
+        o.pick = .top(2)
+        let (fromJoined, _) = try ProbeTrainer.train(joined, options: o)
+        let (fromBoth, _) = try ProbeTrainer.train(both, options: o)
+        XCTAssertEqual(fromJoined.sha256, fromBoth.sha256)
+        // Collections with other settings are not read as one.
+        let other = try collect([b], "other", taps: [.residPost(1)])
+        XCTAssertThrowsError(try ActivationStore.joining([both, other])) {
+            guard case ActivationStoreError.incompatible = $0 else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try ActivationStore.joining([]))
+    }
+
     func testEvaluationUsesTheBundlesSettingsAndDetectors() throws {
         let out = folder.appendingPathComponent("acts")
         try Collector(model: model, plan: plan(taps: [.residPost(2)])).run(into: out)

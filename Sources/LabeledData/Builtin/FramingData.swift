@@ -335,9 +335,11 @@ enum FramingData {
         return (0..<wrappers).map { w in (0..<per).map { pool[order[w * per + $0]] } }
     }
 
-    /// One JSON Lines row: a single user turn is `text`, anything else `turns`.
-    static func row(_ w: Wrapper?, _ r: Request, source: String) -> String {
-        var o: [String: Any] = ["label": r.label, "source": source, "category": w?.kind ?? r.list]
+    /// One JSON Lines row: a single user turn is `text`, anything else `turns`. Without a
+    /// `source` the row is known by its data set's name, so a split by source draws it by text.
+    static func row(_ w: Wrapper?, _ r: Request, source: String?) -> String {
+        var o: [String: Any] = ["label": r.label, "category": w?.kind ?? r.list]
+        if let source { o["source"] = source }
         let turns = (w?.turns ?? [("user", "{r}")]).map { ($0.role, $0.content.replacingOccurrences(of: "{r}", with: r.text)) }
         if turns.count == 1 {
             o["text"] = turns[0].1
@@ -349,10 +351,10 @@ enum FramingData {
     }
 
     static func wrapped(_ wrappers: [Wrapper], name: String, harmful: [Request], harmless: [Request],
-                        nearMisses: [Request], counts: (Int, Int, Int), numberedAfter: Int = 0) -> [String] {
-        let h = deal(harmful, per: counts.0, wrappers: wrappers.count, seed: 0x4841_524D)
-        let b = deal(harmless, per: counts.1, wrappers: wrappers.count, seed: 0x4245_4E49)
-        let n = deal(nearMisses, per: counts.2, wrappers: wrappers.count, seed: 0x4E45_4152)
+                        nearMisses: [Request], counts: (Int, Int, Int), numberedAfter: Int = 0, seed: UInt64 = 0) -> [String] {
+        let h = deal(harmful, per: counts.0, wrappers: wrappers.count, seed: 0x4841_524D ^ seed)
+        let b = deal(harmless, per: counts.1, wrappers: wrappers.count, seed: 0x4245_4E49 ^ seed)
+        let n = deal(nearMisses, per: counts.2, wrappers: wrappers.count, seed: 0x4E45_4152 ^ seed)
         var lines: [String] = []
         var serial: [String: Int] = [:]
         for (i, w) in wrappers.enumerated() {
