@@ -118,10 +118,18 @@ final class GradientsCLITests: XCTestCase {
         XCTAssertNotNil(sj["eval_loss_after_with_edits"] as? Double)
         XCTAssertEqual((sj["edit_statistics"] as? [Any])?.count, 2)
         XCTAssertEqual((sj["removed_by_task"] as? [[Double]])?.count, 2)
+        // Every token but the first, to the mean over those tokens.
+        let a = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", adapter,
+                                        "--rank", "2", "--lr", "0.01", "--batch", "2", "--max-steps", "1",
+                                        "--control-vector", cv, "--suppress", "arr", "--suppress-positions", "after-first",
+                                        "--suppress-to-mean", "--json"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let aj = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(aj["edits"] as? [String], ["suppress arr to the mean at every token but the first"])
         let badPositions = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", adapter, "--control-vector", cv,
                                                    "--suppress", "arr", "--suppress-positions", "middle"])
         XCTAssertNotEqual(badPositions.status, 0)
-        XCTAssertTrue(badPositions.stderr.contains("all or completion"), badPositions.stderr)
+        XCTAssertTrue(badPositions.stderr.contains("all, after-first or completion"), badPositions.stderr)
         let noSuppress = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", adapter, "--suppress-above", "2"])
         XCTAssertNotEqual(noSuppress.status, 0)
         XCTAssertTrue(noSuppress.stderr.contains("need --suppress"), noSuppress.stderr)
