@@ -44,14 +44,16 @@ enum Builtins {
         return .array((0..<count).map { .int(start + $0 * step) })
     })
 
-    private static let namespace = Value.function(TemplateFunction("namespace") { args, _ in
+    private static let namespace = Value.function(TemplateFunction("namespace") { args, interp in
         var attrs = OrderedDict()
         for v in args.positional {
             guard case .dict(let d) = v else { throw TemplateError.runtime("namespace() takes a dict or keywords", nil) }
             for (k, x) in d.pairs { try attrs.set(k, x) }
         }
         for (k, v) in args.keyword { attrs[k] = v }
-        return .namespace(Namespace(attrs))
+        let ns = Namespace(attrs)
+        interp.track(ns)
+        return .namespace(ns)
     })
 
     private static let dict = Value.function(TemplateFunction("dict") { args, _ in

@@ -13,7 +13,15 @@ import Foundation
 final class Scope {
     var vars: [String: Value] = [:]
     let parent: Scope?
-    init(parent: Scope?) { self.parent = parent }
+    init(parent: Scope?) {
+        self.parent = parent
+        #if DEBUG
+        LiveObjects.count.add(1, ordering: .relaxed)
+        #endif
+    }
+    #if DEBUG
+    deinit { LiveObjects.count.subtract(1, ordering: .relaxed) }
+    #endif
 
     func lookup(_ name: String) -> Value? {
         var scope: Scope? = self
@@ -42,6 +50,28 @@ final class Interpreter {
         self.limits = limits
         self.now = now
         self.start = clock.now
+    }
+
+    // MARK: Reference cycles
+
+    /// Scopes a macro closes over: the macro is stored in the scope it captures, a cycle.
+    private var closures: [Scope] = []
+    /// Namespaces made by this render (one may be stored in itself: `set ns.me = ns`).
+    private var namespaces: [Namespace] = []
+
+    /// Remembers a namespace `namespace()` made, so `releaseReferences` can break its cycles.
+    func track(_ namespace: Namespace) { namespaces.append(namespace) }
+
+    /// Breaks the reference cycles this render made (macros and their scopes, namespaces that
+    /// hold themselves), so that nothing outlives it. Call once the output is complete: the
+    /// render's objects never escape it (it returns a string), and without this every template
+    /// that defines a macro leaked its scopes — a long-running server, or a fuzzer after a million
+    /// renders, runs out of memory.
+    func releaseReferences() {
+        for scope in closures { scope.vars.removeAll() }
+        for ns in namespaces { ns.attributes = OrderedDict() }
+        closures.removeAll()
+        namespaces.removeAll()
     }
 
     // MARK: Budget
@@ -223,7 +253,8 @@ final class Interpreter {
     // MARK: Macros
 
     private func makeMacro(_ macro: Macro, closure: Scope) -> Value {
-        .function(TemplateFunction(macro.name) { args, interp in
+        closures.append(closure)
+        return .function(TemplateFunction(macro.name) { args, interp in
             try interp.callMacro(macro, closure: closure, args)
         })
     }

@@ -29,6 +29,7 @@ public struct Template: Sendable {
     ///   - now: the time `strftime_now` reports; pin it for reproducible output.
     public func render(_ context: [String: Value], limits: RenderLimits = .default, now: Date = Date()) throws -> String {
         let interpreter = Interpreter(limits: limits, now: now)
+        defer { interpreter.releaseReferences() }
         let globals = Scope(parent: nil)
         globals.vars = context
         return try interpreter.render(body, scope: Scope(parent: globals))

@@ -8,6 +8,9 @@
 // as a number or called.
 
 import Foundation
+#if DEBUG
+import Synchronization
+#endif
 
 /// A value inside a template: what the context holds and what expressions produce.
 ///
@@ -139,8 +142,23 @@ struct DictKey: Hashable, Sendable {
 public final class Namespace: @unchecked Sendable {
     // Rendering is single-threaded; a namespace never escapes the render that made it.
     var attributes: OrderedDict
-    init(_ attributes: OrderedDict) { self.attributes = attributes }
+    init(_ attributes: OrderedDict) {
+        self.attributes = attributes
+        #if DEBUG
+        LiveObjects.count.add(1, ordering: .relaxed)
+        #endif
+    }
+    #if DEBUG
+    deinit { LiveObjects.count.subtract(1, ordering: .relaxed) }
+    #endif
 }
+
+#if DEBUG
+/// Scopes and namespaces alive (debug builds only): a test renders and checks that none is left.
+enum LiveObjects {
+    static let count = Atomic<Int>(0)
+}
+#endif
 
 /// A lazy sequence as jinja2 hands them out. Generators (`map`, `select`, `unique`, the `items`
 /// filter...) are walked once: a second walk finds nothing, as in Python. Dict views
