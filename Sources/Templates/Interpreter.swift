@@ -13,15 +13,10 @@ import Foundation
 final class Scope {
     var vars: [String: Value] = [:]
     let parent: Scope?
-    init(parent: Scope?) {
-        self.parent = parent
-        #if DEBUG
-        LiveObjects.count.add(1, ordering: .relaxed)
-        #endif
-    }
     #if DEBUG
-    deinit { LiveObjects.count.subtract(1, ordering: .relaxed) }
+    private let live = LiveObject()
     #endif
+    init(parent: Scope?) { self.parent = parent }
 
     func lookup(_ name: String) -> Value? {
         var scope: Scope? = self

@@ -142,21 +142,19 @@ struct DictKey: Hashable, Sendable {
 public final class Namespace: @unchecked Sendable {
     // Rendering is single-threaded; a namespace never escapes the render that made it.
     var attributes: OrderedDict
-    init(_ attributes: OrderedDict) {
-        self.attributes = attributes
-        #if DEBUG
-        LiveObjects.count.add(1, ordering: .relaxed)
-        #endif
-    }
     #if DEBUG
-    deinit { LiveObjects.count.subtract(1, ordering: .relaxed) }
+    private let live = LiveObject()
     #endif
+    init(_ attributes: OrderedDict) { self.attributes = attributes }
 }
 
 #if DEBUG
-/// Scopes and namespaces alive (debug builds only): a test renders and checks that none is left.
-enum LiveObjects {
+/// Held by every scope and namespace (debug builds only): `count` is how many are alive, so a
+/// test can render and check that none is left.
+final class LiveObject: Sendable {
     static let count = Atomic<Int>(0)
+    init() { Self.count.add(1, ordering: .relaxed) }
+    deinit { Self.count.subtract(1, ordering: .relaxed) }
 }
 #endif
 

@@ -18,14 +18,14 @@ final class ReferenceCycleTests: XCTestCase {
         ]
         let expected = ["021222", "inc", "6"]
         let templates = try sources.map { try Template($0) }
-        let before = LiveObjects.count.load(ordering: .relaxed)
+        let before = LiveObject.count.load(ordering: .relaxed)
         for _ in 0..<50 {
             for (t, want) in zip(templates, expected) { XCTAssertEqual(try t.render([:]), want) }
         }
         // A render that fails part-way frees what it made too.
         let failing = try Template("{% macro m() %}x{% endmacro %}{{ m() }}{{ raise_exception('stop') }}")
         XCTAssertThrowsError(try failing.render([:]))
-        XCTAssertEqual(LiveObjects.count.load(ordering: .relaxed), before, "scopes or namespaces outlived their render")
+        XCTAssertEqual(LiveObject.count.load(ordering: .relaxed), before, "scopes or namespaces outlived their render")
         #else
         throw XCTSkip("live-object counts exist in debug builds only")
         #endif
