@@ -1,7 +1,9 @@
 // One variant of the row kernels; included by CKernels.c once per variant with:
 //   SUFFIX          name suffix of this variant's functions
 //   KFN             attributes of its functions (target features, always_inline)
-//   OV_WIDTH        512: two blocks per zmm register; 256: one block per ymm register
+//   OV_WIDTH        512: two blocks per zmm register (Q4_0 / Q4_1: four, see `rows_nibbles`);
+//                   256: one block per ymm register
+//   OV_QUAD_VBMI    defined: `quad` gathers four blocks' quants with vpermi2b (AVX-512 VBMI)
 //   DPBUSD(acc,u,s) acc + Σ of four u8·s8 products per Int32 lane, exact (vpdpbusd, or
 //                   vpmaddubsw + vpmaddwd where each pair sum provably fits in Int16)
 //
@@ -206,15 +208,22 @@ KFN void FN(scales)(int format, int wb, const uint8_t *w, int count, __m256 *d, 
         return;
     }
 #endif
-    uint16_t h[16];
-    for (int i = 0; i < 8; i++) {
-        h[i] = 0;
-        h[8 + i] = 0;
-        if (i < count) memcpy(&h[i], w + i * wb, 2);
-        if (i < count && format == OV_FORMAT_Q4_1) memcpy(&h[8 + i], w + i * wb + 2, 2);
+    // word by word into registers (narrow stores then one wide load would stall on forwarding)
+    __m128i hd = _mm_setzero_si128(), hm = _mm_setzero_si128();
+#define OV_SCALE(i)                                                                   \
+    if (i < count) {                                                                  \
+        uint16_t x;                                                                   \
+        memcpy(&x, w + (i) * wb, 2);                                                  \
+        hd = _mm_insert_epi16(hd, x, i);                                              \
+        if (format == OV_FORMAT_Q4_1) {                                               \
+            memcpy(&x, w + (i) * wb + 2, 2);                                          \
+            hm = _mm_insert_epi16(hm, x, i);                                          \
+        }                                                                             \
     }
-    *d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)h));
-    if (format == OV_FORMAT_Q4_1) *m = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(h + 8)));
+    OV_SCALE(0) OV_SCALE(1) OV_SCALE(2) OV_SCALE(3) OV_SCALE(4) OV_SCALE(5) OV_SCALE(6) OV_SCALE(7)
+#undef OV_SCALE
+    *d = _mm256_cvtph_ps(hd);
+    if (format == OV_FORMAT_Q4_1) *m = _mm256_cvtph_ps(hm);
 }
 
 /// The group's float block values from their integer sums (see the contract above).
@@ -321,6 +330,139 @@ KFN void FN(rows_tile)(int format, const uint8_t *w, ptrdiff_t ws, long r0, long
 }
 #endif
 
+#if OV_WIDTH == 512
+/// Byte index for `quad`: byte 16j + e of the result is quant byte e of block j, the first load
+/// holding bytes 0..<64 of the four blocks and the second the last 64 of them.
+KFN __m512i FN(quad_index)(int wb, int hdr) {
+    uint8_t idx[64];
+    for (int j = 0; j < 4; j++)
+        for (int e = 0; e < 16; e++) {
+            int src = j * wb + hdr + e;
+            idx[16 * j + e] = (uint8_t)(src < 64 ? src : 64 + src - (4 * wb - 64));
+        }
+    return _mm512_loadu_si512((const void *)idx);
+}
+
+/// The 16 quant bytes of four consecutive blocks at g, block j in 128-bit lane j.
+KFN __m512i FN(quad)(int wb, int hdr, const uint8_t *g, __m512i idx) {
+#ifdef OV_QUAD_VBMI
+    __m512i l0 = _mm512_loadu_si512((const void *)g), l1 = _mm512_loadu_si512((const void *)(g + 4 * wb - 64));
+    return _mm512_permutex2var_epi8(l0, idx, l1);
+#else
+    (void)idx;
+    __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(g + hdr)));
+    v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + wb + hdr)), 1);
+    v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + 2 * wb + hdr)), 2);
+    return _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + 3 * wb + hdr)), 3);
+#endif
+}
+
+/// `quad` for the first `count` (1...4) of the four blocks, zeros for the others; reads no
+/// byte past block count - 1.
+KFN __m512i FN(quad_part)(int wb, int hdr, const uint8_t *g, int count, __m512i idx) {
+    if (count <= 0) return _mm512_setzero_si512();
+    if (count >= 4) return FN(quad)(wb, hdr, g, idx);
+#ifdef OV_QUAD_VBMI
+    long end = (long)count * wb, second = 4 * wb - 64;
+    __mmask64 m0 = end >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << end) - 1;
+    __mmask64 m1 = end > second ? (((__mmask64)1 << (end - second)) - 1) : 0;
+    __m512i l0 = _mm512_maskz_loadu_epi8(m0, (const void *)g), l1 = _mm512_maskz_loadu_epi8(m1, (const void *)(g + second));
+    // lanes of absent blocks read masked-out (zero) bytes
+    return _mm512_maskz_permutex2var_epi8(((__mmask64)1 << (16 * count)) - 1, l0, idx, l1);
+#else
+    (void)idx;
+    __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(g + hdr)));
+    if (count > 1) v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + wb + hdr)), 1);
+    if (count > 2) v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + 2 * wb + hdr)), 2);
+    return _mm512_maskz_mov_epi64((__mmask8)((1 << (2 * count)) - 1), v);
+#endif
+}
+
+/// Lane l = Σ of block l's partial sums, from p0 (blocks 0...3, one per 128-bit lane) and p1
+/// (blocks 4...7).
+KFN __m256i FN(combine_quads)(__m512i p0, __m512i p1) {
+    __m512i x = _mm512_add_epi32(_mm512_unpacklo_epi32(p0, p1), _mm512_unpackhi_epi32(p0, p1));
+    __m512i y = _mm512_add_epi32(x, _mm512_shuffle_epi32(x, _MM_PERM_BADC));
+    // 128-bit lane j of y: [block j, block j + 4, block j, block j + 4]
+    __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+    return _mm512_castsi512_si256(_mm512_permutexvar_epi32(order, y));
+}
+
+/// Q4_0 / Q4_1 rows against a tile of `tokens` activation rows, four blocks per register: low
+/// nibbles (elements 0..<16 of each block) against the activations' first halves, high nibbles
+/// against their second halves, both halves arranged once per tile. Same exact integer sums and
+/// the same float operations as `row`.
+KFN void FN(rows_nibbles)(int format, const uint8_t *w, ptrdiff_t ws, long r0, long r1, long m, long blocks,
+                          const uint8_t *const *a, int tokens, float *out) {
+    const int wb = format == OV_FORMAT_Q4_0 ? 18 : 20, hdr = format == OV_FORMAT_Q4_0 ? 2 : 4;
+    const int ab = format == OV_FORMAT_Q4_1 ? 36 : 34, aq = ab == 36 ? 4 : 2;
+    const long scales = (blocks * ab + 31) & ~31L, padded = (blocks + 7) & ~7L;
+    const long full = blocks / 8 * 8, quads = full / 4 + 2;   // full groups', then the tail's
+    const int offset = format == OV_FORMAT_Q4_0;
+    const __m512i zero = _mm512_setzero_si512(), mask4 = _mm512_set1_epi8(0x0F), eights = _mm512_set1_epi8(8);
+    const __m512i idx = FN(quad_index)(wb, hdr);
+    __m512i lo[tokens][quads], hi[tokens][quads], offsets[offset ? tokens : 1][offset ? quads : 1];
+    for (int t = 0; t < tokens; t++) {
+        for (long q = 0; q < full / 4 + (full < blocks ? 2 : 0); q++) {
+            __m512i l = zero, h = zero;
+            for (int j = 0; j < 4 && q * 4 + j < blocks; j++) {
+                const uint8_t *blk = a[t] + (q * 4 + j) * ab + aq;
+                l = _mm512_mask_blend_epi64((__mmask8)(3 << (2 * j)), l, _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)blk)));
+                h = _mm512_mask_blend_epi64((__mmask8)(3 << (2 * j)), h, _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(blk + 16))));
+            }
+            lo[t][q] = l;
+            hi[t][q] = h;
+            if (offset) offsets[t][q] = DPBUSD(DPBUSD(zero, eights, l), eights, h);
+        }
+    }
+    for (long r = r0; r < r1; r++) {
+        const uint8_t *wr = w + r * ws;
+        __m256 acc[4];
+        for (int t = 0; t < tokens; t++) acc[t] = _mm256_setzero_ps();
+        for (long b = 0; b < full; b += 8) {
+            const uint8_t *wg = wr + b * wb;
+            __m512i w0 = FN(quad)(wb, hdr, wg, idx), w1 = FN(quad)(wb, hdr, wg + 4 * wb, idx);
+            __m512i lo0 = _mm512_and_si512(w0, mask4), hi0 = _mm512_and_si512(_mm512_srli_epi16(w0, 4), mask4);
+            __m512i lo1 = _mm512_and_si512(w1, mask4), hi1 = _mm512_and_si512(_mm512_srli_epi16(w1, 4), mask4);
+            __m256 dw, mw = _mm256_setzero_ps();
+            FN(scales)(format, wb, wg, 8, &dw, &mw);
+            long q = b / 4;
+            for (int t = 0; t < tokens; t++) {
+                __m512i p0 = DPBUSD(DPBUSD(zero, lo0, lo[t][q]), hi0, hi[t][q]);
+                __m512i p1 = DPBUSD(DPBUSD(zero, lo1, lo[t][q + 1]), hi1, hi[t][q + 1]);
+                if (offset) {
+                    p0 = _mm512_sub_epi32(p0, offsets[t][q]);
+                    p1 = _mm512_sub_epi32(p1, offsets[t][q + 1]);
+                }
+                const float *da = (const float *)(a[t] + scales) + b;
+                acc[t] = _mm256_add_ps(acc[t], FN(values)(format, dw, mw, da, da + padded, FN(combine_quads)(p0, p1)));
+            }
+        }
+        if (full < blocks) {
+            const uint8_t *wg = wr + full * wb;
+            int count = (int)(blocks - full);
+            __m512i w0 = FN(quad_part)(wb, hdr, wg, count, idx), w1 = FN(quad_part)(wb, hdr, wg + 4 * wb, count - 4, idx);
+            __m512i lo0 = _mm512_and_si512(w0, mask4), hi0 = _mm512_and_si512(_mm512_srli_epi16(w0, 4), mask4);
+            __m512i lo1 = _mm512_and_si512(w1, mask4), hi1 = _mm512_and_si512(_mm512_srli_epi16(w1, 4), mask4);
+            __m256 dw, mw = _mm256_setzero_ps();
+            FN(scales)(format, wb, wg, count, &dw, &mw);
+            long q = full / 4;
+            for (int t = 0; t < tokens; t++) {
+                __m512i p0 = DPBUSD(DPBUSD(zero, lo0, lo[t][q]), hi0, hi[t][q]);
+                __m512i p1 = DPBUSD(DPBUSD(zero, lo1, lo[t][q + 1]), hi1, hi[t][q + 1]);
+                if (offset) {
+                    p0 = _mm512_sub_epi32(p0, offsets[t][q]);
+                    p1 = _mm512_sub_epi32(p1, offsets[t][q + 1]);
+                }
+                const float *da = (const float *)(a[t] + scales) + full;
+                acc[t] = _mm256_add_ps(acc[t], FN(values)(format, dw, mw, da, da + padded, FN(combine_quads)(p0, p1)));
+            }
+        }
+        for (int t = 0; t < tokens; t++) out[t * m + r] = FN(reduce)(acc[t]);
+    }
+}
+#endif
+
 /// Rows r0..<r1 of one format, tiles of four tokens then single tokens.
 KFN void FN(rows_format)(int format, const uint8_t *w, ptrdiff_t ws, long r0, long r1, long m, long blocks,
                          const uint8_t *a, ptrdiff_t as, long tokens, float *out) {
@@ -328,6 +470,10 @@ KFN void FN(rows_format)(int format, const uint8_t *w, ptrdiff_t ws, long r0, lo
     for (; t + 4 <= tokens; t += 4) {
         const uint8_t *at[4] = {a + t * as, a + (t + 1) * as, a + (t + 2) * as, a + (t + 3) * as};
 #if OV_WIDTH == 512
+        if (blocks / 2 <= OV_MAX_PAIRS && (format == OV_FORMAT_Q4_0 || format == OV_FORMAT_Q4_1)) {
+            FN(rows_nibbles)(format, w, ws, r0, r1, m, blocks, at, 4, out + t * m);
+            continue;
+        }
         if (blocks / 2 <= OV_MAX_PAIRS) {
             FN(rows_tile)(format, w, ws, r0, r1, m, blocks, at, 4, out + t * m);
             continue;
@@ -343,6 +489,10 @@ KFN void FN(rows_format)(int format, const uint8_t *w, ptrdiff_t ws, long r0, lo
 #if OV_WIDTH == 512
         if (blocks / 2 <= OV_MAX_PAIRS) {
             const uint8_t *at[1] = {a + t * as};
+            if (format == OV_FORMAT_Q4_0 || format == OV_FORMAT_Q4_1) {
+                FN(rows_nibbles)(format, w, ws, r0, r1, m, blocks, at, 1, out + t * m);
+                continue;
+            }
             FN(rows_tile)(format, w, ws, r0, r1, m, blocks, at, 1, out + t * m);
             continue;
         }

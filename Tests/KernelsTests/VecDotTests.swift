@@ -154,7 +154,7 @@ final class VecDotTests: XCTestCase {
         for path in paths {
             KernelPath.current = path
             for type in [TensorType.q4_0, .q4_1, .q8_0, .q5_0] {
-                for n in [32, 96, 256, 288, 544, 576, 1536] {
+                for n in [32, 96, 256, 288, 544, 576, 1536, 2080, 8224] {
                     withWeights(type, rows: 7, n: n, seed: UInt64(n) &* 131 &+ UInt64(type.rawValue)) { w in
                         for tokens in [1, 4, 6, 9] {
                             let x = quantized(type, tokens: tokens, n: n, seed: UInt64(n &+ tokens))
