@@ -149,6 +149,44 @@ ENTRY void ov_silu_mul_avx512(const float *gate, float *up, long n) {
     }
 }
 
+/// out[j] = dot(q, keys + j·stride) · scale for j < count, the dot over n halves as the Swift
+/// `dotF16`: sixteen lanes (element i in lane i mod 16, fused multiply-adds in order of i), then
+/// lanes i and i + 8, i and i + 4, i and i + 2, 0 and 1.
+ENTRY void ov_attention_scores_avx512(const float *q, const uint16_t *keys, long stride, long count, long n,
+                                      float scale, float *out) {
+    long whole = n / 16 * 16;
+    __mmask16 tail = (__mmask16)((1u << (n - whole)) - 1);
+    for (long j = 0; j < count; j++) {
+        const uint16_t *k = keys + j * stride;
+        __m512 acc = _mm512_setzero_ps();
+        for (long i = 0; i < whole; i += 16)
+            acc = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(k + i))), acc);
+        if (tail) {
+            __m512 kt = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(tail, k + whole));
+            acc = _mm512_mask3_fmadd_ps(_mm512_maskz_loadu_ps(tail, q + whole), kt, acc, tail);
+        }
+        __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(acc), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(acc), 1)));
+        __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+        __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+        out[j] = _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1))) * scale;
+    }
+}
+
+/// out[i] = Σ_j weights[j] · values[j·stride + i] for i < n, j in order, one fused multiply-add
+/// per term as the Swift `axpyF16` (out is overwritten).
+ENTRY void ov_attention_mix_avx512(const float *weights, const uint16_t *values, long stride, long count, long n,
+                                   float *out) {
+    for (long i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 acc = _mm512_setzero_ps();
+        for (long j = 0; j < count; j++) {
+            __m512 v = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, values + j * stride + i));
+            acc = _mm512_fmadd_ps(_mm512_set1_ps(weights[j]), v, acc);
+        }
+        _mm512_mask_storeu_ps(out + i, m, acc);
+    }
+}
+
 /// Whether `path` is one of the AVX-512 variants (the ones this file's functions may run on).
 static int ov_is_avx512(int path) {
     return path == OV_PATH_AVX512_VBMI || path == OV_PATH_AVX512_VNNI || path == OV_PATH_AVX512_BW || path == OV_PATH_VNNI_256;
@@ -172,6 +210,19 @@ int ov_silu_mul(int path, const float *gate, float *up, long n) {
     return 0;
 }
 
+int ov_attention_scores(int path, const float *q, const void *keys, long stride, long count, long n, float scale,
+                        float *out) {
+    if (!ov_is_avx512(path)) return -1;
+    ov_attention_scores_avx512(q, (const uint16_t *)keys, stride, count, n, scale, out);
+    return 0;
+}
+
+int ov_attention_mix(int path, const float *weights, const void *values, long stride, long count, long n, float *out) {
+    if (!ov_is_avx512(path)) return -1;
+    ov_attention_mix_avx512(weights, (const uint16_t *)values, stride, count, n, out);
+    return 0;
+}
+
 #else
 
 int ov_quantize_q8(int path, int with_sum, const float *x, void *row, long count, long scales, long sums) {
@@ -180,5 +231,14 @@ int ov_quantize_q8(int path, int with_sum, const float *x, void *row, long count
 }
 int ov_exp_shifted(int path, float *x, long n, float shift) { (void)path; (void)x; (void)n; (void)shift; return -1; }
 int ov_silu_mul(int path, const float *gate, float *up, long n) { (void)path; (void)gate; (void)up; (void)n; return -1; }
+int ov_attention_scores(int path, const float *q, const void *keys, long stride, long count, long n, float scale,
+                        float *out) {
+    (void)path; (void)q; (void)keys; (void)stride; (void)count; (void)n; (void)scale; (void)out;
+    return -1;
+}
+int ov_attention_mix(int path, const float *weights, const void *values, long stride, long count, long n, float *out) {
+    (void)path; (void)weights; (void)values; (void)stride; (void)count; (void)n; (void)out;
+    return -1;
+}
 
 #endif

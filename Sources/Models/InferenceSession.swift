@@ -347,17 +347,11 @@ public final class InferenceSession {
                 let end = start + t + 1                                  // keys first ..< end
                 let first = window.map { max(0, end - $0) } ?? 0
                 let span = end - first
-                for j in 0..<span {
-                    let kr = cache.keyRow(layer: layer, position: first + j) + kvHead * hd
-                    s[j] = dotF16(qv, kr, n: hd) * scale
-                }
+                attentionScores(qv, keys: cache.keyRow(layer: layer, position: first) + kvHead * hd,
+                                stride: cache.rowWidth, count: span, n: hd, scale: scale, into: s)
                 softmax(s, n: span)
-                let o = out + t * H * hd + head * hd
-                o.update(repeating: 0, count: hd)
-                for j in 0..<span {
-                    let vr = cache.valueRow(layer: layer, position: first + j) + kvHead * hd
-                    axpyF16(s[j], vr, o, n: hd)
-                }
+                attentionMix(s, values: cache.valueRow(layer: layer, position: first) + kvHead * hd,
+                             stride: cache.rowWidth, count: span, n: hd, into: out + t * H * hd + head * hd)
             }
         }
     }
@@ -400,35 +394,4 @@ public final class InferenceSession {
             dequantizeRow(table.type, from: table.row(id), into: x.pointer + t * d, count: d)
         }
     }
-}
-
-/// Σ a_i b_i with b in f16, lanes of 16 (element i in lane i mod 16), fixed reduction.
-@inline(__always)
-func dotF16(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float16>, n: Int) -> Float {
-    var acc = SIMD16<Float>()
-    var i = 0
-    while i + 16 <= n {
-        let av = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
-        let bv = SIMD16<Float>(UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float16>.self))
-        acc.addProduct(av, bv)
-        i += 16
-    }
-    var l = 0
-    while i < n { acc[l] = acc[l].addingProduct(a[i], Float(b[i])); i += 1; l += 1 }
-    return reduceLanes16(acc)
-}
-
-/// y += alpha * x with x in f16.
-@inline(__always)
-func axpyF16(_ alpha: Float, _ x: UnsafePointer<Float16>, _ y: UnsafeMutablePointer<Float>, n: Int) {
-    var i = 0
-    let av = SIMD16<Float>(repeating: alpha)
-    while i + 16 <= n {
-        let xv = SIMD16<Float>(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float16>.self))
-        var yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD16<Float>.self)
-        yv.addProduct(av, xv)
-        UnsafeMutableRawPointer(y + i).storeBytes(of: yv, as: SIMD16<Float>.self)
-        i += 16
-    }
-    while i < n { y[i] = y[i].addingProduct(alpha, Float(x[i])); i += 1 }
 }

@@ -1,6 +1,7 @@
 // The AVX-512 elementwise kernels (Sources/CKernels/Elementwise.c) against their Swift
 // references, to the bit, on every kernel path this CPU runs: activation quantization (every
-// byte of a `QuantizedRows` row, side arrays included), the softmax exponentials and SiLU.
+// byte of a `QuantizedRows` row, side arrays included), the softmax exponentials, SiLU and
+// attention's scores and mix.
 // On a CPU without AVX-512 the paths fall back to the Swift loops and the tests compare those
 // with themselves (still checking the dispatch).
 import TestSupport
@@ -28,6 +29,38 @@ final class ElementwisePathTests: XCTestCase {
         for path in KernelPath.available {
             KernelPath.current = path
             body(path)
+        }
+    }
+
+    /// Attention's scores and mix over f16 cache rows against `dotF16` / `axpyF16`, to the bit:
+    /// head sizes with and without a partial group of sixteen, rows wider than a head, one key
+    /// and many, negative and large values.
+    func testAttentionLoopsSameBitsOnEveryPath() {
+        for n in [64, 40, 16, 7, 128] {
+            for count in [1, 5, 33] {
+                let stride = n + 24
+                var rng = SeededGenerator(seed: UInt64(n * 100 + count))
+                let q = (0..<n).map { _ in 8 * rng.uniform() - 4 }
+                let cache = (0..<(count * stride)).map { _ in Float16(20 * rng.uniform() - 10) }
+                var weights = (0..<count).map { _ in rng.uniform() }
+                weights[0] = -weights[0]
+                var scoresWant = [Float](repeating: 0, count: count), mixWant = [Float](repeating: 0, count: n)
+                cache.withUnsafeBufferPointer { c in
+                    for j in 0..<count { scoresWant[j] = dotF16(q, c.baseAddress! + j * stride, n: n) * 0.125 }
+                    for j in 0..<count { axpyF16(weights[j], c.baseAddress! + j * stride, &mixWant, n: n) }
+                }
+                XCTAssertTrue(scoresWant.contains { $0 != 0 } && mixWant.contains { $0 != 0 })
+                forEachPath { path in
+                    var scores = [Float](repeating: .nan, count: count), mix = [Float](repeating: .nan, count: n + 3)
+                    cache.withUnsafeBufferPointer { c in
+                        attentionScores(q, keys: c.baseAddress!, stride: stride, count: count, n: n, scale: 0.125, into: &scores)
+                        attentionMix(weights, values: c.baseAddress!, stride: stride, count: count, n: n, into: &mix)
+                    }
+                    XCTAssertEqual(scores.map(\.bitPattern), scoresWant.map(\.bitPattern), "\(path) scores n=\(n) count=\(count)")
+                    XCTAssertEqual(mix.prefix(n).map(\.bitPattern), mixWant.map(\.bitPattern), "\(path) mix n=\(n) count=\(count)")
+                    XCTAssertTrue(mix.suffix(3).allSatisfy(\.isNaN), "\(path) mix wrote past n")
+                }
+            }
         }
     }
 

@@ -63,6 +63,14 @@ int ov_exp_shifted(int path, float *x, long n, float shift);
 /// up[i] = fsilu(gate[i]) * up[i] for i < n, the same bits as the Swift `fsilu`; 0, or -1.
 int ov_silu_mul(int path, const float *gate, float *up, long n);
 
+/// Attention over f16 keys and values (rows `stride` halves apart): out[j] = (q · key j) · scale
+/// for j < count, and out[i] = Σ_j weights[j] · value j [i] for i < n — the same bits as the
+/// Swift `attentionScores` / `attentionMix`. 0, or -1 (nothing written) when `path` is not an
+/// AVX-512 variant.
+int ov_attention_scores(int path, const float *q, const void *keys, long stride, long count, long n, float scale,
+                        float *out);
+int ov_attention_mix(int path, const float *weights, const void *values, long stride, long count, long n, float *out);
+
 #ifdef __cplusplus
 }
 #endif
