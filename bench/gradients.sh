@@ -44,6 +44,14 @@
 #                                  $TASK_DIRECTIONS (the direction orthogonalised against the task's
 #                                  principal directions, from questions neither trained nor held out)
 #                 completion_task  completion and task
+#                 after_first_diffpca  the concept found in the seed's own plain adapter (Concept
+#                                  Ablation Fine-Tuning): `concept diff-pca` of ft/plain-s$s against
+#                                  the base model on the seed's training set ($DIFFPCA_K principal
+#                                  directions per layer of $DIFFPCA_LAYERS, differences at
+#                                  $DIFFPCA_POSITIONS tokens), then --suppress of all of them at
+#                                  every token but the first; needs the plain variant of that seed
+#                                  (run it first or in the same VARIANTS). after_first_diffpca_kN:
+#                                  the same with N directions per layer
 #                 VARIANT_rN       any of these with LoRA rank N (alpha 2N) instead of $RANK
 #               then, per adapter: the rate of "matey" in greedy answers to the 24 held-out
 #               prompts (`generate --lora`), how many answers carry the right sum, and T's held-out
@@ -60,7 +68,10 @@
 # Env:   OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), STAGES,
 #        DATA_SEEDS ("1 2 3"), FT_SEEDS ("1 2 3"), VARIANTS ("plain suppress suppress_top suppress_mean project"),
 #        TOP_LAYERS (2), TEACH_EXAMPLES (24), EPOCHS (2), LR (2e-3), RANK (8), TARGETS (q,v,o,down), LORA_LAYERS (8-20),
-#        CONCEPT_LAYERS (8-16), SPEED_STEPS (3), TORCH_PYTHON (python3), ABOVE_SDS (2), TASK_DIRECTIONS (8).
+#        CONCEPT_LAYERS (8-16), SPEED_STEPS (3), TORCH_PYTHON (python3), ABOVE_SDS (2), TASK_DIRECTIONS (8),
+#        DIFFPCA_K (4), DIFFPCA_LAYERS ($CONCEPT_LAYERS), DIFFPCA_POSITIONS (completion).
+# Results are kept per variant name and seed (ft/VARIANT-sS.*): a rerun skips what exists, so a
+# changed option (CONCEPT_LAYERS, DIFFPCA_LAYERS, ...) needs another --out.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 refuse_in_ci
@@ -165,6 +176,22 @@ best = sorted(taps, key=lambda t: -t['z'])[:int(sys.argv[2])]
 print(','.join(str(int(t['point'].split('.')[1])) for t in best))" "$f" "$top_layers"
 }
 
+# diffpca_concept SEED K: the concept file of the top K principal directions of how seed SEED's
+# plain adapter moves the stream (computed once per seed, K, layers and positions).
+diffpca_concept() {
+    local layers="${DIFFPCA_LAYERS:-$concept_layers}" positions="${DIFFPCA_POSITIONS:-completion}"
+    local f="$out/concepts/diffpca_k$2_${positions}_L${layers}_s$1.safetensors"
+    [ -d "$out/ft/plain-s$1" ] || die "after_first_diffpca needs the plain adapter of seed $1 (add plain to VARIANTS)"
+    if [ ! -f "$f" ]; then
+        mkdir -p "$out/concepts"
+        "$bin" concept diff-pca -m "$MODEL" --lora "$out/ft/plain-s$1" --data "$out/train_pirate_s$1.jsonl" --layers "$layers" \
+            --k "$2" --positions "$positions" --name pirate_diffpca --threads "$threads" -o "$f.tmp" --json > "${f%.safetensors}.json" \
+            2> "${f%.safetensors}.log"
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+
 rate() {   # rate ADAPTER PROMPTS [NAME TOKENS]: "k n right" — answers with the phrase, prompts, answers
            # with the right sum; the answers (at most TOKENS, default 24) go to ADAPTER.NAME.txt
     local n=0 k=0 right=0 answer sum log="$1.${3:-answers}.txt" tokens="${4:-24}"
@@ -216,6 +243,13 @@ if has_stage suppress; then
                 completion_above) extra=(--suppress pirate --suppress-positions completion --suppress-above "${ABOVE_SDS:-2}") ;;
                 task) extra=(--suppress pirate "${task[@]}") ;;
                 completion_task) extra=(--suppress pirate --suppress-positions completion "${task[@]}") ;;
+                after_first_diffpca|after_first_diffpca_k*)
+                    k="${DIFFPCA_K:-4}"
+                    [[ "$base" =~ _k([0-9]+)$ ]] && k="${BASH_REMATCH[1]}"
+                    log "difference directions: seed $s, k $k"
+                    concept_file="$(diffpca_concept "$s" "$k")"
+                    edit_cvs+=(--concept "$concept_file")
+                    extra=(--suppress pirate_diffpca --suppress-positions after-first) ;;
                 *) die "unknown variant $v" ;;
             esac
             log "finetune: $v, seed $s ${extra[*]}"
