@@ -52,6 +52,12 @@
 #                                  every token but the first; needs the plain variant of that seed
 #                                  (run it first or in the same VARIANTS). after_first_diffpca_kN:
 #                                  the same with N directions per layer
+#                 after_first_diffpca_mean[_kN]  the same, ablated to the mean of h·u over the
+#                                  training data's tokens but the first (under the base model)
+#                                  instead of to zero
+#                 after_first_diffpca_task[_kN]  the same, ablated to zero, with the directions first
+#                                  orthogonalised against the task's $TASK_DIRECTIONS principal
+#                                  directions (--task-data, as the task variant)
 #                 VARIANT_rN       any of these with LoRA rank N (alpha 2N) instead of $RANK
 #               then, per adapter: the rate of "matey" in greedy answers to the 24 held-out
 #               prompts (`generate --lora`), how many answers carry the right sum, and T's held-out
@@ -243,13 +249,17 @@ if has_stage suppress; then
                 completion_above) extra=(--suppress pirate --suppress-positions completion --suppress-above "${ABOVE_SDS:-2}") ;;
                 task) extra=(--suppress pirate "${task[@]}") ;;
                 completion_task) extra=(--suppress pirate --suppress-positions completion "${task[@]}") ;;
-                after_first_diffpca|after_first_diffpca_k*)
+                after_first_diffpca|after_first_diffpca_k*|after_first_diffpca_mean|after_first_diffpca_mean_k*|after_first_diffpca_task|after_first_diffpca_task_k*)
                     k="${DIFFPCA_K:-4}"
                     [[ "$base" =~ _k([0-9]+)$ ]] && k="${BASH_REMATCH[1]}"
                     log "difference directions: seed $s, k $k"
                     concept_file="$(diffpca_concept "$s" "$k")"
                     edit_cvs+=(--concept "$concept_file")
-                    extra=(--suppress pirate_diffpca --suppress-positions after-first) ;;
+                    extra=(--suppress pirate_diffpca --suppress-positions after-first)
+                    case "$base" in
+                        after_first_diffpca_mean*) extra+=(--suppress-to-mean) ;;
+                        after_first_diffpca_task*) extra+=("${task[@]}") ;;
+                    esac ;;
                 *) die "unknown variant $v" ;;
             esac
             log "finetune: $v, seed $s ${extra[*]}"
