@@ -15,6 +15,10 @@
 // default is the uncentred second moment: the adapter's average shift is part of what it taught,
 // and leading with it is what ablating "what the fine-tuning changed" means here.
 //
+// Excluded directions (optional, per tap): removed from every δ_t before M is accumulated, so the
+// result is what the adapter changed outside them — e.g. outside the directions it changes on a
+// task-only data set, when the concept data carry the task as well.
+//
 // Positions: `completion` (from the token that predicts the first scored one to the end: what the
 // model reads while writing the reply) or `afterFirst` (every token but each example's first,
 // whose stream — the attention sink — can move by thousands and would dominate M).
@@ -47,6 +51,10 @@ public enum DiffPCA {
         /// Subtract the mean difference before taking the principal directions.
         public var centered = false
         public var threads = 1
+        /// Directions removed from every difference before the principal directions are taken,
+        /// per tap (orthonormal rows [m][d], e.g. a task-only data set's own difference
+        /// directions): what the adapter changed besides them.
+        public var excluded: [TapPoint: [[Float]]] = [:]
 
         public init(layers: [Int], k: Int) {
             self.layers = layers
@@ -104,6 +112,11 @@ public enum DiffPCA {
         guard options.k >= 1 && options.k <= d else { throw GradientsError.invalidOption("k must be in 1...\(d), got \(options.k)") }
         guard options.threads >= 1 else { throw GradientsError.invalidOption("threads must be at least 1") }
         let points = options.layers.sorted().map { TapPoint.residPost($0) }
+        var excluded: [TapPoint: [[Double]]] = [:]
+        for (p, rows) in options.excluded {
+            guard points.contains(p) else { throw GradientsError.concept("directions to exclude at \(p), which is not among the layers") }
+            excluded[p] = try ConceptEdit(point: p, mode: .project, directions: rows).directions.map { $0.map(Double.init) }
+        }
         let base = TransformerBackprop(model: model, threads: options.threads)
         let tuned = TransformerBackprop(model: model, threads: options.threads, adapter: adapter)
         let pool = base.pool
@@ -123,6 +136,11 @@ public enum DiffPCA {
                 var delta = [Double](repeating: 0, count: n * d)   // [n, d]
                 for t in 0..<n {
                     for i in 0..<d { delta[t * d + i] = Double(xt[(first + t) * d + i]) - Double(xb[(first + t) * d + i]) }
+                    for w in excluded[p] ?? [] {
+                        var dot = 0.0
+                        for i in 0..<d { dot += delta[t * d + i] * w[i] }
+                        for i in 0..<d { delta[t * d + i] -= dot * w[i] }
+                    }
                 }
                 for t in 0..<n { for i in 0..<d { sums[j][i] += delta[t * d + i] } }
                 accumulateUpper(&moments[j], delta, tokens: n, d: d, pool: pool)

@@ -40,6 +40,10 @@ struct ConceptDiffPCACommand: ParsableCommand {
             })
     var positions: DiffPCA.Positions = .completion
     @Flag(help: "Subtract the mean difference first (the covariance's directions instead of the second moment's).") var center = false
+    @Option(name: .customLong("exclude-data"),
+            help: "JSONL of what to keep (e.g. the task alone): its own top --exclude-k difference directions are removed from the differences first.")
+    var excludeData: String?
+    @Option(name: .customLong("exclude-k"), help: "How many difference directions of --exclude-data to remove per layer.") var excludeK = 4
     @Option(help: "The concept's name (default: the output file's name without extension).") var name: String?
     @Option(name: .customLong("max-tokens"), help: "Truncate sequences to this many tokens.") var maxTokens = 256
     @Option(name: [.customShort("o"), .long], help: "Concept file to write (safetensors).") var output: String
@@ -64,6 +68,7 @@ struct ConceptDiffPCACommand: ParsableCommand {
         guard modelOption.lora != nil else { throw ValidationError("give the fine-tuned adapter with --lora DIR (-m is the base model)") }
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
         guard maxTokens >= 2 else { throw ValidationError("--max-tokens must be at least 2") }
+        guard excludeK >= 1 else { throw ValidationError("--exclude-k must be at least 1") }
     }
 
     func run() throws {
@@ -80,12 +85,23 @@ struct ConceptDiffPCACommand: ParsableCommand {
         options.centered = center
         options.threads = threads.threads
         let dense = try DenseTransformer(lm.transformer)
+        var meta: [String: String] = [:]
+        if let excludeData {
+            // The keep set's own difference directions, taken the same way, then removed from every difference.
+            let keep = try FineTuneDataset.load(URL(fileURLWithPath: excludeData), model: lm, maxTokens: min(maxTokens, c.contextLength))
+            var kept = options
+            kept.k = excludeK
+            let r = try DiffPCA.compute(model: dense, adapter: adapter, examples: keep.examples, options: kept)
+            options.excluded = Dictionary(uniqueKeysWithValues: r.components.map { ($0.point, $0.directions) })
+            meta["excluded"] = "\(excludeK) difference directions of \(URL(fileURLWithPath: excludeData).lastPathComponent)"
+            log("removing \(excludeK) difference directions per layer of \(excludeData) (\(r.tokens) tokens)")
+        }
         let result = try DiffPCA.compute(model: dense, adapter: adapter, examples: set.examples, options: options)
         let out = URL(fileURLWithPath: output)
         let conceptName = name ?? out.deletingPathExtension().lastPathComponent
-        var meta = ["method": "diff-pca", "k": "\(k)", "positions": positions.rawValue, "centered": "\(center)",
+        meta.merge(["method": "diff-pca", "k": "\(k)", "positions": positions.rawValue, "centered": "\(center)",
                     "base_model": lm.url.lastPathComponent, "base_model_sha256": try ModelFingerprint.sha256(of: lm.url),
-                    "adapter_sha256": try LoRAMerge.adapterSHA256(adapterURL)]
+                    "adapter_sha256": try LoRAMerge.adapterSHA256(adapterURL)]) { $1 }
         meta["data"] = URL(fileURLWithPath: data).lastPathComponent
         try result.conceptFile(name: conceptName, metadata: meta).write(to: out)
         for comp in result.components {

@@ -162,6 +162,14 @@ final class GradientsCLITests: XCTestCase {
         let shown = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as! [String: Any]
         XCTAssertEqual(shown["concept"] as? String, "moved")
         XCTAssertEqual((shown["metadata"] as? [String: String])?["method"], "diff-pca")
+        // Removing another data set's own difference directions first (here: the same set's leading one).
+        let excl = dir.appendingPathComponent("rest.safetensors").path
+        let x = try OverseerBinary.run(["concept", "diff-pca", "-m", model.path, "--lora", adapter, "--data", train, "--layers", "1",
+                                        "--k", "2", "--exclude-data", train, "--exclude-k", "1", "-o", excl])
+        XCTAssertEqual(x.status, 0, x.stderr)
+        let xs = try OverseerBinary.run(["concept", "show", excl])
+        let xj = try JSONSerialization.jsonObject(with: Data(xs.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((xj["metadata"] as? [String: String])?["excluded"], "1 difference directions of train.jsonl")
         let s = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", dir.appendingPathComponent("adapter4").path,
                                         "--rank", "2", "--lr", "0.01", "--batch", "2", "--max-steps", "1", "--concept", file,
                                         "--suppress", "moved", "--suppress-positions", "after-first", "--json"])

@@ -102,6 +102,14 @@ final class DiffPCATests: XCTestCase {
         let centred = try DiffPCA.compute(model: dense, adapter: noisy, examples: examples, options: options)
         XCTAssertGreaterThan(abs(dot(centred.components[0].directions[0], u)), 0.95)
         XCTAssertNotEqual(centred.components[0].variances, c.variances)
+        // Excluding u: what is left is the o projection's change, orthogonal to u.
+        options.centered = false
+        options.excluded = [.residPost(1): [u]]
+        let rest = try DiffPCA.compute(model: dense, adapter: noisy, examples: examples, options: options)
+        for v in rest.components[0].directions { XCTAssertEqual(dot(v, u), 0, accuracy: 1e-5) }   // F32 rounding of u and v
+        XCTAssertLessThan(rest.components[0].totalVariance, 0.5 * c.totalVariance)
+        options.excluded = [.residPost(0): [u]]
+        XCTAssertThrowsError(try DiffPCA.compute(model: dense, adapter: noisy, examples: examples, options: options))
     }
 
     func testSameBytesForAnyThreadCountAndTheFileRoundTrips() throws {
