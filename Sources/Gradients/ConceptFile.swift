@@ -147,7 +147,7 @@ public struct ConceptFile: Sendable, Equatable {
 }
 
 extension Concept {
-    /// Every direction of a concept file as one concept (named by the file), refusing
+    /// Every direction of a concept file as one concept (named by its "concept" metadata), refusing
     /// directions whose width is not the model's.
     public init(_ file: ConceptFile, width: Int) throws {
         for c in file.components where c.directions[0].count != width {

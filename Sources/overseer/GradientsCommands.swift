@@ -11,7 +11,7 @@ struct ConceptOptions: ParsableArguments {
     @Option(help: "A supervisor bundle whose detectors' directions are concepts (repeatable).") var bundle: [String] = []
     @Option(name: .customLong("control-vector"), help: "A control-vector GGUF, one concept named after the file (repeatable).")
     var controlVector: [String] = []
-    @Option(name: .customLong("concept"), help: "A concept file (`overseer concept diff-pca`), one concept named by the file (repeatable).")
+    @Option(name: .customLong("concept"), help: "A concept file (`overseer concept diff-pca`), one concept named by its \"concept\" metadata (repeatable).")
     var conceptFile: [String] = []
     @Option(help: "A SAELens folder whose latents (--sae-features) are concepts.") var sae: String?
     @Option(name: .customLong("sae-features"), help: "SAE latents, comma-separated.", transform: parseIntList)
