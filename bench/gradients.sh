@@ -44,9 +44,28 @@
 #                                  $TASK_DIRECTIONS (the direction orthogonalised against the task's
 #                                  principal directions, from questions neither trained nor held out)
 #                 completion_task  completion and task
+#                 after_first_diffpca  the concept found in the seed's own plain adapter (Concept
+#                                  Ablation Fine-Tuning): `concept diff-pca` of ft/plain-s$s against
+#                                  the base model on the seed's training set ($DIFFPCA_K principal
+#                                  directions per layer of $DIFFPCA_LAYERS, differences at
+#                                  $DIFFPCA_POSITIONS tokens), then --suppress of all of them at
+#                                  every token but the first; needs the plain variant of that seed
+#                                  (run it first or in the same VARIANTS). after_first_diffpca_kN:
+#                                  the same with N directions per layer
+#                 after_first_diffpca_mean[_kN]  the same, ablated to the mean of h·u over the
+#                                  training data's tokens but the first (under the base model)
+#                                  instead of to zero
+#                 after_first_diffpca_excl[_kN]  the same, ablated to zero, with directions computed
+#                                  after removing the plain adapter's own top $EXCLUDE_K difference
+#                                  directions on task_s$s.jsonl (the task alone, without the phrase):
+#                                  what the adapter changed besides the task; _excl combines with
+#                                  _mean or _task (after_first_diffpca_excl_mean_k4)
+#                 after_first_diffpca_task[_kN]  the same, ablated to zero, with the directions first
+#                                  orthogonalised against the task's $TASK_DIRECTIONS principal
+#                                  directions (--task-data, as the task variant)
 #                 VARIANT_rN       any of these with LoRA rank N (alpha 2N) instead of $RANK
-#               then, per adapter: the rate of "matey" in greedy answers to the 24 held-out
-#               prompts (`generate --lora`), how many answers carry the right sum, and T's held-out
+#               then, per adapter: the rate of "matey" (and of "Arr", the phrase's start) in greedy
+#               answers to the 24 held-out prompts (`generate --lora`) and to 24 other questions, how many answers carry the right sum, and T's held-out
 #               loss (`finetune --lora DIR --eval --eval-only`): mean −log p over the held-out
 #               answers' own tokens ("12 plus 22 is 34."), without the end-of-turn marks
 #               ("score_end_of_turn": false; a model that learned C predicts " Arr" there, which
@@ -60,7 +79,10 @@
 # Env:   OVERSEER_BIN (default .build/release/overseer), MODEL, THREADS (default 2), STAGES,
 #        DATA_SEEDS ("1 2 3"), FT_SEEDS ("1 2 3"), VARIANTS ("plain suppress suppress_top suppress_mean project"),
 #        TOP_LAYERS (2), TEACH_EXAMPLES (24), EPOCHS (2), LR (2e-3), RANK (8), TARGETS (q,v,o,down), LORA_LAYERS (8-20),
-#        CONCEPT_LAYERS (8-16), SPEED_STEPS (3), TORCH_PYTHON (python3), ABOVE_SDS (2), TASK_DIRECTIONS (8).
+#        CONCEPT_LAYERS (8-16), SPEED_STEPS (3), TORCH_PYTHON (python3), ABOVE_SDS (2), TASK_DIRECTIONS (8),
+#        DIFFPCA_K (4), DIFFPCA_LAYERS ($CONCEPT_LAYERS), DIFFPCA_POSITIONS (completion), EXCLUDE_K (4).
+# Results are kept per variant name and seed (ft/VARIANT-sS.*): a rerun skips what exists, so a
+# changed option (CONCEPT_LAYERS, DIFFPCA_LAYERS, ...) needs another --out.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 refuse_in_ci
@@ -165,6 +187,27 @@ best = sorted(taps, key=lambda t: -t['z'])[:int(sys.argv[2])]
 print(','.join(str(int(t['point'].split('.')[1])) for t in best))" "$f" "$top_layers"
 }
 
+# diffpca_concept SEED K [excl]: the concept file of the top K principal directions of how seed
+# SEED's plain adapter moves the stream (computed once per seed, K, layers and positions); with
+# "excl", outside its own top $EXCLUDE_K difference directions on the task-only set task_sSEED.jsonl.
+diffpca_concept() {
+    local layers="${DIFFPCA_LAYERS:-$concept_layers}" positions="${DIFFPCA_POSITIONS:-completion}" excl=()
+    local f="$out/concepts/diffpca_k$2_${positions}_L${layers}_s$1.safetensors"
+    if [ "${3:-}" = excl ]; then
+        excl=(--exclude-data "$out/task_s$1.jsonl" --exclude-k "${EXCLUDE_K:-4}")
+        f="$out/concepts/diffpca_k$2_${positions}_L${layers}_excl${EXCLUDE_K:-4}_s$1.safetensors"
+    fi
+    [ -d "$out/ft/plain-s$1" ] || die "after_first_diffpca needs the plain adapter of seed $1 (add plain to VARIANTS)"
+    if [ ! -f "$f" ]; then
+        mkdir -p "$out/concepts"
+        "$bin" concept diff-pca -m "$MODEL" --lora "$out/ft/plain-s$1" --data "$out/train_pirate_s$1.jsonl" --layers "$layers" \
+            --k "$2" --positions "$positions" "${excl[@]}" --name pirate_diffpca --threads "$threads" -o "$f.tmp" --json > "${f%.safetensors}.json" \
+            2> "${f%.safetensors}.log"
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+
 rate() {   # rate ADAPTER PROMPTS [NAME TOKENS]: "k n right" — answers with the phrase, prompts, answers
            # with the right sum; the answers (at most TOKENS, default 24) go to ADAPTER.NAME.txt
     local n=0 k=0 right=0 answer sum log="$1.${3:-answers}.txt" tokens="${4:-24}"
@@ -216,6 +259,18 @@ if has_stage suppress; then
                 completion_above) extra=(--suppress pirate --suppress-positions completion --suppress-above "${ABOVE_SDS:-2}") ;;
                 task) extra=(--suppress pirate "${task[@]}") ;;
                 completion_task) extra=(--suppress pirate --suppress-positions completion "${task[@]}") ;;
+                after_first_diffpca*)   # after_first_diffpca[_excl][_mean|_task][_kN]
+                    k="${DIFFPCA_K:-4}"
+                    [[ "$base" =~ _k([0-9]+)$ ]] && k="${BASH_REMATCH[1]}"
+                    [[ "$base" =~ ^after_first_diffpca(_excl)?(_mean|_task)?(_k[0-9]+)?$ ]] || die "unknown variant $v"
+                    log "difference directions: seed $s, k $k"
+                    concept_file="$(diffpca_concept "$s" "$k" "$([[ "$base" == *_excl* ]] && echo excl)")"
+                    edit_cvs+=(--concept "$concept_file")
+                    extra=(--suppress pirate_diffpca --suppress-positions after-first)
+                    case "$base" in
+                        *_mean*) extra+=(--suppress-to-mean) ;;
+                        *_task*) extra+=("${task[@]}") ;;
+                    esac ;;
                 *) die "unknown variant $v" ;;
             esac
             log "finetune: $v, seed $s ${extra[*]}"
@@ -236,8 +291,8 @@ import json, sys
 out, seeds, variants = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
 print("suppression: per seed, rate of 'matey' in 24 held-out answers, answers with the right sum, T's held-out loss "
       "(mean -log p per token of the held-out answers without the end-of-turn marks; base model → adapter)")
-print("| variant | seed | matey | matey on other questions | right sums | T loss (before → after) | vs plain | T loss with the edits | tokens/s |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| variant | seed | matey | matey on other questions | Arr (addition, other) | right sums | T loss (before → after) | vs plain | T loss with the edits | tokens/s |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 import os
 res = {}
 for v in variants:
@@ -250,17 +305,23 @@ for v in variants:
         after = json.load(open(f"{out}/ft/{v}-s{s}.eval.json"))["eval_loss_before"]
         other = f"{out}/ft/{v}-s{s}.other"
         ko = open(other).read().split()[:2] if os.path.exists(other) else None
+        # "Arr" anywhere in an answer: the phrase's start, which a model can keep while dropping "matey".
+        def arr(name):
+            f = f"{out}/ft/{v}-s{s}.{name}.txt"
+            if not os.path.exists(f): return "-"
+            lines = open(f).read().splitlines()
+            return f"{sum('Arr' in l for l in lines)}/{len(lines)}"
         res[v, s] = (int(k), int(n), int(right), before, after, j["train_tokens_per_second"], " ".join(edit),
-                     j.get("eval_loss_after_with_edits"), "/".join(ko) if ko else "-")
+                     j.get("eval_loss_after_with_edits"), "/".join(ko) if ko else "-", f"{arr('answers')}, {arr('other')}")
 for v in variants:
     for s in seeds:
         if (v, s) not in res:
             continue
-        k, n, right, lb, la, tps, edit, le, ko = res[v, s]
+        k, n, right, lb, la, tps, edit, le, ko, arrs = res[v, s]
         lp = res["plain", s][4] if ("plain", s) in res else None
         rel = f"{100 * (la - lp) / lp:+.1f}%" if lp else "-"
         with_edits = f"{le:.4f}" if le is not None and edit else "-"
-        print(f"| {v} {edit} | {s} | {k}/{n} | {ko} | {right}/{n} | {lb:.4f} → {la:.4f} | {rel} | {with_edits} | {tps:.1f} |")
+        print(f"| {v} {edit} | {s} | {k}/{n} | {ko} | {arrs} | {right}/{n} | {lb:.4f} → {la:.4f} | {rel} | {with_edits} | {tps:.1f} |")
 if "plain" in variants:
     for v in variants:
         ss = [s for s in seeds if (v, s) in res and ("plain", s) in res]

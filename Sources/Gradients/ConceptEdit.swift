@@ -32,6 +32,7 @@
 // The backward edit removes g·u_i exactly where the forward edit acted (elsewhere the edit is the
 // identity), so the gradient is that of the edited forward pass (away from h·u_i = c_i).
 
+import Kernels
 import Taps
 
 /// A concept edit at one residual-stream tap.
@@ -298,38 +299,10 @@ public struct ConceptEdit: Sendable, Equatable {
         }
     }
 
-    /// The `count` leading eigenvectors of a symmetric [d, d] matrix: power iteration (300 rounds
-    /// from a fixed start) with deflation, in Double — the same bits every run.
+    /// The `count` leading eigenvectors of a symmetric [d, d] matrix (`SymmetricEigen.leading`,
+    /// in Double: the same bits every run).
     public static func topEigenvectors(_ m: [Double], d: Int, count: Int) -> [[Double]] {
-        var vectors: [[Double]] = []
-        for k in 0..<count {
-            var v = (0..<d).map { i in 1 + Double((i * 7919 + k * 104729) % 101) / 101 }
-            for _ in 0..<300 {
-                for w in vectors {   // stay orthogonal to the ones found
-                    var dot = 0.0
-                    for i in 0..<d { dot += v[i] * w[i] }
-                    for i in 0..<d { v[i] -= dot * w[i] }
-                }
-                var y = [Double](repeating: 0, count: d)
-                for a in 0..<d {
-                    var s = 0.0
-                    for b in 0..<d { s += m[a * d + b] * v[b] }
-                    y[a] = s
-                }
-                let norm = y.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                guard norm > 0 else { break }
-                v = y.map { $0 / norm }
-            }
-            for w in vectors {
-                var dot = 0.0
-                for i in 0..<d { dot += v[i] * w[i] }
-                for i in 0..<d { v[i] -= dot * w[i] }
-            }
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            guard norm > 0 else { break }
-            vectors.append(v.map { $0 / norm })
-        }
-        return vectors
+        SymmetricEigen.leading(m, d: d, count: count, pool: ThreadPool(threads: 1)).vectors
     }
 
     var width: Int { directions[0].count }

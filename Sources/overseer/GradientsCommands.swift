@@ -11,11 +11,13 @@ struct ConceptOptions: ParsableArguments {
     @Option(help: "A supervisor bundle whose detectors' directions are concepts (repeatable).") var bundle: [String] = []
     @Option(name: .customLong("control-vector"), help: "A control-vector GGUF, one concept named after the file (repeatable).")
     var controlVector: [String] = []
+    @Option(name: .customLong("concept"), help: "A concept file (`overseer concept diff-pca`), one concept named by its \"concept\" metadata (repeatable).")
+    var conceptFile: [String] = []
     @Option(help: "A SAELens folder whose latents (--sae-features) are concepts.") var sae: String?
     @Option(name: .customLong("sae-features"), help: "SAE latents, comma-separated.", transform: parseIntList)
     var saeFeatures: [Int] = []
 
-    var isEmpty: Bool { bundle.isEmpty && controlVector.isEmpty && sae == nil }
+    var isEmpty: Bool { bundle.isEmpty && controlVector.isEmpty && conceptFile.isEmpty && sae == nil }
 
     func validate() throws {
         if sae != nil && saeFeatures.isEmpty { throw ValidationError("--sae needs --sae-features") }
@@ -32,6 +34,9 @@ struct ConceptOptions: ParsableArguments {
         for path in controlVector {
             let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             out.append(try Concept.fromControlVector(try ControlVector.read(URL(fileURLWithPath: path)), name: name, width: width))
+        }
+        for path in conceptFile {
+            out.append(try Concept(try ConceptFile.read(URL(fileURLWithPath: path)), width: width))
         }
         if let sae {
             let model = try SAELensFolder.read(URL(fileURLWithPath: sae))
@@ -73,7 +78,7 @@ struct TeachCommand: ParsableCommand {
     @OptionGroup var threads: ThreadsOption
 
     func validate() throws {
-        if concepts.isEmpty { throw ValidationError("give at least one concept source (--bundle, --control-vector or --sae)") }
+        if concepts.isEmpty { throw ValidationError("give at least one concept source (--bundle, --control-vector, --concept or --sae)") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard null >= 2 else { throw ValidationError("--null must be at least 2") }
         guard maxTokens >= 2 else { throw ValidationError("--max-tokens must be at least 2") }
@@ -192,7 +197,7 @@ struct FinetuneCommand: ParsableCommand {
         guard lr > 0, alpha > 0 else { throw ValidationError("--lr and --alpha must be positive") }
         guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
         if (!suppress.isEmpty || !project.isEmpty || !amplify.isEmpty) && concepts.isEmpty {
-            throw ValidationError("--suppress, --project and --amplify need a concept source (--bundle, --control-vector or --sae)")
+            throw ValidationError("--suppress, --project and --amplify need a concept source (--bundle, --control-vector, --concept or --sae)")
         }
         if merge != nil && modelOption.lora != nil { throw ValidationError("--merge merges the new adapter; drop --lora") }
         if !editLayers.isEmpty && suppress.isEmpty && project.isEmpty && amplify.isEmpty {

@@ -9,7 +9,7 @@ struct Overseer: AsyncParsableCommand {
                       DataCommand.self, CollectCommand.self, TrainCommand.self, EvalCommand.self, BundlesCommand.self, ReceiptsCommand.self,
                       SAECommand.self, CompareProbesCommand.self, SteerCommand.self,
                       BenchCommand.self, VerifyCommand.self, CheckpointCommand.self, RegionsCommand.self, TokenizeCommand.self,
-                      ServeCommand.self, TeachCommand.self, FinetuneCommand.self, ReceiptsBenchCommand.self])
+                      ServeCommand.self, TeachCommand.self, FinetuneCommand.self, ConceptCommand.self, ReceiptsBenchCommand.self])
 
     static func main() async {
         await main(SteeringOptions.splittingTwoValueFlags(Array(CommandLine.arguments.dropFirst())))

@@ -134,4 +134,59 @@ final class GradientsCLITests: XCTestCase {
         XCTAssertNotEqual(noSuppress.status, 0)
         XCTAssertTrue(noSuppress.stderr.contains("need --suppress"), noSuppress.stderr)
     }
+
+    func testConceptDiffPCAFeedsFinetune() throws {
+        let train = dir.appendingPathComponent("train.jsonl").path, adapter = dir.appendingPathComponent("adapter3").path
+        let f = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", adapter, "--rank", "2", "--lr", "0.05",
+                                        "--epochs", "2", "--batch", "2", "--targets", "q,v,down"])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        var bytes: [Data] = []
+        for threads in ["1", "2"] {
+            let out = dir.appendingPathComponent("moved-\(threads).safetensors").path
+            let r = try OverseerBinary.run(["concept", "diff-pca", "-m", model.path, "--lora", adapter, "--data", train, "--layers", "1",
+                                            "--k", "2", "--positions", "after-first", "--name", "moved", "-o", out,
+                                            "--threads", threads, "--json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+            let taps = json["taps"] as! [[String: Any]]
+            XCTAssertEqual(taps.map { $0["point"] as? String }, ["blocks.1.hook_resid_post"])
+            let share = taps[0]["share"] as! [Double]
+            XCTAssertEqual(share.count, 2)
+            XCTAssertTrue(share[0] >= share[1] && share[0] <= 1 + 1e-9, "\(share)")
+            bytes.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+        }
+        XCTAssertEqual(bytes[0], bytes[1])
+        let file = dir.appendingPathComponent("moved-1.safetensors").path
+        let show = try OverseerBinary.run(["concept", "show", file])
+        XCTAssertEqual(show.status, 0, show.stderr)
+        let shown = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(shown["concept"] as? String, "moved")
+        XCTAssertEqual((shown["metadata"] as? [String: String])?["method"], "diff-pca")
+        // Removing another data set's own difference directions first (here: the same set's leading one).
+        let excl = dir.appendingPathComponent("rest.safetensors").path
+        let x = try OverseerBinary.run(["concept", "diff-pca", "-m", model.path, "--lora", adapter, "--data", train, "--layers", "1",
+                                        "--k", "2", "--exclude-data", train, "--exclude-k", "1", "-o", excl])
+        XCTAssertEqual(x.status, 0, x.stderr)
+        let xs = try OverseerBinary.run(["concept", "show", excl])
+        let xj = try JSONSerialization.jsonObject(with: Data(xs.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((xj["metadata"] as? [String: String])?["excluded"], "1 difference directions of train.jsonl")
+        let s = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", dir.appendingPathComponent("adapter4").path,
+                                        "--rank", "2", "--lr", "0.01", "--batch", "2", "--max-steps", "1", "--concept", file,
+                                        "--suppress", "moved", "--suppress-positions", "after-first", "--json"])
+        XCTAssertEqual(s.status, 0, s.stderr)
+        let sj = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(sj["edits"] as? [String], ["suppress moved at every token but the first"])
+        // Bad input: no adapter, unknown positions, a layer the adapter does not reach, a file that is not a concept.
+        let noLora = try OverseerBinary.run(["concept", "diff-pca", "-m", model.path, "--data", train, "--layers", "1", "-o", file])
+        XCTAssertNotEqual(noLora.status, 0)
+        XCTAssertTrue(noLora.stderr.contains("--lora"), noLora.stderr)
+        let badPositions = try OverseerBinary.run(["concept", "diff-pca", "-m", model.path, "--lora", adapter, "--data", train,
+                                                   "--layers", "1", "--positions", "middle", "-o", file])
+        XCTAssertNotEqual(badPositions.status, 0)
+        XCTAssertTrue(badPositions.stderr.contains("completion or after-first"), badPositions.stderr)
+        let notConcept = try OverseerBinary.run(["finetune", "-m", model.path, "--data", train, "-o", adapter, "--concept",
+                                                 adapter + "/adapter_model.safetensors", "--suppress", "x"])
+        XCTAssertNotEqual(notConcept.status, 0)
+        XCTAssertTrue(notConcept.stderr.contains("is not a concept file"), notConcept.stderr)
+    }
 }
