@@ -346,6 +346,7 @@ KFN __m512i FN(quad_index)(int wb, int hdr) {
 /// The 16 quant bytes of four consecutive blocks at g, block j in 128-bit lane j.
 KFN __m512i FN(quad)(int wb, int hdr, const uint8_t *g, __m512i idx) {
 #ifdef OV_QUAD_VBMI
+    (void)hdr;   // in the index
     __m512i l0 = _mm512_loadu_si512((const void *)g), l1 = _mm512_loadu_si512((const void *)(g + 4 * wb - 64));
     return _mm512_permutex2var_epi8(l0, idx, l1);
 #else
@@ -388,6 +389,33 @@ KFN __m256i FN(combine_quads)(__m512i p0, __m512i p1) {
     return _mm512_castsi512_si256(_mm512_permutexvar_epi32(order, y));
 }
 
+/// Adds the group at block `b` (`count` ≤ 8 blocks) of one Q4_0 / Q4_1 row to the accumulators:
+/// the arranged activation halves of that group are quads b / 4 and b / 4 + 1 of `lo` / `hi`
+/// (rows of `quads` registers), `offsets` likewise for Q4_0.
+KFN void FN(nibble_group)(int format, int wb, int hdr, long scales, long padded, const uint8_t *wr,
+                          const uint8_t *const *a, int tokens, long b, int count, __m512i idx, long quads,
+                          const __m512i *lo, const __m512i *hi, const __m512i *offsets, __m256 *acc) {
+    const __m512i zero = _mm512_setzero_si512(), mask4 = _mm512_set1_epi8(0x0F);
+    const uint8_t *wg = wr + b * wb;
+    __m512i w0 = FN(quad_part)(wb, hdr, wg, count, idx), w1 = FN(quad_part)(wb, hdr, wg + 4 * wb, count - 4, idx);
+    __m512i lo0 = _mm512_and_si512(w0, mask4), hi0 = _mm512_and_si512(_mm512_srli_epi16(w0, 4), mask4);
+    __m512i lo1 = _mm512_and_si512(w1, mask4), hi1 = _mm512_and_si512(_mm512_srli_epi16(w1, 4), mask4);
+    __m256 dw, mw = _mm256_setzero_ps();
+    FN(scales)(format, wb, wg, count, &dw, &mw);
+    long q = b / 4;
+    for (int t = 0; t < tokens; t++) {
+        const __m512i *lt = lo + t * quads, *ht = hi + t * quads;
+        __m512i p0 = DPBUSD(DPBUSD(zero, lo0, lt[q]), hi0, ht[q]);
+        __m512i p1 = DPBUSD(DPBUSD(zero, lo1, lt[q + 1]), hi1, ht[q + 1]);
+        if (format == OV_FORMAT_Q4_0) {
+            p0 = _mm512_sub_epi32(p0, offsets[t * quads + q]);
+            p1 = _mm512_sub_epi32(p1, offsets[t * quads + q + 1]);
+        }
+        const float *da = (const float *)(a[t] + scales) + b;
+        acc[t] = _mm256_add_ps(acc[t], FN(values)(format, dw, mw, da, da + padded, FN(combine_quads)(p0, p1)));
+    }
+}
+
 /// Q4_0 / Q4_1 rows against a tile of `tokens` activation rows, four blocks per register: low
 /// nibbles (elements 0..<16 of each block) against the activations' first halves, high nibbles
 /// against their second halves, both halves arranged once per tile. Same exact integer sums and
@@ -399,7 +427,7 @@ KFN void FN(rows_nibbles)(int format, const uint8_t *w, ptrdiff_t ws, long r0, l
     const long scales = (blocks * ab + 31) & ~31L, padded = (blocks + 7) & ~7L;
     const long full = blocks / 8 * 8, quads = full / 4 + 2;   // full groups', then the tail's
     const int offset = format == OV_FORMAT_Q4_0;
-    const __m512i zero = _mm512_setzero_si512(), mask4 = _mm512_set1_epi8(0x0F), eights = _mm512_set1_epi8(8);
+    const __m512i zero = _mm512_setzero_si512(), eights = _mm512_set1_epi8(8);
     const __m512i idx = FN(quad_index)(wb, hdr);
     __m512i lo[tokens][quads], hi[tokens][quads], offsets[offset ? tokens : 1][offset ? quads : 1];
     for (int t = 0; t < tokens; t++) {
@@ -419,45 +447,12 @@ KFN void FN(rows_nibbles)(int format, const uint8_t *w, ptrdiff_t ws, long r0, l
         const uint8_t *wr = w + r * ws;
         __m256 acc[4];
         for (int t = 0; t < tokens; t++) acc[t] = _mm256_setzero_ps();
-        for (long b = 0; b < full; b += 8) {
-            const uint8_t *wg = wr + b * wb;
-            __m512i w0 = FN(quad)(wb, hdr, wg, idx), w1 = FN(quad)(wb, hdr, wg + 4 * wb, idx);
-            __m512i lo0 = _mm512_and_si512(w0, mask4), hi0 = _mm512_and_si512(_mm512_srli_epi16(w0, 4), mask4);
-            __m512i lo1 = _mm512_and_si512(w1, mask4), hi1 = _mm512_and_si512(_mm512_srli_epi16(w1, 4), mask4);
-            __m256 dw, mw = _mm256_setzero_ps();
-            FN(scales)(format, wb, wg, 8, &dw, &mw);
-            long q = b / 4;
-            for (int t = 0; t < tokens; t++) {
-                __m512i p0 = DPBUSD(DPBUSD(zero, lo0, lo[t][q]), hi0, hi[t][q]);
-                __m512i p1 = DPBUSD(DPBUSD(zero, lo1, lo[t][q + 1]), hi1, hi[t][q + 1]);
-                if (offset) {
-                    p0 = _mm512_sub_epi32(p0, offsets[t][q]);
-                    p1 = _mm512_sub_epi32(p1, offsets[t][q + 1]);
-                }
-                const float *da = (const float *)(a[t] + scales) + b;
-                acc[t] = _mm256_add_ps(acc[t], FN(values)(format, dw, mw, da, da + padded, FN(combine_quads)(p0, p1)));
-            }
-        }
-        if (full < blocks) {
-            const uint8_t *wg = wr + full * wb;
-            int count = (int)(blocks - full);
-            __m512i w0 = FN(quad_part)(wb, hdr, wg, count, idx), w1 = FN(quad_part)(wb, hdr, wg + 4 * wb, count - 4, idx);
-            __m512i lo0 = _mm512_and_si512(w0, mask4), hi0 = _mm512_and_si512(_mm512_srli_epi16(w0, 4), mask4);
-            __m512i lo1 = _mm512_and_si512(w1, mask4), hi1 = _mm512_and_si512(_mm512_srli_epi16(w1, 4), mask4);
-            __m256 dw, mw = _mm256_setzero_ps();
-            FN(scales)(format, wb, wg, count, &dw, &mw);
-            long q = full / 4;
-            for (int t = 0; t < tokens; t++) {
-                __m512i p0 = DPBUSD(DPBUSD(zero, lo0, lo[t][q]), hi0, hi[t][q]);
-                __m512i p1 = DPBUSD(DPBUSD(zero, lo1, lo[t][q + 1]), hi1, hi[t][q + 1]);
-                if (offset) {
-                    p0 = _mm512_sub_epi32(p0, offsets[t][q]);
-                    p1 = _mm512_sub_epi32(p1, offsets[t][q + 1]);
-                }
-                const float *da = (const float *)(a[t] + scales) + full;
-                acc[t] = _mm256_add_ps(acc[t], FN(values)(format, dw, mw, da, da + padded, FN(combine_quads)(p0, p1)));
-            }
-        }
+        for (long b = 0; b < full; b += 8)
+            FN(nibble_group)(format, wb, hdr, scales, padded, wr, a, tokens, b, 8, idx, quads, &lo[0][0], &hi[0][0],
+                             &offsets[0][0], acc);
+        if (full < blocks)
+            FN(nibble_group)(format, wb, hdr, scales, padded, wr, a, tokens, full, (int)(blocks - full), idx, quads,
+                             &lo[0][0], &hi[0][0], &offsets[0][0], acc);
         for (int t = 0; t < tokens; t++) out[t * m + r] = FN(reduce)(acc[t]);
     }
 }
