@@ -28,34 +28,19 @@ int ov_cpu_paths(void) {
     if (!ymmState || __get_cpuid_max(0, 0) < 7) return 0;
     __cpuid_count(7, 0, a, b, c, d);
     int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512bw = (b >> 30) & 1, avx512vl = (b >> 31) & 1;
-    int avx512vnni = (c >> 11) & 1, avx512vbmi = (c >> 1) & 1;
+    int avx512vnni = (c >> 11) & 1;
     __cpuid_count(7, 1, a, b, c, d);
     int avxvnni = (a >> 4) & 1;
     int paths = 0;
     if (!avx2) return 0;
     int avx512 = zmmState && avx512f && avx512bw && avx512vl;
     if (avx512 && avx512vnni) paths |= 1 << OV_PATH_AVX512_VNNI | 1 << OV_PATH_VNNI_256;
-    if (avx512 && avx512vnni && avx512vbmi) paths |= 1 << OV_PATH_AVX512_VBMI;
     if (avx512) paths |= 1 << OV_PATH_AVX512_BW;
     if (avxvnni) paths |= 1 << OV_PATH_AVX_VNNI;
     return paths;
 }
 
-// AVX-512 with VNNI and VBMI: vpdpbusd on zmm, the quants of four Q4 blocks gathered by one
-// vpermi2b (e.g. Zen 4, Ice Lake and later).
-#define SUFFIX _avx512vbmi
-#define OV_TARGET "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi"
-#define OV_WIDTH 512
-#define OV_QUAD_VBMI 1
-#define DPBUSD(acc, u, s) _mm512_dpbusd_epi32(acc, u, s)
-#include "RowsBody.h"
-#undef SUFFIX
-#undef OV_TARGET
-#undef OV_WIDTH
-#undef OV_QUAD_VBMI
-#undef DPBUSD
-
-// AVX-512 with VNNI: vpdpbusd on zmm (e.g. Cascade Lake).
+// AVX-512 with VNNI: vpdpbusd on zmm.
 #define SUFFIX _avx512vnni
 #define OV_TARGET "avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni"
 
@@ -106,7 +91,6 @@ int ov_rows(int path, int format, const void *w, ptrdiff_t w_stride, long r0, lo
             const void *a, ptrdiff_t a_stride, long tokens, float *out) {
     const uint8_t *wp = (const uint8_t *)w, *ap = (const uint8_t *)a;
     switch (path) {
-    case OV_PATH_AVX512_VBMI: return ov_rows_avx512vbmi(format, wp, w_stride, r0, r1, m, blocks, ap, a_stride, tokens, out);
     case OV_PATH_AVX512_VNNI: return ov_rows_avx512vnni(format, wp, w_stride, r0, r1, m, blocks, ap, a_stride, tokens, out);
     case OV_PATH_AVX512_BW: return ov_rows_avx512bw(format, wp, w_stride, r0, r1, m, blocks, ap, a_stride, tokens, out);
     case OV_PATH_AVX_VNNI: return ov_rows_avxvnni(format, wp, w_stride, r0, r1, m, blocks, ap, a_stride, tokens, out);

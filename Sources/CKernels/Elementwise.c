@@ -189,7 +189,7 @@ ENTRY void ov_attention_mix_avx512(const float *weights, const uint16_t *values,
 
 /// Whether `path` is one of the AVX-512 variants (the ones this file's functions may run on).
 static int ov_is_avx512(int path) {
-    return path == OV_PATH_AVX512_VBMI || path == OV_PATH_AVX512_VNNI || path == OV_PATH_AVX512_BW || path == OV_PATH_VNNI_256;
+    return path == OV_PATH_AVX512_VNNI || path == OV_PATH_AVX512_BW || path == OV_PATH_VNNI_256;
 }
 
 int ov_quantize_q8(int path, int with_sum, const float *x, void *row, long count, long scales, long sums) {

@@ -3,7 +3,6 @@
 //   KFN             attributes of its functions (target features, always_inline)
 //   OV_WIDTH        512: two blocks per zmm register (Q4_0 / Q4_1: four, see `rows_nibbles`);
 //                   256: one block per ymm register
-//   OV_QUAD_VBMI    defined: `quad` gathers four blocks' quants with vpermi2b (AVX-512 VBMI)
 //   DPBUSD(acc,u,s) acc + Σ of four u8·s8 products per Int32 lane, exact (vpdpbusd, or
 //                   vpmaddubsw + vpmaddwd where each pair sum provably fits in Int16)
 //
@@ -331,52 +330,37 @@ KFN void FN(rows_tile)(int format, const uint8_t *w, ptrdiff_t ws, long r0, long
 #endif
 
 #if OV_WIDTH == 512
-/// Byte index for `quad`: byte 16j + e of the result is quant byte e of block j, the first load
-/// holding bytes 0..<64 of the four blocks and the second the last 64 of them.
+/// Word index for `quad`: word 8j + e of the result is quant word e of block j, the first load
+/// holding bytes 0..<64 of the four blocks and the second the last 64 of them. Block sizes and
+/// quant offsets are even (Q4_0: 18 and 2, Q4_1: 20 and 4), so whole words move and no word
+/// straddles the two loads; with `format` a constant the index folds into a constant vector.
 KFN __m512i FN(quad_index)(int wb, int hdr) {
-    uint8_t idx[64];
+    uint16_t idx[32];
     for (int j = 0; j < 4; j++)
-        for (int e = 0; e < 16; e++) {
-            int src = j * wb + hdr + e;
-            idx[16 * j + e] = (uint8_t)(src < 64 ? src : 64 + src - (4 * wb - 64));
+        for (int e = 0; e < 8; e++) {
+            int src = j * wb + hdr + 2 * e;   // byte
+            idx[8 * j + e] = (uint16_t)(src < 64 ? src / 2 : 32 + (src - (4 * wb - 64)) / 2);
         }
     return _mm512_loadu_si512((const void *)idx);
 }
 
-/// The 16 quant bytes of four consecutive blocks at g, block j in 128-bit lane j.
-KFN __m512i FN(quad)(int wb, int hdr, const uint8_t *g, __m512i idx) {
-#ifdef OV_QUAD_VBMI
-    (void)hdr;   // in the index
+/// The 16 quant bytes of four consecutive blocks at g, block j in 128-bit lane j: two 64-byte
+/// loads and one word permutation.
+KFN __m512i FN(quad)(int wb, const uint8_t *g, __m512i idx) {
     __m512i l0 = _mm512_loadu_si512((const void *)g), l1 = _mm512_loadu_si512((const void *)(g + 4 * wb - 64));
-    return _mm512_permutex2var_epi8(l0, idx, l1);
-#else
-    (void)idx;
-    __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(g + hdr)));
-    v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + wb + hdr)), 1);
-    v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + 2 * wb + hdr)), 2);
-    return _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + 3 * wb + hdr)), 3);
-#endif
+    return _mm512_permutex2var_epi16(l0, idx, l1);
 }
 
 /// `quad` for the first `count` (1...4) of the four blocks, zeros for the others; reads no
-/// byte past block count - 1.
-KFN __m512i FN(quad_part)(int wb, int hdr, const uint8_t *g, int count, __m512i idx) {
+/// byte past block count - 1 (masked loads; lanes of absent blocks are zeroed).
+KFN __m512i FN(quad_part)(int wb, const uint8_t *g, int count, __m512i idx) {
     if (count <= 0) return _mm512_setzero_si512();
-    if (count >= 4) return FN(quad)(wb, hdr, g, idx);
-#ifdef OV_QUAD_VBMI
+    if (count >= 4) return FN(quad)(wb, g, idx);
     long end = (long)count * wb, second = 4 * wb - 64;
     __mmask64 m0 = end >= 64 ? ~(__mmask64)0 : ((__mmask64)1 << end) - 1;
     __mmask64 m1 = end > second ? (((__mmask64)1 << (end - second)) - 1) : 0;
     __m512i l0 = _mm512_maskz_loadu_epi8(m0, (const void *)g), l1 = _mm512_maskz_loadu_epi8(m1, (const void *)(g + second));
-    // lanes of absent blocks read masked-out (zero) bytes
-    return _mm512_maskz_permutex2var_epi8(((__mmask64)1 << (16 * count)) - 1, l0, idx, l1);
-#else
-    (void)idx;
-    __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(g + hdr)));
-    if (count > 1) v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + wb + hdr)), 1);
-    if (count > 2) v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(g + 2 * wb + hdr)), 2);
-    return _mm512_maskz_mov_epi64((__mmask8)((1 << (2 * count)) - 1), v);
-#endif
+    return _mm512_maskz_permutex2var_epi16(((__mmask32)1 << (8 * count)) - 1, l0, idx, l1);
 }
 
 /// Lane l = Σ of block l's partial sums, from p0 (blocks 0...3, one per 128-bit lane) and p1
@@ -392,12 +376,12 @@ KFN __m256i FN(combine_quads)(__m512i p0, __m512i p1) {
 /// Adds the group at block `b` (`count` ≤ 8 blocks) of one Q4_0 / Q4_1 row to the accumulators:
 /// the arranged activation halves of that group are quads b / 4 and b / 4 + 1 of `lo` / `hi`
 /// (rows of `quads` registers), `offsets` likewise for Q4_0.
-KFN void FN(nibble_group)(int format, int wb, int hdr, long scales, long padded, const uint8_t *wr,
+KFN void FN(nibble_group)(int format, int wb, long scales, long padded, const uint8_t *wr,
                           const uint8_t *const *a, int tokens, long b, int count, __m512i idx, long quads,
                           const __m512i *lo, const __m512i *hi, const __m512i *offsets, __m256 *acc) {
     const __m512i zero = _mm512_setzero_si512(), mask4 = _mm512_set1_epi8(0x0F);
     const uint8_t *wg = wr + b * wb;
-    __m512i w0 = FN(quad_part)(wb, hdr, wg, count, idx), w1 = FN(quad_part)(wb, hdr, wg + 4 * wb, count - 4, idx);
+    __m512i w0 = FN(quad_part)(wb, wg, count, idx), w1 = FN(quad_part)(wb, wg + 4 * wb, count - 4, idx);
     __m512i lo0 = _mm512_and_si512(w0, mask4), hi0 = _mm512_and_si512(_mm512_srli_epi16(w0, 4), mask4);
     __m512i lo1 = _mm512_and_si512(w1, mask4), hi1 = _mm512_and_si512(_mm512_srli_epi16(w1, 4), mask4);
     __m256 dw, mw = _mm256_setzero_ps();
@@ -448,10 +432,10 @@ KFN void FN(rows_nibbles)(int format, const uint8_t *w, ptrdiff_t ws, long r0, l
         __m256 acc[4];
         for (int t = 0; t < tokens; t++) acc[t] = _mm256_setzero_ps();
         for (long b = 0; b < full; b += 8)
-            FN(nibble_group)(format, wb, hdr, scales, padded, wr, a, tokens, b, 8, idx, quads, &lo[0][0], &hi[0][0],
+            FN(nibble_group)(format, wb, scales, padded, wr, a, tokens, b, 8, idx, quads, &lo[0][0], &hi[0][0],
                              &offsets[0][0], acc);
         if (full < blocks)
-            FN(nibble_group)(format, wb, hdr, scales, padded, wr, a, tokens, full, (int)(blocks - full), idx, quads,
+            FN(nibble_group)(format, wb, scales, padded, wr, a, tokens, full, (int)(blocks - full), idx, quads,
                              &lo[0][0], &hi[0][0], &offsets[0][0], acc);
         for (int t = 0; t < tokens; t++) out[t * m + r] = FN(reduce)(acc[t]);
     }

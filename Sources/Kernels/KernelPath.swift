@@ -3,10 +3,9 @@
 // The Swift kernels (IntegerDot.swift, compiled for AVX2 or for baseline x86-64, see
 // `KernelBuild`) run everywhere. On CPUs with wider exact integer instructions the 32-element
 // block types (Q4_0, Q4_1, Q8_0, Q5_0) go to the C kernels of the `CKernels` target instead,
-// compiled per variant for AVX-512 VNNI (with or without VBMI), AVX-512BW or AVX-VNNI. Every
-// path computes the same bits — the integer block sums are exact and the float part is the same
-// sequence of IEEE operations — so the choice changes speed only; tests hold each path to
-// `dotReference`.
+// compiled per variant for AVX-512 VNNI, AVX-512BW or AVX-VNNI. Every path computes the same
+// bits — the integer block sums are exact and the float part is the same sequence of IEEE
+// operations — so the choice changes speed only; tests hold each path to `dotReference`.
 //
 // `OVERSEER_KERNELS=<name>` in the environment forces a path (e.g. to compare speeds or to run
 // the tests of one path); a name the CPU cannot run falls back to the best available one with a
@@ -23,9 +22,6 @@ import Darwin
 public enum KernelPath: String, CaseIterable, Sendable {
     /// The Swift kernels this binary was compiled with (AVX2, or scalar loops when portable).
     case swift
-    /// `avx512vnni` with the quants of four Q4_0 / Q4_1 blocks gathered into one register by
-    /// `vpermi2b` (AVX-512 F/BW/VL + VNNI + VBMI).
-    case avx512vbmi
     /// 512-bit registers, `vpdpbusd` (AVX-512 F/BW/VL + VNNI).
     case avx512vnni
     /// 512-bit registers, `vpmaddubsw` + `vpmaddwd` (AVX-512 F/BW/VL without VNNI).
@@ -40,7 +36,6 @@ public enum KernelPath: String, CaseIterable, Sendable {
     var cVariant: Int32? {
         switch self {
         case .swift: return nil
-        case .avx512vbmi: return Int32(OV_PATH_AVX512_VBMI)
         case .avx512vnni: return Int32(OV_PATH_AVX512_VNNI)
         case .avx512bw: return Int32(OV_PATH_AVX512_BW)
         case .avxvnni: return Int32(OV_PATH_AVX_VNNI)
@@ -56,7 +51,7 @@ public enum KernelPath: String, CaseIterable, Sendable {
 
     /// Paths this CPU runs, fastest first (the order `automatic` picks from).
     public static var available: [KernelPath] {
-        [.avx512vbmi, .avx512vnni, .avx512bw, .avxvnni, .vnni256, .swift].filter(\.isAvailable)
+        [.avx512vnni, .avx512bw, .avxvnni, .vnni256, .swift].filter(\.isAvailable)
     }
 
     /// The fastest available path.

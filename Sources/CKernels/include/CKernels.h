@@ -36,7 +36,6 @@ enum {
     OV_PATH_AVX512_BW = 2,     ///< 512-bit, vpmaddubsw + vpmaddwd (AVX-512 F/BW/VL)
     OV_PATH_AVX_VNNI = 3,      ///< 256-bit, VEX vpdpbusd (AVX2 + AVX-VNNI)
     OV_PATH_VNNI_256 = 4,      ///< the same 256-bit kernel with EVEX vpdpbusd (AVX-512 VL/VNNI)
-    OV_PATH_AVX512_VBMI = 5,   ///< OV_PATH_AVX512_VNNI with vpermi2b gathers (+ AVX-512 VBMI)
 };
 
 /// Bit mask of the variants this CPU and OS support (0 on other architectures).
